@@ -1,0 +1,116 @@
+import { type AnomalyCounters } from './anomaly.js';
+import { type FragmentReassembler } from './fragments.js';
+
+/**
+ * The one decoded-packet record the engine reuses for every packet: decoders fill numeric fields
+ * and offsets into `buf` instead of allocating layer objects. After decoding, the fields describe
+ * the innermost IP header and its transport.
+ */
+export class DecodedPacket {
+  // capture record
+  buf: Uint8Array = new Uint8Array(0);
+  /** cursor: where the next layer starts */
+  off = 0;
+  /** end of the bytes that belong to the current layer stack (capture length, trimmed by IP lengths) */
+  end = 0;
+  wireLen = 0;
+  /** the capture record holds fewer bytes than were on the wire (snap length) */
+  snapTruncated = false;
+  tsMicros = 0;
+  linkType = 0;
+
+  // link level
+  /** innermost 802.1Q VLAN id, -1 when untagged */
+  vlan = -1;
+  /** outermost tunnel kind (see Tunnel), 0 when none */
+  tunnel = 0;
+  tunnelDepth = 0;
+
+  // network level (innermost IP header)
+  ipVersion = 0;
+  ipOffset = 0;
+  /** src address words [0..3], dst address words [4..7]; IPv4 uses [0] and [4] */
+  readonly addr = new Uint32Array(8);
+  /** end of the innermost IP datagram as its header claims (may exceed `end` when snap-truncated) */
+  ipEnd = 0;
+  ttl = 0;
+  /** the packet came out of the fragment reassembler; `buf` is then the reassembled datagram */
+  reassembled = false;
+  /** the packet is a fragment the reassembler keeps until its datagram is complete */
+  heldFragment = false;
+  /** number of capture records that made up this packet (1 unless reassembled) */
+  fragmentRecords = 1;
+  /** wire bytes of all those records */
+  fragmentWireBytes = 0;
+
+  // transport level
+  /** IP protocol number of the innermost transport, -1 when the packet has none */
+  l4Proto = -1;
+  l4Offset = 0;
+  sport = 0;
+  dport = 0;
+  tcpFlags = 0;
+  tcpSeq = 0;
+  tcpAck = 0;
+  tcpWindow = 0;
+  icmpType = 0;
+  icmpCode = 0;
+  payloadOffset = 0;
+  payloadLen = 0;
+
+  /** id of the first anomaly this packet raised, -1 when clean */
+  anomaly = -1;
+
+  constructor(
+    readonly anomalies: AnomalyCounters,
+    readonly fragments: FragmentReassembler,
+  ) {}
+
+  reset(buf: Uint8Array, offset: number, capLen: number, wireLen: number, tsMicros: number, linkType: number): void {
+    this.buf = buf;
+    this.off = offset;
+    this.end = offset + capLen;
+    this.wireLen = wireLen;
+    this.snapTruncated = capLen < wireLen;
+    this.tsMicros = tsMicros;
+    this.linkType = linkType;
+    this.vlan = -1;
+    this.tunnel = 0;
+    this.tunnelDepth = 0;
+    this.ipVersion = 0;
+    this.l4Proto = -1;
+    this.sport = 0;
+    this.dport = 0;
+    this.tcpFlags = 0;
+    this.payloadLen = 0;
+    this.payloadOffset = 0;
+    this.reassembled = false;
+    this.heldFragment = false;
+    this.fragmentRecords = 1;
+    this.fragmentWireBytes = wireLen;
+    this.anomaly = -1;
+  }
+
+  /** Records an anomaly for this packet; returns Layer.End (0) so decoders can `return p.weird(...)`. */
+  weird(id: number): 0 {
+    this.anomalies.add(id);
+    if (this.anomaly < 0) this.anomaly = id;
+    return 0;
+  }
+
+  /** Called by a tunnel decoder once its own header is valid: the inner packet replaces the outer. */
+  enterTunnel(kind: number): boolean {
+    if (this.tunnelDepth >= MAX_TUNNEL_DEPTH) return false;
+    if (this.tunnelDepth === 0) this.tunnel = kind;
+    this.tunnelDepth++;
+    this.ipVersion = 0;
+    this.l4Proto = -1;
+    this.sport = 0;
+    this.dport = 0;
+    this.tcpFlags = 0;
+    this.payloadLen = 0;
+    return true;
+  }
+}
+
+export const MAX_TUNNEL_DEPTH = 4;
