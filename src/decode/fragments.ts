@@ -1,4 +1,5 @@
 import { type AnomalyCounters, Anomaly } from './anomaly.js';
+import { ipProtocolLayer } from './dispatch.js';
 import { Layer } from './layers.js';
 import { type DecodedPacket } from './packet.js';
 
@@ -26,8 +27,12 @@ interface Datagram {
   parts: Part[];
   /** payload length, known once the last fragment (MF clear) arrived */
   totalLen: number;
-  records: number;
-  wireBytes: number;
+  /** data bytes of the first fragment */
+  firstDataLen: number;
+  nonFirstFrames: number;
+  nonFirstWireBytes: number;
+  /** false once completed or dropped */
+  pending: boolean;
 }
 
 export interface FragmentLimits {
@@ -78,7 +83,7 @@ export class FragmentReassembler {
   expire(nowMicros: number): void {
     while (this.orderHead < this.order.length) {
       const d = this.order[this.orderHead]!;
-      if (d.records === 0) {
+      if (!d.pending) {
         this.orderHead++; // already completed or dropped
         continue;
       }
@@ -113,7 +118,7 @@ export class FragmentReassembler {
       hash: h, version, id, proto,
       src0: a[0]!, src1: a[1]!, src2: a[2]!, src3: a[3]!,
       dst0: a[4]!, dst1: a[5]!, dst2: a[6]!, dst3: a[7]!,
-      firstSeenMicros: p.tsMicros, header: null, parts: [], totalLen: -1, records: 0, wireBytes: 0,
+      firstSeenMicros: p.tsMicros, header: null, parts: [], totalLen: -1, firstDataLen: 0, nonFirstFrames: 0, nonFirstWireBytes: 0, pending: true,
     };
     if (!chain) {
       chain = [];
@@ -126,18 +131,42 @@ export class FragmentReassembler {
   }
 
   private add(p: DecodedPacket, d: Datagram | null, offset: number, more: boolean, dataStart: number, ipOffset: number, headerLen: number): number {
-    p.heldFragment = true;
-    if (d === null) return Layer.End;
-    const dataEnd = p.end;
-    const len = Math.max(0, dataEnd - dataStart);
-    d.records++;
-    d.wireBytes += p.wireLen;
-    if (offset + len > MAX_DATAGRAM) {
-      p.weird(Anomaly.fragment_too_large);
-      this.remove(d);
+    const first = offset === 0;
+    const len = Math.max(0, p.end - dataStart);
+    if (d !== null) {
+      if (offset + len > MAX_DATAGRAM) {
+        p.weird(Anomaly.fragment_too_large);
+        this.remove(d);
+        d = null;
+      } else {
+        this.store(p, d, offset, more, len, dataStart, ipOffset, headerLen);
+        if (this.isComplete(d)) return this.complete(p, d, first);
+      }
+    }
+    if (!first) {
+      p.heldFragment = true;
       return Layer.End;
     }
-    if (offset === 0 && d.header === null) d.header = p.buf.slice(ipOffset, ipOffset + headerLen);
+    // the first fragment carries the transport header: the flow counts it now, whatever
+    // becomes of the rest of its datagram
+    p.partialFragment = true;
+    p.off = dataStart;
+    const next = ipProtocolLayer[p.l4Proto]!;
+    return next === Layer.Tcp || next === Layer.Udp || next === Layer.Sctp || next === Layer.Icmp || next === Layer.Icmpv6
+      ? next
+      : Layer.OtherL4;
+  }
+
+  private store(p: DecodedPacket, d: Datagram, offset: number, more: boolean, len: number, dataStart: number, ipOffset: number, headerLen: number): void {
+    if (offset === 0) {
+      if (d.header === null) {
+        d.header = p.buf.slice(ipOffset, ipOffset + headerLen);
+        d.firstDataLen = len;
+      }
+    } else {
+      d.nonFirstFrames++;
+      d.nonFirstWireBytes += p.wireLen;
+    }
     if (!more) {
       if (d.totalLen >= 0 && d.totalLen !== offset + len) p.weird(Anomaly.fragment_overlap);
       d.totalLen = offset + len;
@@ -149,20 +178,21 @@ export class FragmentReassembler {
       }
     }
     d.parts.push({ offset, data: p.buf.slice(dataStart, dataStart + len) });
-    if (d.header === null || d.totalLen < 0) return Layer.End;
+  }
 
-    // complete when the parts cover [0, totalLen)
+  /** complete when the first and last fragments arrived and the parts cover [0, totalLen) */
+  private isComplete(d: Datagram): boolean {
+    if (d.header === null || d.totalLen < 0) return false;
     d.parts.sort((x, y) => x.offset - y.offset);
     let covered = 0;
     for (const part of d.parts) {
-      if (part.offset > covered) return Layer.End;
+      if (part.offset > covered) return false;
       covered = Math.max(covered, part.offset + part.data.length);
     }
-    if (covered < d.totalLen) return Layer.End;
-    return this.complete(p, d);
+    return covered >= d.totalLen;
   }
 
-  private complete(p: DecodedPacket, d: Datagram): number {
+  private complete(p: DecodedPacket, d: Datagram, completedByFirst: boolean): number {
     const header = d.header!;
     const out = new Uint8Array(header.length + d.totalLen);
     out.set(header, 0);
@@ -183,17 +213,17 @@ export class FragmentReassembler {
       out[5] = d.totalLen & 0xff;
       out[6] = d.proto; // the fragment header's next header; extension headers before it are dropped
     }
-    const records = d.records;
-    const wireBytes = d.wireBytes;
+    // the first fragment was counted as the flow's packet when it came, unless it completes now
+    p.countPacket = completedByFirst;
+    p.fragmentFrames = d.nonFirstFrames;
+    p.fragmentWireBytes = d.nonFirstWireBytes;
+    p.fragmentPayloadBytes = d.totalLen - d.firstDataLen;
     this.remove(d);
     p.buf = out;
     p.off = 0;
     p.end = out.length;
     p.snapTruncated = false;
     p.reassembled = true;
-    p.heldFragment = false;
-    p.fragmentRecords = records;
-    p.fragmentWireBytes = wireBytes;
     return d.version === 4 ? Layer.Ipv4 : Layer.Ipv6;
   }
 
@@ -205,7 +235,7 @@ export class FragmentReassembler {
       if (i >= 0) chain.splice(i, 1);
       if (chain.length === 0) this.pending.delete(h);
     }
-    d.records = 0;
+    d.pending = false;
     d.parts = [];
     this.count--;
   }

@@ -36,12 +36,21 @@ export class DecodedPacket {
   ttl = 0;
   /** the packet came out of the fragment reassembler; `buf` is then the reassembled datagram */
   reassembled = false;
-  /** the packet is a fragment the reassembler keeps until its datagram is complete */
+  /** a non-first fragment the reassembler keeps until its datagram is complete (no flow yet) */
   heldFragment = false;
-  /** number of capture records that made up this packet (1 unless reassembled) */
-  fragmentRecords = 1;
-  /** wire bytes of all those records */
+  /** the first fragment of an incomplete datagram: transport header only, payload partial */
+  partialFragment = false;
+  /**
+   * this frame counts as a packet of its flow: unfragmented packets and first fragments, the
+   * frames that carry the transport header (the NetFlow/nDPI convention; Zeek too counts one
+   * packet per datagram). Non-first fragments are counted apart (fragmentFrames).
+   */
+  countPacket = true;
+  /** non-first fragments whose datagram this packet completed, and their wire bytes */
+  fragmentFrames = 0;
   fragmentWireBytes = 0;
+  /** transport payload bytes of a completed datagram not yet counted with its first fragment */
+  fragmentPayloadBytes = 0;
 
   // transport level
   /** IP protocol number of the innermost transport, -1 when the packet has none */
@@ -86,8 +95,11 @@ export class DecodedPacket {
     this.payloadOffset = 0;
     this.reassembled = false;
     this.heldFragment = false;
-    this.fragmentRecords = 1;
-    this.fragmentWireBytes = wireLen;
+    this.partialFragment = false;
+    this.countPacket = true;
+    this.fragmentFrames = 0;
+    this.fragmentWireBytes = 0;
+    this.fragmentPayloadBytes = 0;
     this.anomaly = -1;
   }
 

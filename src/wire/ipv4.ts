@@ -33,8 +33,9 @@ export function decodeIpv4(p: DecodedPacket): number {
     if (ipEnd <= p.end) {
       p.end = ipEnd; // strip link-layer padding and trailers
     } else if (!p.snapTruncated) {
-      // longer than the frame although the capture kept the whole frame: keep what is there
-      p.weird(Anomaly.ip_length_exceeds_capture);
+      // the header claims more than the whole frame holds: a malformed packet, kept out of flows
+      // (as nDPI and Zeek do); a snap-length cut is normal input and is kept
+      return p.weird(Anomaly.ip_length_exceeds_capture);
     }
     p.ipEnd = ipEnd;
   } else {

@@ -24,7 +24,7 @@ export function decodeIpv6(p: DecodedPacket): number {
   if (payloadLen !== 0) {
     const ipEnd = o + IPV6_HEADER_LEN + payloadLen;
     if (ipEnd <= p.end) p.end = ipEnd;
-    else if (!p.snapTruncated) p.weird(Anomaly.ip_length_exceeds_capture);
+    else if (!p.snapTruncated) return p.weird(Anomaly.ip_length_exceeds_capture);
     p.ipEnd = ipEnd;
   } else {
     p.ipEnd = p.end;

@@ -22,14 +22,9 @@ export function decodeTcp(p: DecodedPacket): number {
   const b = p.buf;
   const o = p.off;
   p.l4Offset = o;
-  if (p.end - o < TCP_MIN_HEADER_LEN) {
-    // keep the ports when they are there: the flow is still known
-    if (p.end - o >= 4) {
-      p.sport = u16(b, o + TCP_SRC_PORT);
-      p.dport = u16(b, o + TCP_DST_PORT);
-    }
-    return p.weird(Anomaly.truncated_tcp);
-  }
+  // an incomplete header leaves the ports unknown (0), as nDPI keys such packets: the bytes that
+  // look like ports may belong to a tiny-fragment trick (RFC 1858)
+  if (p.end - o < TCP_MIN_HEADER_LEN) return p.weird(Anomaly.truncated_tcp);
   p.sport = u16(b, o + TCP_SRC_PORT);
   p.dport = u16(b, o + TCP_DST_PORT);
   p.tcpSeq = u32(b, o + TCP_SEQ);
@@ -57,17 +52,17 @@ export function decodeUdp(p: DecodedPacket): number {
   const b = p.buf;
   const o = p.off;
   p.l4Offset = o;
-  if (p.end - o < UDP_HEADER_LEN) {
-    if (p.end - o >= 4) {
-      p.sport = u16(b, o);
-      p.dport = u16(b, o + 2);
-    }
-    return p.weird(Anomaly.truncated_udp);
-  }
+  if (p.end - o < UDP_HEADER_LEN) return p.weird(Anomaly.truncated_udp);
   const sport = u16(b, o);
   const dport = u16(b, o + 2);
   p.sport = sport;
   p.dport = dport;
+  if (p.partialFragment) {
+    // the UDP length covers the whole datagram, not this fragment; tunnels wait for reassembly
+    p.payloadOffset = o + UDP_HEADER_LEN;
+    p.payloadLen = Math.max(0, p.ipEnd - p.payloadOffset);
+    return Layer.End;
+  }
   const udpLen = u16(b, o + UDP_LENGTH);
   let end = p.ipEnd;
   if (udpLen >= UDP_HEADER_LEN && o + udpLen <= end) {

@@ -1,0 +1,137 @@
+import { statSync } from 'node:fs';
+import { createCaptureParser, NotACaptureError, type CaptureParser } from '../capture/parser.js';
+import { DEFAULT_ENGINE_OPTIONS, Engine } from '../engine/engine.js';
+import { flowRecord, type FlowView } from '../flow/schema.js';
+import { ProtocolSummary } from '../output/summary.js';
+import { choiceOption, helpText, numberOption, parseArgs, type OptionSpec, UsageError } from './args.js';
+import { InputError, openInput } from './input.js';
+import { Progress } from './progress.js';
+import { LineWriter } from './writer.js';
+
+/** bytes needed to recognise pcap and pcapng */
+const MAGIC_BYTES = 4;
+
+export const ANALYZE_OPTIONS: OptionSpec[] = [
+  { name: 'format', short: 'f', value: true, valueName: 'table|jsonl', help: 'table: summary per protocol (default); jsonl: one flow record per line' },
+  { name: 'output', short: 'o', value: true, valueName: 'FILE', help: 'write flow records (jsonl) to FILE instead of standard output' },
+  { name: 'idle-timeout', value: true, valueName: 'S', help: `write a flow after S seconds without packets (capture time; 0 = never; default ${DEFAULT_ENGINE_OPTIONS.idleTimeoutS})` },
+  { name: 'active-timeout', value: true, valueName: 'S', help: `write a long flow every S seconds, continuing in a new record (0 = never; default ${DEFAULT_ENGINE_OPTIONS.activeTimeoutS})` },
+  { name: 'max-flows', value: true, valueName: 'N', help: `live flows at most; the least recently active is written beyond it (default ${DEFAULT_ENGINE_OPTIONS.maxFlows})` },
+  { name: 'no-store', value: false, help: 'do not write flows to the database' },
+  { name: 'no-progress', value: false, help: 'no progress bar (it only shows on a terminal anyway)' },
+  { name: 'quiet', short: 'q', value: false, help: 'no summary table' },
+  { name: 'help', short: 'h', value: false, help: 'show this help' },
+];
+
+export const ANALYZE_USAGE = `Usage: sonde analyze [options] FILE... (pcap or pcapng; '-' reads standard input)
+
+Decodes every packet (tunnels included), tracks bidirectional flows and prints a summary
+per protocol, or the flow records as JSON lines (--format jsonl).`;
+
+export interface AnalyzeResult {
+  exitCode: number;
+}
+
+/** `sonde analyze`: capture files → flows → summary table or JSON lines. */
+export async function analyze(argv: string[]): Promise<AnalyzeResult> {
+  const args = parseArgs(argv, ANALYZE_OPTIONS, 'analyze');
+  if (args.options.has('help')) {
+    process.stdout.write(helpText(ANALYZE_USAGE, ANALYZE_OPTIONS));
+    return { exitCode: 0 };
+  }
+  const format = choiceOption(args, 'format', ['table', 'jsonl'] as const, 'table');
+  const engineOptions = {
+    idleTimeoutS: numberOption(args, 'idle-timeout', DEFAULT_ENGINE_OPTIONS.idleTimeoutS),
+    activeTimeoutS: numberOption(args, 'active-timeout', DEFAULT_ENGINE_OPTIONS.activeTimeoutS),
+    maxFlows: Math.floor(numberOption(args, 'max-flows', DEFAULT_ENGINE_OPTIONS.maxFlows, 1)),
+  };
+  if (args.positionals.length === 0) throw new UsageError("no capture given: 'sonde analyze FILE...' (or '-' for standard input)");
+  if (args.positionals.filter((p) => p === '-').length > 1) throw new UsageError("standard input ('-') can be read only once");
+
+  const outputPath = args.options.get('output');
+  const writeRecords = format === 'jsonl' || typeof outputPath === 'string';
+  let writer: LineWriter | null = null;
+  if (writeRecords) {
+    try {
+      writer = typeof outputPath === 'string' ? LineWriter.toFile(outputPath) : LineWriter.toStdout();
+    } catch (e) {
+      throw new InputError(`cannot write '${String(outputPath)}': ${(e as Error).message}`);
+    }
+  }
+  const showSummary = !args.options.has('quiet') && (format === 'table' || typeof outputPath === 'string');
+
+  const summary = new ProtocolSummary();
+  const view: FlowView = { table: null as never, id: 0, capture: '', endReason: 'end' };
+  const engine = new Engine(engineOptions, (table, id, reason) => {
+    summary.add(table, id);
+    if (writer) {
+      view.table = table;
+      view.id = id;
+      view.endReason = reason;
+      writer.write(JSON.stringify(flowRecord(view)) + '\n');
+    }
+  });
+
+  const inputs = args.positionals;
+  const totalBytes = inputs.reduce((sum, p) => sum + fileSize(p), 0);
+  const progress = new Progress(!args.options.has('no-progress') && process.stderr.isTTY === true, totalBytes);
+  let doneBytes = 0;
+  let failures = 0;
+  let processed = 0;
+  const started = process.hrtime.bigint();
+
+  for (const path of inputs) {
+    let parser: CaptureParser | null = null;
+    try {
+      const input = openInput(path);
+      view.capture = input.name;
+      let head: Uint8Array | null = null;
+      for await (let chunk of input.chunks()) {
+        if (parser === null) {
+          // a pipe may deliver the first bytes one at a time: gather enough to tell the format
+          head = head === null ? Uint8Array.from(chunk) : Buffer.concat([head, chunk]);
+          if (head.length < MAGIC_BYTES) continue;
+          parser = createCaptureParser(head, engine.onPacket, engine.anomalies);
+          chunk = head;
+        }
+        parser.push(chunk);
+        doneBytes += chunk.length;
+        progress.update(doneBytes, engine.stats.records);
+        if (parser.stopped) break;
+      }
+      if (parser === null) {
+        if (head !== null) parser = createCaptureParser(head, engine.onPacket, engine.anomalies); // throws: too short
+        throw new NotACaptureError('not a pcap or pcapng capture (empty input)');
+      }
+      parser.finish();
+      processed++;
+      for (const w of parser.warnings) {
+        progress.done();
+        process.stderr.write(`sonde: ${path}: ${parser.stopped ? 'error' : 'warning'}: ${w}\n`);
+      }
+      if (parser.stopped) failures++;
+    } catch (e) {
+      if (!(e instanceof InputError || e instanceof NotACaptureError)) throw e;
+      progress.done();
+      process.stderr.write(`sonde: ${e instanceof NotACaptureError ? `${path}: ` : ''}${e.message}\n`);
+      failures++;
+    } finally {
+      // flows of one capture never continue in the next
+      engine.flush();
+    }
+  }
+  progress.done();
+  writer?.close();
+  const elapsedS = Number(process.hrtime.bigint() - started) / 1e9;
+  if (showSummary) process.stdout.write(summary.render(engine.stats, engine.anomalies.toObject(), elapsedS, processed));
+  return { exitCode: failures > 0 ? 1 : 0 };
+}
+
+function fileSize(path: string): number {
+  if (path === '-') return 0;
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}

@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import { analyze } from './analyze.js';
+import { UsageError } from './args.js';
+import { InputError } from './input.js';
+
+const USAGE = `Usage: sonde COMMAND [options]
+
+Commands:
+  analyze FILE...   decode captures into bidirectional flows; summary table or JSON lines
+
+Run 'sonde COMMAND --help' for a command's options.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'analyze':
+      return (await analyze(rest)).exitCode;
+    case '--version':
+    case '-V': {
+      const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+      process.stdout.write(`sonde ${pkg.version}\n`);
+      return 0;
+    }
+    case undefined:
+    case '--help':
+    case '-h':
+    case 'help':
+      process.stdout.write(USAGE + '\n');
+      return command === undefined ? 2 : 0;
+    default:
+      throw new UsageError(`unknown command '${command}' (see 'sonde --help')`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    if (e instanceof UsageError) {
+      process.stderr.write(`sonde: ${e.message}\n`);
+      process.exitCode = 2;
+    } else if (e instanceof InputError) {
+      process.stderr.write(`sonde: ${e.message}\n`);
+      process.exitCode = 1;
+    } else {
+      process.stderr.write(`sonde: internal error: ${(e as Error).stack ?? String(e)}\n`);
+      process.exitCode = 70;
+    }
+  },
+);

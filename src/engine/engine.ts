@@ -1,0 +1,126 @@
+import { Anomaly, AnomalyCounters } from '../decode/anomaly.js';
+import { PacketDecoder } from '../decode/decoder.js';
+import { FlowKeyBuilder } from '../flow/key.js';
+import { type EndReason } from '../flow/schema.js';
+import { FlowTable } from '../flow/table.js';
+
+// The data path, in order: capture record → decode → flow → (later: dissect → classify) → sink.
+// Pure: no I/O. The caller feeds capture records and receives finished flows through `onFlowEnd`.
+
+export interface EngineOptions {
+  /** seconds without a packet before a flow is written; 0 = never */
+  idleTimeoutS: number;
+  /** seconds after which a long flow is written and continues in a new record; 0 = never */
+  activeTimeoutS: number;
+  /** live flows at most; the least recently active is written ('evicted') beyond it */
+  maxFlows: number;
+}
+
+export const DEFAULT_ENGINE_OPTIONS: EngineOptions = { idleTimeoutS: 120, activeTimeoutS: 1800, maxFlows: 262_144 };
+
+/** Receives each flow as it ends; the flow's storage is reused after the call returns. */
+export type FlowEndHandler = (table: FlowTable, id: number, reason: EndReason) => void;
+
+export class EngineStats {
+  records = 0;
+  wireBytes = 0;
+  capturedBytes = 0;
+  ipPackets = 0;
+  /** packets that are not IP (ARP, STP, LLDP…) */
+  nonIpPackets = 0;
+  /** packets too broken to belong to a flow (each also counted as an anomaly) */
+  malformedPackets = 0;
+  fragmentsHeld = 0;
+  datagramsReassembled = 0;
+  flowsCreated = 0;
+  flowsEnded = 0;
+  firstTsMicros = Number.NaN;
+  lastTsMicros = Number.NaN;
+}
+
+export class Engine {
+  readonly anomalies = new AnomalyCounters();
+  readonly decoder = new PacketDecoder(this.anomalies);
+  readonly flows: FlowTable;
+  readonly stats = new EngineStats();
+  private readonly keyBuilder = new FlowKeyBuilder();
+  private readonly idleMicros: number;
+  private readonly activeMicros: number;
+
+  constructor(
+    readonly options: EngineOptions,
+    private readonly onFlowEnd: FlowEndHandler,
+  ) {
+    this.idleMicros = options.idleTimeoutS * 1e6;
+    this.activeMicros = options.activeTimeoutS * 1e6;
+    this.flows = new FlowTable(Math.min(options.maxFlows, 4096));
+  }
+
+  /** One capture record (the PacketSink of the capture parsers). */
+  readonly onPacket = (buf: Uint8Array, offset: number, capLen: number, wireLen: number, tsMicros: number, linkType: number): void => {
+    const stats = this.stats;
+    stats.records++;
+    stats.wireBytes += wireLen;
+    stats.capturedBytes += capLen;
+    if (stats.records === 1) stats.firstTsMicros = tsMicros;
+    stats.lastTsMicros = tsMicros;
+
+    this.expire(tsMicros);
+    const p = this.decoder.decode(buf, offset, capLen, wireLen, tsMicros, linkType);
+    if (p.heldFragment) {
+      stats.fragmentsHeld++;
+      return;
+    }
+    if (p.ipVersion === 0 || p.l4Proto < 0) {
+      if (p.anomaly >= 0) stats.malformedPackets++;
+      else stats.nonIpPackets++;
+      return;
+    }
+    stats.ipPackets++;
+    if (p.reassembled) stats.datagramsReassembled++;
+    const kb = this.keyBuilder;
+    kb.build(p);
+    const table = this.flows;
+    const id = table.lookupOrCreate(kb, tsMicros);
+    if (table.created) {
+      stats.flowsCreated++;
+      if (table.live > this.options.maxFlows) {
+        this.anomalies.add(Anomaly.flow_table_full);
+        this.end(table.lruHead, 'evicted');
+      }
+    }
+    table.update(id, p, kb.aIsSource);
+  };
+
+  /** Writes the flows whose timeouts passed at capture time `now`. */
+  expire(now: number): void {
+    const table = this.flows;
+    if (this.idleMicros > 0) {
+      while (table.lruHead !== -1 && now - table.lastSeen[table.lruHead]! > this.idleMicros) this.end(table.lruHead, 'idle');
+    }
+    if (this.activeMicros > 0) {
+      while (table.ageHead !== -1 && now - table.firstSeen[table.ageHead]! > this.activeMicros) {
+        const id = table.ageHead;
+        if (table.packets[id * 2]! + table.packets[id * 2 + 1]! > 0) this.onFlowEnd(table, id, 'active');
+        this.stats.flowsEnded++;
+        table.restartAge(id, now);
+      }
+    }
+  }
+
+  /** End of one capture: writes every remaining flow, oldest first. */
+  flush(): void {
+    const table = this.flows;
+    while (table.ageHead !== -1) this.end(table.ageHead, 'end');
+  }
+
+  private end(id: number, reason: EndReason): void {
+    const table = this.flows;
+    // a flow restarted by the active timeout and silent since has nothing to report
+    if (table.packets[id * 2]! + table.packets[id * 2 + 1]! > 0) {
+      this.onFlowEnd(table, id, reason);
+      this.stats.flowsEnded++;
+    }
+    table.remove(id);
+  }
+}

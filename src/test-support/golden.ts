@@ -1,0 +1,32 @@
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { repoPath } from './paths.js';
+
+// Golden outputs: what `sonde analyze --format jsonl` makes of each fixture capture, plus what it
+// says on stderr. Compared by the golden test; rewritten by `npm run bless` after a deliberate change.
+
+export const FIXTURES_DIR = repoPath('test', 'fixtures');
+export const GOLDEN_DIR = repoPath('test', 'golden');
+export const SONDE_BIN = repoPath('bin', 'sonde');
+
+export function fixtureNames(): string[] {
+  return readdirSync(FIXTURES_DIR).filter((f) => /\.(pcap|pcapng)$/.test(f)).sort();
+}
+
+export interface CliRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runSonde(args: string[], input?: Uint8Array): CliRun {
+  const r = spawnSync(process.execPath, [SONDE_BIN, ...args], { input, encoding: 'utf8', maxBuffer: 256 << 20 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The golden text of one fixture: flow records, then the stderr lines, with paths made relative. */
+export function goldenOutput(fixture: string): string {
+  const r = runSonde(['analyze', '--format', 'jsonl', '--idle-timeout', '0', '--active-timeout', '0', `${FIXTURES_DIR}/${fixture}`]);
+  const stderr = r.stderr.split(FIXTURES_DIR + '/').join('');
+  return `${r.stdout}# exit ${r.status}\n${stderr.split('\n').filter((l) => l).map((l) => `# stderr: ${l}\n`).join('')}`;
+}

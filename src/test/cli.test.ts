@@ -1,0 +1,113 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FIXTURES_DIR, runSonde } from '../test-support/golden.js';
+
+// The command line as a user meets it: outputs, options, and one-line errors with exit codes.
+
+const sample = join(FIXTURES_DIR, 'sample.pcap');
+const lines = (s: string): Record<string, unknown>[] => s.split('\n').filter((l) => l).map((l) => JSON.parse(l) as Record<string, unknown>);
+
+test('analyze prints a summary table per protocol with totals and anomalies', () => {
+  const r = runSonde(['analyze', sample]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^sonde analyze: 1 capture, 39 packets/m);
+  assert.match(r.stdout, /packets\/s/);
+  assert.match(r.stdout, /^TCP\/HTTP\s+16\s+/m);
+  assert.match(r.stdout, /^UDP\/DNS\s+18\s+/m);
+  assert.match(r.stdout, /^ICMP\s+2\s+/m);
+  const malformed = runSonde(['analyze', join(FIXTURES_DIR, 'malformed.pcap')]);
+  assert.match(malformed.stdout, /truncated_link_header\s+1/);
+  assert.match(malformed.stdout, /ip_length_exceeds_capture\s+1/);
+  assert.match(malformed.stdout, /non-IP packets\s+1/);
+});
+
+test('--format jsonl writes one record per flow with the documented fields', () => {
+  const r = runSonde(['analyze', '--format', 'jsonl', '--no-store', sample]);
+  assert.equal(r.status, 0, r.stderr);
+  const recs = lines(r.stdout);
+  assert.equal(recs.length, 21);
+  for (const field of ['capture', 'l4', 'ip_version', 'src', 'sport', 'dst', 'dport', 'vlan', 'tunnel', 'first_seen', 'last_seen',
+    'packets_c2s', 'bytes_c2s', 'packets_s2c', 'bytes_s2c', 'conn_state', 'early_sizes', 'pktlen_mean_c2s', 'iat_mean_ms_c2s']) {
+    assert.ok(field in recs[0]!, `missing field ${field}`);
+  }
+  assert.equal(recs[0]!['capture'], 'sample.pcap');
+});
+
+test('-o FILE writes the records to a file and the summary to stdout', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sonde-cli-'));
+  const out = join(dir, 'flows.jsonl');
+  const r = runSonde(['analyze', '-o', out, sample]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(lines(readFileSync(out, "utf8")).length, 21);
+  assert.match(r.stdout, /^Protocol/m);
+});
+
+test("'-' reads a capture from standard input", () => {
+  const r = runSonde(['analyze', '--format', 'jsonl', '-'], readFileSync(sample));
+  assert.equal(r.status, 0, r.stderr);
+  const recs = lines(r.stdout);
+  assert.equal(recs.length, 21);
+  assert.equal(recs[0]!['capture'], '-');
+});
+
+test('several inputs: a missing file and a non-capture are one-line errors, the good input is still processed', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sonde-cli-'));
+  const text = join(dir, 'notes.txt');
+  writeFileSync(text, '<html>hello</html>');
+  const r = runSonde(['analyze', '--format', 'jsonl', join(dir, 'missing.pcap'), text, sample]);
+  assert.equal(r.status, 1);
+  assert.equal(lines(r.stdout).length, 21);
+  const errors = r.stderr.trim().split('\n');
+  assert.equal(errors.length, 2, r.stderr);
+  assert.match(errors[0]!, /^sonde: cannot open '.*missing\.pcap': no such file \(check the path\)$/);
+  assert.match(errors[1]!, /notes\.txt: not a pcap or pcapng capture \(first bytes: 3c 68 74 6d.*"<htm/);
+});
+
+test('an unknown option or command is a usage error with exit 2', () => {
+  const r = runSonde(['analyze', '--frobnicate', sample]);
+  assert.equal(r.status, 2);
+  assert.equal(r.stderr, "sonde: unknown option '--frobnicate' for 'sonde analyze' (see 'sonde analyze --help')\n");
+  assert.equal(r.stdout, '');
+  const c = runSonde(['analyse', sample]);
+  assert.equal(c.status, 2);
+  assert.match(c.stderr, /unknown command 'analyse'/);
+  const v = runSonde(['analyze', '--idle-timeout', 'soon', sample]);
+  assert.equal(v.status, 2);
+  assert.match(v.stderr, /'--idle-timeout' needs a number/);
+  const none = runSonde(['analyze']);
+  assert.equal(none.status, 2);
+  assert.match(none.stderr, /no capture given/);
+});
+
+test('a capture cut mid-record warns and keeps every earlier record; a corrupt one is an error with what came before kept', () => {
+  const cut = runSonde(['analyze', '--format', 'jsonl', join(FIXTURES_DIR, 'truncated-end.pcap')]);
+  assert.equal(cut.status, 0);
+  assert.match(cut.stderr, /warning: truncated last record/);
+  assert.equal(lines(cut.stdout).length, 1);
+
+  const dir = mkdtempSync(join(tmpdir(), 'sonde-cli-'));
+  const data = Buffer.from(readFileSync(sample));
+  // the 4th record's captured length becomes absurd
+  let off = 24;
+  for (let i = 0; i < 3; i++) off += 16 + data.readUInt32LE(off + 8);
+  data.writeUInt32LE(0x7fffffff, off + 8);
+  const corrupt = join(dir, 'corrupt.pcap');
+  writeFileSync(corrupt, data);
+  const r = runSonde(['analyze', '--format', 'jsonl', corrupt]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /^sonde: .*corrupt\.pcap: error: corrupt record at byte \d+/);
+  const recs = lines(r.stdout);
+  assert.equal(recs.length, 1);
+  assert.equal(recs[0]!['packets_c2s'], 2);
+});
+
+test('--help and --version', () => {
+  const h = runSonde(['analyze', '--help']);
+  assert.equal(h.status, 0);
+  assert.match(h.stdout, /--idle-timeout S/);
+  const v = runSonde(['--version']);
+  assert.match(v.stdout, /^sonde \d+\.\d+\.\d+\n$/);
+});
