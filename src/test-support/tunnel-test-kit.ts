@@ -23,15 +23,20 @@ export function decode(buf: Uint8Array, capLen = buf.length, wireLen = buf.lengt
 }
 
 /**
- * Runs the decode loop of PacketDecoder by hand and stops before `stop` would run, for layers whose
- * decoder is not under test here (PPP after PPTP GRE, 802.11 after CAPWAP).
+ * Runs the decode loop of PacketDecoder by hand and stops before the `occurrence`-th decoder of layer
+ * `stop` would run: to look at the state a decoder hands to the next layer, or to stop before a
+ * layer whose decoder is not under test here (PPP after PPTP GRE, 802.11 after CAPWAP).
  */
-export function decodeUntil(buf: Uint8Array, stop: number): { p: DecodedPacket; layer: number; anomalies: Record<string, number> } {
+export function decodeUntil(buf: Uint8Array, stop: number, occurrence = 1): { p: DecodedPacket; layer: number; anomalies: Record<string, number> } {
   const counters = new AnomalyCounters();
   const p = new PacketDecoder(counters).packet;
   p.reset(buf, 0, buf.length, buf.length, 0, ETHERNET);
   let layer: number = Layer.Ethernet;
-  for (let n = 0; layer !== Layer.End && layer !== stop && n < 48; n++) layer = LAYER_DECODERS[layer]!(p);
+  let seen = 0;
+  for (let n = 0; layer !== Layer.End && n < 48; n++) {
+    if (layer === stop && ++seen === occurrence) break;
+    layer = LAYER_DECODERS[layer]!(p);
+  }
   return { p, layer, anomalies: counters.toObject() };
 }
 

@@ -259,9 +259,11 @@ test('GRE / ERSPAN: truncated headers', () => {
   assertOuterGre(ERSPAN3_O, ERSPAN3_OFFSET + 10, { truncated_erspan: 1 });
 });
 
-/** IPv4 in GRE `levels` deep around IPv4 10.0.0.1 → 10.0.0.2 [ICMP]. */
-function nestedGre(levels: number): Uint8Array {
-  let ip = hex(`45 00 00 1c  00 03 00 00  40 01 00 00  0a 00 00 01  0a 00 00 02  08 00 f7 ff  00 00 00 00`);
+const ICMP_10_0_0_1 = hex(`45 00 00 1c  00 03 00 00  40 01 00 00  0a 00 00 01  0a 00 00 02  08 00 f7 ff  00 00 00 00`);
+
+/** Ethernet[IPv4[GRE[…`levels` deep…[`innermost` (an IPv4 packet)]]]] */
+function nestedGre(levels: number, innermost: Uint8Array = ICMP_10_0_0_1): Uint8Array {
+  let ip = innermost;
   for (let i = 0; i < levels; i++) {
     const total = (20 + 4 + ip.length).toString(16).padStart(4, '0');
     const outer = hex(`45 00 ${total}  00 01 00 00  40 2f 00 00  c0 00 02 01  c0 00 02 02   00 00 08 00`);
@@ -283,6 +285,19 @@ test(`GRE: ${MAX_TUNNEL_DEPTH} nested tunnels decode, one more is tunnel_too_dee
   assertIpv4(ok.p, '10.0.0.1', '10.0.0.2');
   const deep = decode(nestedGre(MAX_TUNNEL_DEPTH + 1));
   assert.deepEqual(deep.anomalies, { tunnel_too_deep: 1 });
+  assert.equal(deep.p.tunnelDepth, MAX_TUNNEL_DEPTH);
+  assertIpv4(deep.p, '192.0.2.1', '192.0.2.2'); // the last header sonde went through, not the innermost
+
+  // ERSPAN counts as one more level; the flow keeps the outermost kind
+  const erspanIp = ERSPAN2.subarray(14);
+  const erspanOk = decode(nestedGre(MAX_TUNNEL_DEPTH - 1, erspanIp));
+  assert.deepEqual(erspanOk.anomalies, {});
+  assert.equal(erspanOk.p.tunnel, Tunnel.Gre);
+  assert.equal(erspanOk.p.tunnelDepth, MAX_TUNNEL_DEPTH);
+  assertIpv4(erspanOk.p, '198.51.100.1', '198.51.100.2');
+  const erspanDeep = decode(nestedGre(MAX_TUNNEL_DEPTH, erspanIp));
+  assert.deepEqual(erspanDeep.anomalies, { tunnel_too_deep: 1 });
+  assertIpv4(erspanDeep.p, '192.0.2.1', '192.0.2.2');
 });
 
 test('GRE / ERSPAN: fuzzed packets never throw nor read past the capture', () => {

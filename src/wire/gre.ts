@@ -66,6 +66,7 @@ export function decodeGre(p: DecodedPacket): number {
   }
   p.off = q;
 
+  // the EtherType table has no entries for the three GRE-only protocol types: they are handled here
   let next: number;
   let kind: number = Tunnel.Gre;
   switch (proto) {

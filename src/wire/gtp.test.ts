@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Tunnel } from '../decode/layers.js';
+import { Layer, Tunnel } from '../decode/layers.js';
 import { hex } from './bytes.js';
-import { assertIpv4, assertIpv6, assertTransport, decode, fuzz } from '../test-support/tunnel-test-kit.js';
+import { assertIpv4, assertIpv6, assertTransport, decode, decodeUntil, fuzz } from '../test-support/tunnel-test-kit.js';
 
 // Ethernet[IPv4[UDP 2152→2152[GTPv1-U G-PDU TEID 1[IPv4[TCP 49153→443 SYN]]]]]
 const GTP_IPV4 = hex(`
@@ -121,10 +121,14 @@ test('GTP-U: the GTP length trims what follows the user packet', () => {
   padded.set(GTP_IPV4);
   padded[17] = 0x4d; // IPv4 total 77
   padded[39] = 0x39; // UDP length 57
+  const until = decodeUntil(padded, Layer.Ipv4, 2); // the second IPv4 header: the user packet
+  assert.equal(until.layer, Layer.Ipv4);
+  assert.equal(until.p.off, GTP_OFFSET + 8);
+  assert.equal(until.p.end, GTP_IPV4.length);
   const { p, anomalies } = decode(padded);
   assert.deepEqual(anomalies, {});
   assert.equal(p.tunnel, Tunnel.Gtp);
-  assert.equal(p.end, GTP_IPV4.length);
+  assertIpv4(p, '10.45.0.7', '8.8.8.8');
 });
 
 test('GTP-U: cut by the snap length → truncated_gtp, still the UDP flow', () => {

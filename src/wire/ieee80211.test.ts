@@ -119,13 +119,17 @@ const WLAN_FRAGMENT = hex(`08 01  2c 00  ${ADDRS3}  91 00  ${SNAP_IPV4}`);      
 const WLAN_BEACON = hex(`80 00  00 00  ff ff ff ff ff ff  66 77 88 99 aa bb  00 11 22 33 44 55  00 00  ${SNAP_IPV4}`);
 const WLAN_ACK = hex(`d4 00  00 00  00 11 22 33 44 55`);                          // 10 bytes
 
-// Prism[802.11[…]]: message code 0x41, length 144, little-endian
-function prism(littleEndian: boolean): Uint8Array {
-  const head = littleEndian ? '41 00 00 00  90 00 00 00' : '00 00 00 41  00 00 00 90';
-  return hex(`${head} ${'00 '.repeat(136)} ${WLAN_DATA_IPV4}`);
+// Prism[802.11[…]]: message code, message length, device name, 10 DID items = 144 bytes
+function prism(msgcodeAndLength: string): Uint8Array {
+  return hex(`${msgcodeAndLength} ${'00 '.repeat(136)} ${WLAN_DATA_IPV4}`);
 }
+const PRISM = prism('41 00 00 00  90 00 00 00');      // msgcode 0x41, length 144 (LE)
+const PRISM_BE = prism('00 00 00 44  00 00 00 90');   // msgcode 0x44, big-endian host
+const PRISM_BAD_LEN = prism('41 00 00 00  20 00 00 00'); // length field 32: ignored, the layout is fixed
 // AVS[802.11[…]]: cookie 0x80211001, length 64, big-endian
 const AVS = hex(`80 21 10 01  00 00 00 40  ${'00 '.repeat(56)} ${WLAN_DATA_IPV4}`);
+// AVS version 2[802.11[…]]: cookie 0x80211002, length 72
+const AVS2 = hex(`80 21 10 02  00 00 00 48  ${'00 '.repeat(64)} ${WLAN_DATA_IPV4}`);
 
 test('802.11: data frames of every header layout decode to IP', () => {
   assertIpv4Udp(WLAN_IPV4, LinkType.Ieee80211);
@@ -174,21 +178,21 @@ test('802.11: truncated headers are truncated_80211', () => {
 });
 
 test('Prism and AVS headers are skipped', () => {
-  assertIpv4Udp(prism(true), LinkType.Prism);
-  assertIpv4Udp(prism(false), LinkType.Prism);
-  assertIpv4Udp(AVS, LinkType.Prism);
-  const p = new PacketDecoder(new AnomalyCounters()).packet;
-  p.reset(AVS, 0, AVS.length, AVS.length, 0, LinkType.Prism);
-  assert.equal(decodeIeee80211Prism(p), Layer.Ieee80211);
-  assert.equal(p.off, 64);
+  for (const buf of [PRISM, PRISM_BE, PRISM_BAD_LEN, AVS, AVS2]) assertIpv4Udp(buf, LinkType.Prism);
+  for (const [buf, len] of [[PRISM, 144], [PRISM_BAD_LEN, 144], [AVS, 64], [AVS2, 72]] as const) {
+    const p = new PacketDecoder(new AnomalyCounters()).packet;
+    p.reset(buf, 0, buf.length, buf.length, 0, LinkType.Prism);
+    assert.equal(decodeIeee80211Prism(p), Layer.Ieee80211);
+    assert.equal(p.off, len);
+  }
 });
 
 test('Prism: truncated or oversized headers are truncated_link_header', () => {
   const cases = [
-    ...Array.from({ length: 8 }, (_, n) => prism(true).slice(0, n)),
-    prism(true).slice(0, 143),
-    AVS.slice(0, 63),
-    hex('41 00 00 00  04 00 00 00  00 00 00 00'),  // length below 8
+    ...Array.from({ length: 8 }, (_, n) => PRISM.slice(0, n)),
+    PRISM.slice(0, 143),                             // Prism header is 144 bytes
+    AVS.slice(0, 63),                                // AVS length beyond the record
+    hex('80 21 10 02  00 00 00 04  00 00 00 00'),    // AVS length below 8
   ];
   for (const buf of cases) {
     const { p, counters } = decode(buf, LinkType.Prism);
@@ -236,5 +240,5 @@ test('802.11 and Prism: fuzzed input never throws', () => {
   const frames = [WLAN_IPV4, WLAN_QOS_IPV6, WLAN_QOS_4ADDR_HT_IPV4, WLAN_ORDER_NO_QOS_IPV4, WLAN_AMSDU_IPV4,
     WLAN_PROTECTED, WLAN_NULL, WLAN_QOS_NULL, WLAN_FRAGMENT, WLAN_BEACON, WLAN_ACK];
   fuzz(frames, LinkType.Ieee80211, 6000, 105);
-  fuzz([prism(true), prism(false), AVS], LinkType.Prism, 3000, 119);
+  fuzz([PRISM, PRISM_BE, PRISM_BAD_LEN, AVS, AVS2], LinkType.Prism, 3000, 119);
 });

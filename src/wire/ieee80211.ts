@@ -1,7 +1,7 @@
 import { Anomaly } from '../decode/anomaly.js';
 import { Layer } from '../decode/layers.js';
 import { type DecodedPacket } from '../decode/packet.js';
-import { u16, u16le, u32, u32le } from './bytes.js';
+import { u16, u16le, u32 } from './bytes.js';
 
 // IEEE 802.11 MAC header (DLT_IEEE802_11, 105). Frame control: byte 0 = subtype(4) type(2)
 // version(2), byte 1 = flags. Only data frames (type 2) carry an LLC/SNAP header and IP:
@@ -68,24 +68,27 @@ export function decodeIeee80211(p: DecodedPacket): number {
 }
 
 // Capture headers in front of 802.11 frames on DLT_PRISM_HEADER (119):
-// - AVS (wlancap): big-endian; version cookie 0x8021100X then header length(4)
-// - Prism (linux-wlan-ng): message code(4) message length(4, normally 144) in host byte order
-export const PRISM_MIN_HEADER_LEN = 8;
-export const AVS_COOKIE = 0x80211000;
-export const AVS_COOKIE_MASK = 0xfffffff0;
+// - AVS (wlancap): big-endian; version cookie 0x80211001 / 0x80211002, then the header length(4)
+// - Prism (linux-wlan-ng): message code(4) message length(4) device name(16) then 10 DID items of
+//   12 bytes: 144 bytes. The message length is not trusted (nor by tcpdump or Wireshark): the
+//   header has one layout, and that length is what every driver writes.
+export const AVS_COOKIE_V1 = 0x80211001;
+export const AVS_COOKIE_V2 = 0x80211002;
+export const AVS_LENGTH = 4;
+export const AVS_MIN_HEADER_LEN = 8;
+export const PRISM_HEADER_LEN = 144;
 
 export function decodeIeee80211Prism(p: DecodedPacket): number {
   const b = p.buf;
   const o = p.off;
-  if (p.end - o < PRISM_MIN_HEADER_LEN) return p.weird(Anomaly.truncated_link_header);
-  let len: number;
-  if (((u32(b, o) & AVS_COOKIE_MASK) >>> 0) === AVS_COOKIE) {
-    len = u32(b, o + 4);
-  } else {
-    // the message code is small (0x41, 0x44): a large little-endian value means a big-endian host
-    len = u32le(b, o) > 0xffff ? u32(b, o + 4) : u32le(b, o + 4);
+  if (p.end - o < AVS_MIN_HEADER_LEN) return p.weird(Anomaly.truncated_link_header);
+  const cookie = u32(b, o);
+  let len = PRISM_HEADER_LEN;
+  if (cookie === AVS_COOKIE_V1 || cookie === AVS_COOKIE_V2) {
+    len = u32(b, o + AVS_LENGTH);
+    if (len < AVS_MIN_HEADER_LEN) return p.weird(Anomaly.truncated_link_header);
   }
-  if (len < PRISM_MIN_HEADER_LEN || len > p.end - o) return p.weird(Anomaly.truncated_link_header);
+  if (len > p.end - o) return p.weird(Anomaly.truncated_link_header);
   p.off = o + len;
   return Layer.Ieee80211;
 }

@@ -139,12 +139,31 @@ test('PPI: unknown encapsulated DLT is unknown_link_type', () => {
   assert.equal(p.ipVersion, 0);
 });
 
+// PPI[802.11-Common field overrunning the header][802.11[LLC[IPv4[UDP]]]] + 4 trailing bytes
+const PPI_FIELD_OVERRUN = hex(`
+  00 00  10 00  69 00 00 00    # length 16
+  02 00  14 00  01 00 00 00    # 802.11-Common, length 20: runs past the header at 16
+  ${WLAN_DATA_IPV4}
+  de ad be ef
+`);
+
+test('PPI: a field that overruns the header is counted, the frame after it is still decoded', () => {
+  const { p, counters } = decode(PPI_FIELD_OVERRUN, LinkType.Ppi);
+  assert.equal(p.anomaly, Anomaly.truncated_ppi);
+  assert.equal(counters.counts[Anomaly.truncated_ppi], 1);
+  assert.equal(p.ipVersion, 4);
+  assert.equal(p.addr[4], 0xc0a80103);
+  const q = reset(PPI_FIELD_OVERRUN);
+  assert.equal(decodePpi(q), Layer.Ieee80211);
+  assert.equal(q.off, 16);
+  assert.equal(q.end, PPI_FIELD_OVERRUN.length); // FCS flag unreadable: nothing trimmed
+});
+
 test('PPI: truncated or inconsistent headers are truncated_ppi', () => {
   const cases = [
     ...Array.from({ length: 8 }, (_, n) => PPI_80211.slice(0, n)),
     PPI_80211.slice(0, 31),                                     // header length beyond the record
     hex('00 00 04 00 01 00 00 00  00 11 22 33'),                // header length below 8
-    hex('00 00 10 00 69 00 00 00  02 00 14 00 00 00 00 00'),    // field longer than the header
   ];
   for (const buf of cases) {
     const { p, counters } = decode(buf, LinkType.Ppi);
@@ -189,5 +208,5 @@ function fuzz(seeds: readonly Uint8Array[], linkType: number, rounds: number, se
 }
 
 test('PPI: fuzzed input never throws', () => {
-  fuzz([PPI_ETHERNET, PPI_80211, PPI_80211_FCS, PPI_ALIGNED_FCS, PPI_UNKNOWN_DLT], LinkType.Ppi, 5000, 192);
+  fuzz([PPI_ETHERNET, PPI_80211, PPI_80211_FCS, PPI_ALIGNED_FCS, PPI_UNKNOWN_DLT, PPI_FIELD_OVERRUN], LinkType.Ppi, 5000, 192);
 });

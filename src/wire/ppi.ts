@@ -38,7 +38,11 @@ export function decodePpi(p: DecodedPacket): number {
     const type = u16le(b, f);
     const dataLen = u16le(b, f + 2);
     const data = f + PPI_FIELD_HEADER_LEN;
-    if (dataLen > hdrEnd - data) return p.weird(Anomaly.truncated_ppi);
+    if (dataLen > hdrEnd - data) {
+      // a field runs past the header: the header length still says where the frame starts
+      p.weird(Anomaly.truncated_ppi);
+      break;
+    }
     if (type === PPI_FIELD_80211_COMMON && dataLen >= PPI_80211_COMMON_FLAGS + 2) {
       fcs = (u16le(b, data + PPI_80211_COMMON_FLAGS) & PPI_80211_FLAG_FCS) !== 0;
     }

@@ -115,8 +115,13 @@ test('PPP: full header, ACFC, PFC and both compressions', () => {
 
 test('PPP: control protocols end without an anomaly', () => {
   assertNotIpClean(PPP_LCP, LinkType.Ppp);
-  // 0xFF not followed by the UI control byte is not HDLC-framed PPP: nothing to read, no anomaly
-  assertNotIpClean(hex(`ff 00 00 21 ${IPV4_UDP}`), LinkType.Ppp);
+});
+
+test('PPP: a control byte other than 0x03 is skipped like 0x03 (as Wireshark and nDPI do)', () => {
+  // PPP[IPv4[UDP]] with control 0x00
+  assertIpv4Udp(hex(`ff 00  00 21  ${IPV4_UDP}`), LinkType.Ppp);
+  // PPP[IPv4[UDP]] with control 0x13 and a compressed protocol
+  assertIpv4Udp(hex(`ff 13  21  ${IPV4_UDP}`), LinkType.PppHdlc);
 });
 
 test('PPP: protocol 0x0281 hands over to MPLS after the PPP header', () => {

@@ -10,7 +10,6 @@ import { CHDLC_ADDR_BROADCAST, CHDLC_ADDR_UNICAST } from './cisco-hdlc.js';
 // Protocol numbers have an even first byte and an odd last byte, so an odd first byte means the
 // 1-byte compressed form.
 export const PPP_ADDRESS = 0xff;
-export const PPP_CONTROL = 0x03;
 
 export function decodePpp(p: DecodedPacket): number {
   const b = p.buf;
@@ -22,9 +21,9 @@ export function decodePpp(p: DecodedPacket): number {
   // protocols 0x0F/0x8F, which are not assigned, so the two cannot be confused.
   if (first === CHDLC_ADDR_UNICAST || first === CHDLC_ADDR_BROADCAST) return Layer.CiscoHdlc;
   if (first === PPP_ADDRESS) {
-    // 0xFF is odd, so it can never start a protocol field: address and control must follow
+    // 0xFF is odd, so it can never start a protocol field: it is the address, and a control byte
+    // follows. RFC 1662 fixes that at 0x03; like Wireshark and nDPI, any value is skipped.
     if (end - o < 2) return p.weird(Anomaly.truncated_ppp);
-    if (b[o + 1] !== PPP_CONTROL) return Layer.End; // not PPP-in-HDLC: nothing we can read
     o += 2;
     if (end - o < 1) return p.weird(Anomaly.truncated_ppp);
   }

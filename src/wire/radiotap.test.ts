@@ -134,13 +134,39 @@ test('Radiotap: skips the header and trims the FCS the Flags field announces', (
   assert.equal(p.end, RT_FLAGS_FCS.length);
 });
 
+// Radiotap(present: ext, but the header ends before the next word)[802.11[…]]
+const RT_EXT_OVERRUN = hex(`
+  00 00  0a 00  02 00 00 80    # length 10, present: Flags + ext
+  10 00                        # half a present word (would read as Flags = FCS if taken for a field)
+  ${WLAN_DATA_IPV4}
+`);
+// Radiotap(present: TSFT + Flags, but the length stops inside TSFT)[802.11[…]]
+const RT_FLAGS_OVERRUN = hex(`
+  00 00  10 00  03 00 00 00    # length 16
+  00 00 00 00 00 00 00 00      # TSFT; Flags would be at 16, past the header
+  ${WLAN_DATA_IPV4}
+`);
+
+test('Radiotap: fields that overrun the header are counted, the frame after it is still decoded', () => {
+  for (const buf of [RT_EXT_OVERRUN, RT_FLAGS_OVERRUN]) {
+    const { p, counters } = decode(buf, LinkType.Ieee80211Radiotap);
+    assert.equal(p.anomaly, Anomaly.truncated_radiotap);
+    assert.equal(counters.counts[Anomaly.truncated_radiotap], 1);
+    assert.equal(p.ipVersion, 4);
+    assert.equal(p.addr[0], 0xc0a80102);
+    assert.equal(p.dport, 53);
+    const q = reset(buf);
+    assert.equal(decodeRadiotap(q), Layer.Ieee80211);
+    assert.equal(q.off, buf[2]!);
+    assert.equal(q.end, buf.length); // the FCS flag could not be read: nothing trimmed
+  }
+});
+
 test('Radiotap: truncated or inconsistent headers are truncated_radiotap', () => {
   const cases = [
     ...Array.from({ length: 8 }, (_, n) => RT_PLAIN.slice(0, n)),
     RT_TSFT_FLAGS_FCS.slice(0, 21),                    // length beyond the record
     hex('00 00 06 00 00 00 00 00 00 00'),              // length below 8
-    hex('00 00 08 00 02 00 00 80  00 00 00 00'),       // ext bit, but no room for the next word
-    hex('00 00 10 00 03 00 00 00  00 00 00 00 00 00 00 00  00'), // Flags would sit past the length
   ];
   for (const buf of cases) {
     const { p, counters } = decode(buf, LinkType.Ieee80211Radiotap);
@@ -185,5 +211,5 @@ function fuzz(seeds: readonly Uint8Array[], linkType: number, rounds: number, se
 }
 
 test('Radiotap: fuzzed input never throws', () => {
-  fuzz([RT_PLAIN, RT_FLAGS_FCS, RT_TSFT_FLAGS_FCS, RT_EXT_FCS, RT_EXT3_FCS, RT_FLAGS_NO_FCS], LinkType.Ieee80211Radiotap, 5000, 127);
+  fuzz([RT_PLAIN, RT_FLAGS_FCS, RT_TSFT_FLAGS_FCS, RT_EXT_FCS, RT_EXT3_FCS, RT_FLAGS_NO_FCS, RT_EXT_OVERRUN, RT_FLAGS_OVERRUN], LinkType.Ieee80211Radiotap, 5000, 127);
 });

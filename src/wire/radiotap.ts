@@ -27,17 +27,21 @@ export function decodeRadiotap(p: DecodedPacket): number {
 
   let fcs = false;
   if ((present & RADIOTAP_PRESENT_FLAGS) !== 0) {
-    // fields start after the last present word (bounded by the header length)
+    // fields start after the last present word
     let f = RADIOTAP_PRESENT + 4;
     let word = present;
-    while ((word & RADIOTAP_PRESENT_EXT) !== 0) {
-      if (f + 4 > len) return p.weird(Anomaly.truncated_radiotap);
+    while ((word & RADIOTAP_PRESENT_EXT) !== 0 && f + 4 <= len) {
       word = u32le(b, o + f);
       f += 4;
     }
     if ((present & RADIOTAP_PRESENT_TSFT) !== 0) f = ((f + 7) & ~7) + 8;
-    if (f >= len) return p.weird(Anomaly.truncated_radiotap);
-    fcs = (b[o + f]! & RADIOTAP_FLAG_FCS) !== 0;
+    if ((word & RADIOTAP_PRESENT_EXT) !== 0 || f >= len) {
+      // the fields claimed do not fit the header: the length still says where the frame starts
+      // (Wireshark goes on too), but the FCS flag is unknown
+      p.weird(Anomaly.truncated_radiotap);
+    } else {
+      fcs = (b[o + f]! & RADIOTAP_FLAG_FCS) !== 0;
+    }
   }
 
   p.off = o + len;
