@@ -50,6 +50,7 @@ export const Anomaly = {
   unknown_bsd_address_family: 45,
   truncated_pcap_header: 46,
   capture_record_too_large: 47,
+  bad_pppoe_header: 48,
 } as const;
 
 export type AnomalyName = keyof typeof Anomaly;

@@ -91,6 +91,7 @@ export class PacketDecoder {
       }
       layer = LAYER_DECODERS[layer]!(p);
     }
+    if (p.tunnelDepth > 0 && !p.heldFragment) p.fallBackToOuter();
     return p;
   }
 }

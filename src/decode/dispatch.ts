@@ -101,6 +101,7 @@ function installDefaults(): void {
   ipProtocolLayer[IpProto.Ipv6] = Layer.Ipv6;
 
   udpPortLayer[4789] = Layer.Vxlan;
+  udpPortLayer[4790] = Layer.Vxlan; // VXLAN-GPE
   udpPortLayer[6081] = Layer.Geneve;
   udpPortLayer[2152] = Layer.GtpU;
   udpPortLayer[5247] = Layer.Capwap;

@@ -70,6 +70,25 @@ export class DecodedPacket {
   /** id of the first anomaly this packet raised, -1 when clean */
   anomaly = -1;
 
+  /** the 802.11 frame control and sequence control fields come byte-swapped (Cisco CAPWAP) */
+  ieee80211Swapped = false;
+
+  // the IP/transport state outside the innermost tunnel, restored when the tunnel turns out to
+  // carry no IP packet (802.11 management in CAPWAP, ARP in VXLAN): the packet then belongs to
+  // the tunnel's own flow
+  private outerIpVersion = 0;
+  private readonly outerAddr = new Uint32Array(8);
+  private outerTunnel = 0;
+  private outerL4Proto = -1;
+  private outerSport = 0;
+  private outerDport = 0;
+  private outerIpEnd = 0;
+  private outerIpOffset = 0;
+  private outerL4Offset = 0;
+  private outerPayloadOffset = 0;
+  private outerPayloadLen = 0;
+  private outerTcpFlags = 0;
+
   constructor(
     readonly anomalies: AnomalyCounters,
     readonly fragments: FragmentReassembler,
@@ -101,6 +120,8 @@ export class DecodedPacket {
     this.fragmentWireBytes = 0;
     this.fragmentPayloadBytes = 0;
     this.anomaly = -1;
+    this.ieee80211Swapped = false;
+    this.outerIpVersion = 0;
   }
 
   /** Records an anomaly for this packet; returns Layer.End (0) so decoders can `return p.weird(...)`. */
@@ -113,6 +134,20 @@ export class DecodedPacket {
   /** Called by a tunnel decoder once its own header is valid: the inner packet replaces the outer. */
   enterTunnel(kind: number): boolean {
     if (this.tunnelDepth >= MAX_TUNNEL_DEPTH) return false;
+    if (this.ipVersion !== 0) {
+      this.outerIpVersion = this.ipVersion;
+      this.outerAddr.set(this.addr);
+      this.outerTunnel = this.tunnel;
+      this.outerL4Proto = this.l4Proto;
+      this.outerSport = this.sport;
+      this.outerDport = this.dport;
+      this.outerIpEnd = this.ipEnd;
+      this.outerIpOffset = this.ipOffset;
+      this.outerL4Offset = this.l4Offset;
+      this.outerPayloadOffset = this.payloadOffset;
+      this.outerPayloadLen = this.payloadLen;
+      this.outerTcpFlags = this.tcpFlags;
+    }
     if (this.tunnelDepth === 0) this.tunnel = kind;
     this.tunnelDepth++;
     this.ipVersion = 0;
@@ -121,6 +156,27 @@ export class DecodedPacket {
     this.dport = 0;
     this.tcpFlags = 0;
     this.payloadLen = 0;
+    return true;
+  }
+
+  /**
+   * After decoding: when a tunnel was entered but held no IP packet, the packet goes back to the
+   * tunnel's own (outer) flow. Returns true when it did.
+   */
+  fallBackToOuter(): boolean {
+    if (this.ipVersion !== 0 || this.outerIpVersion === 0) return false;
+    this.ipVersion = this.outerIpVersion;
+    this.addr.set(this.outerAddr);
+    this.tunnel = this.outerTunnel;
+    this.l4Proto = this.outerL4Proto;
+    this.sport = this.outerSport;
+    this.dport = this.outerDport;
+    this.ipEnd = this.outerIpEnd;
+    this.ipOffset = this.outerIpOffset;
+    this.l4Offset = this.outerL4Offset;
+    this.payloadOffset = this.outerPayloadOffset;
+    this.payloadLen = this.outerPayloadLen;
+    this.tcpFlags = this.outerTcpFlags;
     return true;
   }
 }

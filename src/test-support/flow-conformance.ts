@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { corpusCaptures, readExpectedFlows, runCapture, type ExpectedFlow } from './corpus.js';
-import { compareCounters, expectedKey, sondeKey } from './flow-match.js';
+import { compareCounters, expectedKey, expectedKeys, sondeKey } from './flow-match.js';
 
 // Scores sonde's flow tracking against nDPI's verdicts over the whole corpus.
 
@@ -46,7 +46,7 @@ export function scoreFlows(dir: string): FlowScore {
     const theirs = byPcap.get(pcap) ?? [];
     const seen = new Set<string>();
     for (const e of theirs) {
-      const key = expectedKey(e);
+      const key = expectedKeys(e).find((k) => ours.has(k)) ?? expectedKey(e);
       seen.add(key);
       const r = ours.get(key);
       if (!r) {

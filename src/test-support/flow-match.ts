@@ -28,6 +28,36 @@ export function canonicalAddress(a: string): string {
   return groups.map((g) => g.toString(16)).join(':');
 }
 
+/**
+ * nDPI's printer sometimes compresses two zero runs ("2600:1900:4160:5999::19::"), which is not
+ * valid IPv6 text and can stand for several addresses: all of them, canonical.
+ */
+export function addressReadings(a: string): string[] {
+  const parts = a.split('::');
+  if (parts.length <= 2) return [canonicalAddress(a)];
+  const explicit = parts.flatMap((p) => (p === '' ? [] : p.split(':')));
+  const gaps = parts.length - 1;
+  const missing = 8 - explicit.length;
+  const out: string[] = [];
+  const spread = (left: number, slots: number, acc: number[]): void => {
+    if (slots === 1) {
+      if (left >= 1) out.push(expand([...acc, left]));
+      return;
+    }
+    for (let n = 1; n <= left - (slots - 1); n++) spread(left - n, slots - 1, [...acc, n]);
+  };
+  const expand = (zeros: number[]): string => {
+    const groups: string[] = [];
+    parts.forEach((p, i) => {
+      if (p !== '') groups.push(...p.split(':'));
+      if (i < zeros.length) groups.push(...Array<string>(zeros[i]!).fill('0'));
+    });
+    return groups.map((g) => parseInt(g, 16).toString(16)).join(':');
+  };
+  if (missing >= gaps) spread(missing, gaps, []);
+  return out;
+}
+
 export function flowKey(l4: number, vlan: number | null, a: string, ap: number, b: string, bp: number): string {
   const x = `${canonicalAddress(a)}|${ap}`;
   const y = `${canonicalAddress(b)}|${bp}`;
@@ -36,6 +66,15 @@ export function flowKey(l4: number, vlan: number | null, a: string, ap: number, 
 
 export function expectedKey(e: ExpectedFlow): string {
   return flowKey(ndpiL4Number(e.proto_l4), e.vlan, e.src, e.sport, e.dst, e.dport);
+}
+
+/** Every key an nDPI flow may stand for (more than one only when nDPI printed an ambiguous address). */
+export function expectedKeys(e: ExpectedFlow): string[] {
+  const keys: string[] = [];
+  for (const s of addressReadings(e.src)) {
+    for (const d of addressReadings(e.dst)) keys.push(flowKey(ndpiL4Number(e.proto_l4), e.vlan, s, e.sport, d, e.dport));
+  }
+  return keys;
 }
 
 export function sondeKey(r: Record<string, unknown>): string {
@@ -50,7 +89,7 @@ export interface CounterComparison {
 }
 
 export function compareCounters(e: ExpectedFlow, r: Record<string, unknown>): CounterComparison {
-  const sameOrientation = canonicalAddress(r['src'] as string) === canonicalAddress(e.src) && r['sport'] === e.sport;
+  const sameOrientation = addressReadings(e.src).includes(canonicalAddress(r['src'] as string)) && r['sport'] === e.sport;
   const c = [r['packets_c2s'], r['bytes_c2s'], r['packets_s2c'], r['bytes_s2c']] as number[];
   const sonde: [number, number, number, number] = sameOrientation ? [c[0]!, c[1]!, c[2]!, c[3]!] : [c[2]!, c[3]!, c[0]!, c[1]!];
   const ndpi: [number, number, number, number] = [e.pkts_c2s, e.bytes_c2s, e.pkts_s2c, e.bytes_s2c];

@@ -1,6 +1,7 @@
 import { Anomaly } from '../decode/anomaly.js';
 import { Layer, Tunnel } from '../decode/layers.js';
 import { type DecodedPacket } from '../decode/packet.js';
+import { ieee80211FieldsSwapped } from './ieee80211.js';
 import { u16, u32 } from './bytes.js';
 import { enterUdpTunnel, shortUdpTunnel } from './udp-tunnel.js';
 
@@ -34,6 +35,10 @@ export function decodeCapwap(p: DecodedPacket): number {
   if (o + headerLen > p.end) return shortUdpTunnel(p, o + headerLen, Anomaly.truncated_capwap);
   p.off = o + headerLen;
   let next: number = Layer.Ethernet;
-  if (native !== 0) next = wbid === CAPWAP_WBID_IEEE80211 ? Layer.Ieee80211 : Layer.End;
+  if (native !== 0) {
+    if (wbid !== CAPWAP_WBID_IEEE80211) return Layer.End;
+    next = Layer.Ieee80211;
+    p.ieee80211Swapped = ieee80211FieldsSwapped(b, p.off, p.end);
+  }
   return enterUdpTunnel(p, Tunnel.Capwap, next, Anomaly.truncated_capwap);
 }

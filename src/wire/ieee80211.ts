@@ -33,8 +33,9 @@ export function decodeIeee80211(p: DecodedPacket): number {
   const o = p.off;
   // control frames can be as short as 10 bytes: read the frame control first
   if (p.end - o < 2) return p.weird(Anomaly.truncated_80211);
-  const fc0 = b[o]!;
-  const flags = b[o + IEEE80211_FC_FLAGS]!;
+  const swapped = p.ieee80211Swapped;
+  const fc0 = swapped ? b[o + 1]! : b[o]!;
+  const flags = swapped ? b[o]! : b[o + IEEE80211_FC_FLAGS]!;
   if ((fc0 & 0x03) !== 0) return Layer.End; // protocol version other than 0: unknown layout
   if (((fc0 >> 2) & 0x03) !== IEEE80211_TYPE_DATA) return Layer.End; // management / control
   const subtype = fc0 >> 4;
@@ -53,7 +54,7 @@ export function decodeIeee80211(p: DecodedPacket): number {
   if ((flags & IEEE80211_FLAG_PROTECTED) !== 0) return Layer.End; // encrypted body
   if ((subtype & IEEE80211_SUBTYPE_NO_DATA) !== 0) return Layer.End; // null / CF-poll: no body
   // fragment number != 0: the body continues an earlier fragment, no LLC header here
-  if ((u16le(b, o + IEEE80211_SEQ_CTL) & 0x000f) !== 0) return Layer.End;
+  if (((swapped ? u16(b, o + IEEE80211_SEQ_CTL) : u16le(b, o + IEEE80211_SEQ_CTL)) & 0x000f) !== 0) return Layer.End;
 
   let body = o + hdrLen;
   if (qos && (b[qosOff]! & IEEE80211_QOS_AMSDU) !== 0) {
@@ -65,6 +66,30 @@ export function decodeIeee80211(p: DecodedPacket): number {
   }
   p.off = body;
   return Layer.Llc;
+}
+
+/**
+ * Cisco access points send CAPWAP 802.11 frames with the frame control and sequence control
+ * fields byte-swapped (Wireshark's capwap.swap_fc). True when only the swapped reading gives a
+ * data frame followed by an LLC/SNAP header, so standard senders are read as they are.
+ */
+export function ieee80211FieldsSwapped(b: Uint8Array, o: number, end: number): boolean {
+  return !dataFrameWithSnap(b, o, end, false) && dataFrameWithSnap(b, o, end, true);
+}
+
+function dataFrameWithSnap(b: Uint8Array, o: number, end: number, swapped: boolean): boolean {
+  if (end - o < IEEE80211_MIN_HEADER_LEN + 3) return false;
+  const fc0 = swapped ? b[o + 1]! : b[o]!;
+  const flags = swapped ? b[o]! : b[o + 1]!;
+  if ((fc0 & 0x03) !== 0 || ((fc0 >> 2) & 0x03) !== IEEE80211_TYPE_DATA) return false;
+  let hdrLen = IEEE80211_MIN_HEADER_LEN;
+  if ((flags & (IEEE80211_FLAG_TO_DS | IEEE80211_FLAG_FROM_DS)) === (IEEE80211_FLAG_TO_DS | IEEE80211_FLAG_FROM_DS)) hdrLen += IEEE80211_ADDR4_LEN;
+  if (((fc0 >> 4) & IEEE80211_SUBTYPE_QOS) !== 0) {
+    hdrLen += IEEE80211_QOS_LEN;
+    if ((flags & IEEE80211_FLAG_ORDER) !== 0) hdrLen += IEEE80211_HT_CONTROL_LEN;
+  }
+  const body = o + hdrLen;
+  return body + 3 <= end && b[body] === 0xaa && b[body + 1] === 0xaa && b[body + 2] === 0x03;
 }
 
 // Capture headers in front of 802.11 frames on DLT_PRISM_HEADER (119):

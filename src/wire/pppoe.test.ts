@@ -108,18 +108,18 @@ test('DLT_PPP_ETHER: the capture starts with the PPPoE header', () => {
   assertIpv4(p, '10.1.1.1', '10.2.2.2');
 });
 
-test('PPPoE session: truncated or malformed headers → truncated_pppoe', () => {
+test('PPPoE session: truncated headers → truncated_pppoe, malformed ones → bad_pppoe_header', () => {
   for (const capLen of [PPPOE_OFFSET, PPPOE_OFFSET + 3, PPPOE_OFFSET + 6, PPPOE_OFFSET + 7]) {
     const r = decode(PPPOE_IPV4, capLen);
     assert.deepEqual(r.anomalies, { truncated_pppoe: 1 }, `capture of ${capLen} bytes`);
     assert.equal(r.p.ipVersion, 0);
   }
   // ver/type other than 0x11
-  assert.deepEqual(decode(withByte(PPPOE_IPV4, PPPOE_OFFSET, 0x21)).anomalies, { truncated_pppoe: 1 });
+  assert.deepEqual(decode(withByte(PPPOE_IPV4, PPPOE_OFFSET, 0x21)).anomalies, { bad_pppoe_header: 1 });
   // a discovery code (PADT) on the session EtherType
-  assert.deepEqual(decode(withByte(PPPOE_IPV4, PPPOE_OFFSET + 1, 0xa7)).anomalies, { truncated_pppoe: 1 });
+  assert.deepEqual(decode(withByte(PPPOE_IPV4, PPPOE_OFFSET + 1, 0xa7)).anomalies, { bad_pppoe_header: 1 });
   // length 0: no PPP protocol field
-  assert.deepEqual(decode(withByte(PPPOE_IPV4, PPPOE_OFFSET + 5, 0x00)).anomalies, { truncated_pppoe: 1 });
+  assert.deepEqual(decode(withByte(PPPOE_IPV4, PPPOE_OFFSET + 5, 0x00)).anomalies, { bad_pppoe_header: 1 });
   // length 1 with an uncompressed protocol field
   assert.deepEqual(decode(withByte(PPPOE_IPV4, PPPOE_OFFSET + 5, 0x01)).anomalies, { truncated_pppoe: 1 });
 });

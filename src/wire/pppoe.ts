@@ -16,11 +16,9 @@ export function decodePppoeSession(p: DecodedPacket): number {
   const b = p.buf;
   const o = p.off;
   if (p.end - o < PPPOE_HEADER_LEN + 1) return p.weird(Anomaly.truncated_pppoe);
-  // no dedicated anomaly for a bad version or code: a session frame sonde cannot read is counted
-  // as truncated_pppoe like one it cannot read for lack of bytes
-  if (b[o]! !== PPPOE_VER_TYPE || b[o + 1]! !== PPPOE_CODE_SESSION) return p.weird(Anomaly.truncated_pppoe);
+  if (b[o]! !== PPPOE_VER_TYPE || b[o + 1]! !== PPPOE_CODE_SESSION) return p.weird(Anomaly.bad_pppoe_header);
   const len = u16(b, o + PPPOE_LENGTH);
-  if (len < 1) return p.weird(Anomaly.truncated_pppoe);
+  if (len < 1) return p.weird(Anomaly.bad_pppoe_header);
   const payloadEnd = o + PPPOE_HEADER_LEN + len;
   if (payloadEnd < p.end) p.end = payloadEnd; // strip Ethernet padding
   let q = o + PPPOE_HEADER_LEN;

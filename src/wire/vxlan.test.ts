@@ -149,11 +149,13 @@ test('VXLAN: cut by the snap length inside the header or right after it → trun
   assert.equal(p2.p.tunnel, Tunnel.None);
   assertIpv4(p2.p, '192.0.2.1', '192.0.2.2');
 
-  // cut inside the inner Ethernet header: the tunnel was entered, the inner frame is what is short
+  // cut inside the inner Ethernet header: the tunnel was entered, the inner frame is what is
+  // short, and with no inner IP packet the packet goes back to the tunnel's own UDP flow
   const p3 = decode(VXLAN_VLAN, VXLAN_OFFSET + 8 + 6);
   assert.deepEqual(p3.anomalies, { truncated_link_header: 1 });
-  assert.equal(p3.p.tunnel, Tunnel.Vxlan);
-  assert.equal(p3.p.ipVersion, 0);
+  assert.equal(p3.p.tunnel, Tunnel.None);
+  assertIpv4(p3.p, '192.0.2.1', '192.0.2.2');
+  assertTransport(p3.p, 17, 49152, 4789);
 });
 
 /** Builds Ethernet[IPv4[UDP[VXLAN[…]]]] `levels` deep around Ethernet[IPv4 10.0.0.1 → 10.0.0.2 [ICMP]]. */
