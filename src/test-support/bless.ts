@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fixtureNames, GOLDEN_DIR, goldenOutput } from './golden.js';
+import { goldenCaptureNames, GOLDEN_DIR, goldenOutput } from './golden.js';
 import { writeFixtures } from './make-fixtures.js';
 import { FIXTURES_DIR } from './golden.js';
 
@@ -9,5 +9,5 @@ import { FIXTURES_DIR } from './golden.js';
 
 writeFixtures(FIXTURES_DIR);
 mkdirSync(GOLDEN_DIR, { recursive: true });
-for (const f of fixtureNames()) writeFileSync(join(GOLDEN_DIR, `${f}.jsonl`), goldenOutput(f));
-process.stdout.write(`blessed ${fixtureNames().length} golden outputs in test/golden/ (review with git diff test/)\n`);
+for (const f of goldenCaptureNames()) writeFileSync(join(GOLDEN_DIR, `${f}.jsonl`), goldenOutput(f));
+process.stdout.write(`blessed ${goldenCaptureNames().length} golden outputs in test/golden/ (review with git diff test/)\n`);

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { repoPath } from './paths.js';
 
 // Golden outputs: what `sonde analyze --format jsonl` makes of each fixture capture, plus what it
@@ -9,8 +10,23 @@ export const FIXTURES_DIR = repoPath('test', 'fixtures');
 export const GOLDEN_DIR = repoPath('test', 'golden');
 export const SONDE_BIN = repoPath('bin', 'sonde');
 
+/** real captures we made with tcpdump (not written by the generator) */
+export const CAPTURES_DIR = repoPath('test', 'captures');
+
+const isCapture = (f: string): boolean => /\.(pcap|pcapng)$/.test(f);
+
+/** The generated fixture captures. */
 export function fixtureNames(): string[] {
-  return readdirSync(FIXTURES_DIR).filter((f) => /\.(pcap|pcapng)$/.test(f)).sort();
+  return readdirSync(FIXTURES_DIR).filter(isCapture).sort();
+}
+
+/** Every capture with a golden output: the generated fixtures and our own real captures. */
+export function goldenCaptureNames(): string[] {
+  return [...fixtureNames(), ...readdirSync(CAPTURES_DIR).filter(isCapture).sort()];
+}
+
+function capturePath(name: string): string {
+  return existsSync(join(FIXTURES_DIR, name)) ? join(FIXTURES_DIR, name) : join(CAPTURES_DIR, name);
 }
 
 export interface CliRun {
@@ -26,7 +42,8 @@ export function runSonde(args: string[], input?: Uint8Array): CliRun {
 
 /** The golden text of one fixture: flow records, then the stderr lines, with paths made relative. */
 export function goldenOutput(fixture: string): string {
-  const r = runSonde(['analyze', '--format', 'jsonl', '--idle-timeout', '0', '--active-timeout', '0', `${FIXTURES_DIR}/${fixture}`]);
-  const stderr = r.stderr.split(FIXTURES_DIR + '/').join('');
+  const path = capturePath(fixture);
+  const r = runSonde(['analyze', '--format', 'jsonl', '--idle-timeout', '0', '--active-timeout', '0', path]);
+  const stderr = r.stderr.split(path).join(fixture);
   return `${r.stdout}# exit ${r.status}\n${stderr.split('\n').filter((l) => l).map((l) => `# stderr: ${l}\n`).join('')}`;
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writePcap } from '../test-support/capture-writer.js';
-import { fixtureNames, GOLDEN_DIR, goldenOutput } from '../test-support/golden.js';
+import { fixtureNames, goldenCaptureNames, GOLDEN_DIR, goldenOutput } from '../test-support/golden.js';
 import { writeFixtures } from '../test-support/make-fixtures.js';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +21,7 @@ test('the committed fixtures are what the generator writes (regenerate with npm 
   assert.ok(writePcap([], { linkType: 1 }).length === 24);
 });
 
-for (const fixture of fixtureNames()) {
+for (const fixture of goldenCaptureNames()) {
   test(`golden: ${fixture}`, () => {
     const goldenPath = join(GOLDEN_DIR, `${fixture}.jsonl`);
     assert.ok(existsSync(goldenPath), `no golden output for ${fixture}: run npm run bless`);
