@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { createCaptureParser, NotACaptureError, type CaptureParser } from '../capture/parser.js';
 import { DEFAULT_ENGINE_OPTIONS, Engine } from '../engine/engine.js';
+import { createDpiEngine } from '../dpi/index.js';
 import { flowRecord, type FlowView } from '../flow/schema.js';
 import { ProtocolSummary } from '../output/summary.js';
 import { choiceOption, helpText, numberOption, parseArgs, type OptionSpec, UsageError } from './args.js';
@@ -18,6 +19,7 @@ export const ANALYZE_OPTIONS: OptionSpec[] = [
   { name: 'active-timeout', value: true, valueName: 'S', help: `write a long flow every S seconds, continuing in a new record (0 = never; default ${DEFAULT_ENGINE_OPTIONS.activeTimeoutS})` },
   { name: 'max-flows', value: true, valueName: 'N', help: `live flows at most; the least recently active is written beyond it (default ${DEFAULT_ENGINE_OPTIONS.maxFlows})` },
   { name: 'no-store', value: false, help: 'do not write flows to the database' },
+  { name: 'no-dpi', value: false, help: 'track flows only: no protocol or application identification' },
   { name: 'no-progress', value: false, help: 'no progress bar (it only shows on a terminal anyway)' },
   { name: 'quiet', short: 'q', value: false, help: 'no summary table' },
   { name: 'help', short: 'h', value: false, help: 'show this help' },
@@ -61,8 +63,10 @@ export async function analyze(argv: string[]): Promise<AnalyzeResult> {
   const showSummary = !args.options.has('quiet') && (format === 'table' || typeof outputPath === 'string');
 
   const summary = new ProtocolSummary();
-  const view: FlowView = { table: null as never, id: 0, capture: '', endReason: 'end' };
-  const engine = new Engine(engineOptions, (table, id, reason) => {
+  const view: FlowView = { table: null as never, id: 0, capture: '', endReason: 'end', dpi: null };
+  const dpi = args.options.has('no-dpi') ? null : createDpiEngine();
+  view.dpi = dpi?.results ?? null;
+  const engine = new Engine({ ...engineOptions, dpi }, (table, id, reason) => {
     summary.add(table, id);
     if (writer) {
       view.table = table;

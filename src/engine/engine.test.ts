@@ -12,7 +12,7 @@ type Rec = Record<string, unknown>;
 function run(frames: { ts: number; data: Uint8Array; wireLen?: number }[], options: Partial<EngineOptions> = {}): { records: Rec[]; engine: Engine } {
   const records: Rec[] = [];
   const engine = new Engine({ idleTimeoutS: 0, activeTimeoutS: 0, maxFlows: 1000, ...options }, (table: FlowTable, id: number, endReason: EndReason) => {
-    records.push(flowRecord({ table, id, capture: 'test', endReason }));
+    records.push(flowRecord({ table, id, capture: 'test', endReason, dpi: null }));
   });
   for (const f of frames) engine.onPacket(f.data, 0, f.data.length, f.wireLen ?? f.data.length, f.ts, 1);
   engine.flush();

@@ -3,6 +3,7 @@ import { PacketDecoder } from '../decode/decoder.js';
 import { FlowKeyBuilder } from '../flow/key.js';
 import { type EndReason } from '../flow/schema.js';
 import { FlowTable } from '../flow/table.js';
+import { DpiEngine } from '../dpi/inspector.js';
 
 // The data path, in order: capture record → decode → flow → (later: dissect → classify) → sink.
 // Pure: no I/O. The caller feeds capture records and receives finished flows through `onFlowEnd`.
@@ -14,6 +15,8 @@ export interface EngineOptions {
   activeTimeoutS: number;
   /** live flows at most; the least recently active is written ('evicted') beyond it */
   maxFlows: number;
+  /** protocol and application identification; null for flow tracking only */
+  dpi?: DpiEngine | null;
 }
 
 export const DEFAULT_ENGINE_OPTIONS: EngineOptions = { idleTimeoutS: 120, activeTimeoutS: 1800, maxFlows: 262_144 };
@@ -43,6 +46,7 @@ export class Engine {
   readonly decoder = new PacketDecoder(this.anomalies);
   readonly flows: FlowTable;
   readonly stats = new EngineStats();
+  readonly dpi: DpiEngine | null;
   private readonly keyBuilder = new FlowKeyBuilder();
   private readonly idleMicros: number;
   private readonly activeMicros: number;
@@ -54,6 +58,7 @@ export class Engine {
     this.idleMicros = options.idleTimeoutS * 1e6;
     this.activeMicros = options.activeTimeoutS * 1e6;
     this.flows = new FlowTable(Math.min(options.maxFlows, 4096));
+    this.dpi = options.dpi ?? null;
   }
 
   /** One capture record (the PacketSink of the capture parsers). */
@@ -84,12 +89,14 @@ export class Engine {
     const id = table.lookupOrCreate(kb, tsMicros);
     if (table.created) {
       stats.flowsCreated++;
+      this.dpi?.flowCreated(id, table.capacity);
       if (table.live > this.options.maxFlows) {
         this.anomalies.add(Anomaly.flow_table_full);
         this.end(table.lruHead, 'evicted');
       }
     }
     table.update(id, p, kb.aIsSource);
+    if (this.dpi !== null) this.dpi.onPacket(table, id, p, table.lastDir);
   };
 
   /** Writes the flows whose timeouts passed at capture time `now`. */
@@ -101,7 +108,10 @@ export class Engine {
     if (this.activeMicros > 0) {
       while (table.ageHead !== -1 && now - table.firstSeen[table.ageHead]! > this.activeMicros) {
         const id = table.ageHead;
-        if (table.packets[id * 2]! + table.packets[id * 2 + 1]! > 0) this.onFlowEnd(table, id, 'active');
+        if (table.packets[id * 2]! + table.packets[id * 2 + 1]! > 0) {
+          this.dpi?.finish(table, id);
+          this.onFlowEnd(table, id, 'active');
+        }
         this.stats.flowsEnded++;
         table.restartAge(id, now);
       }
@@ -118,9 +128,11 @@ export class Engine {
     const table = this.flows;
     // a flow restarted by the active timeout and silent since has nothing to report
     if (table.packets[id * 2]! + table.packets[id * 2 + 1]! > 0) {
+      this.dpi?.finish(table, id);
       this.onFlowEnd(table, id, reason);
       this.stats.flowsEnded++;
     }
+    this.dpi?.release(id);
     table.remove(id);
   }
 }

@@ -5,6 +5,7 @@ import { KEY_WORDS } from './key.js';
 import { serviceForPort, l4Name } from './port-services.js';
 import { EARLY_PACKETS, HISTORY_MAX, type FlowTable } from './table.js';
 import { connState } from './tcp-state.js';
+import { type DpiResults } from '../dpi/results.js';
 
 // The flow record's fields, declared once: JSON lines, the schema document (docs/schema.md),
 // and later the database columns are all built from this list. Later modules extend it with
@@ -17,6 +18,8 @@ export interface FlowView {
   id: number;
   capture: string;
   endReason: EndReason;
+  /** what DPI found, when it ran */
+  dpi: DpiResults | null;
 }
 
 export type EndReason = 'idle' | 'active' | 'end' | 'evicted';

@@ -74,6 +74,8 @@ export class FlowTable {
 
   /** set by lookup(): whether the returned flow was just created */
   created = false;
+  /** set by update(): the direction of the packet just counted (0 client → server) */
+  lastDir: 0 | 1 = 0;
 
   constructor(initialCapacity = 1024) {
     this.grow(Math.max(16, initialCapacity));
@@ -171,6 +173,7 @@ export class FlowTable {
       if (((this.tcpEvents[id * 2]! | this.tcpEvents[id * 2 + 1]!) & (TcpEvent.Syn | TcpEvent.SynAck)) === 0) this.flip(id);
     }
     const dir = (this.clientIsA[id] === 1) === fromA ? 0 : 1;
+    this.lastDir = dir;
     const d = id * 2 + dir;
     if (p.fragmentFrames > 0) {
       this.fragments[d] += p.fragmentFrames;

@@ -3,6 +3,13 @@ import { join } from 'node:path';
 import { createCaptureParser } from '../capture/parser.js';
 import { Engine, type EngineOptions } from '../engine/engine.js';
 import { flowRecord, type FlowView } from '../flow/schema.js';
+import { createDpiEngine, type DpiEngine } from '../dpi/index.js';
+
+let dpiEngine: DpiEngine | null = null;
+/** one DPI engine for a whole corpus run, like one `sonde analyze` over many files */
+function sharedDpi(): DpiEngine {
+  return (dpiEngine ??= createDpiEngine());
+}
 
 // The shared nDPI corpus: where it is, and running sonde's engine over one capture in-process.
 
@@ -63,8 +70,10 @@ export interface CaptureRun {
 export function runCapture(path: string, options: EngineOptions): CaptureRun {
   const records: Record<string, unknown>[] = [];
   const name = path.split('/').pop()!;
-  const view: FlowView = { table: null as never, id: 0, capture: name, endReason: 'end' };
-  const engine = new Engine(options, (table, id, reason) => {
+  const view: FlowView = { table: null as never, id: 0, capture: name, endReason: 'end', dpi: null };
+  const dpi = options.dpi === undefined ? sharedDpi() : options.dpi;
+  view.dpi = dpi?.results ?? null;
+  const engine = new Engine({ ...options, dpi }, (table, id, reason) => {
     view.table = table;
     view.id = id;
     view.endReason = reason;

@@ -1,5 +1,7 @@
 import { ANOMALY_NAMES } from '../decode/anomaly.js';
 import { FLOW_FIELDS } from '../flow/schema.js';
+import '../dpi/index.js'; // registers the identification and per-protocol fields
+import { RISKS } from '../dpi/risks.js';
 
 // docs/flow-schema.md is generated from the field declarations (`npm run schema-doc`); a test
 // fails when the committed document and the declarations drift apart.
@@ -34,5 +36,13 @@ in the summary of \`sonde analyze\`) and, for packets that still belong to a flo
 flow's \`anomalies\` field.
 
 ${ANOMALY_NAMES.map((n) => `- \`${n}\``).join('\n')}
+
+## Risks
+
+Flags in the \`risks\` field: what DPI saw that an operator or defender may want to look at.
+
+| risk | severity | meaning | nDPI's name |
+|---|---|---|---|
+${RISKS.map((r) => `| \`${r.name}\` | ${r.severity} | ${r.description} | ${r.ndpi ?? ''} |`).join('\n')}
 `;
 }

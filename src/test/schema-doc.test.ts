@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { FLOW_FIELDS } from '../flow/schema.js';
+import '../dpi/index.js';
 import { repoPath } from '../test-support/paths.js';
 import { schemaMarkdown } from '../test-support/schema-doc.js';
 import { runSonde, FIXTURES_DIR } from '../test-support/golden.js';

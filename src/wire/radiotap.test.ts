@@ -6,43 +6,7 @@ import { PacketDecoder } from '../decode/decoder.js';
 import { LinkType } from '../decode/dispatch.js';
 import { hex } from './bytes.js';
 import { decodeRadiotap } from './radiotap.js';
-
-// IPv4 192.168.1.2 → 192.168.1.3, UDP 12345 → 53, 1 byte of payload
-const IPV4_UDP = `
-  45 00 00 1d  00 01 00 00  40 11 00 00   # v4 IHL 5, total 29, TTL 64, proto UDP
-  c0 a8 01 02  c0 a8 01 03                # src, dst
-  30 39 00 35  00 09 00 00  78            # UDP sport 12345 dport 53 len 9, payload 'x'
-`;
-
-function decode(buf: Uint8Array, linkType: number, capLen = buf.length) {
-  const counters = new AnomalyCounters();
-  const p = new PacketDecoder(counters).decode(buf, 0, capLen, buf.length, 0, linkType);
-  return { p, counters };
-}
-
-function assertIpv4Udp(buf: Uint8Array, linkType: number): void {
-  const { p } = decode(buf, linkType);
-  assert.equal(p.anomaly, -1);
-  assert.equal(p.ipVersion, 4);
-  assert.equal(p.addr[0], 0xc0a80102);
-  assert.equal(p.addr[4], 0xc0a80103);
-  assert.equal(p.l4Proto, 17);
-  assert.equal(p.sport, 12345);
-  assert.equal(p.dport, 53);
-  assert.equal(p.payloadLen, 1);
-}
-
-// 802.11[LLC[SNAP[IPv4[UDP]]]]: data frame, station → AP
-const WLAN_DATA_IPV4 = `
-  08 01                    # FC: type data, subtype 0; flags ToDS
-  2c 00                    # duration
-  00 11 22 33 44 55        # addr1: BSSID
-  66 77 88 99 aa bb        # addr2: source
-  00 11 22 33 44 66        # addr3: destination
-  10 00                    # sequence 1, fragment 0
-  aa aa 03  00 00 00  08 00
-  ${IPV4_UDP}
-`;
+import { WLAN_DATA_IPV4, decode, assertIpv4Udp, fuzz } from '../test-support/link-test-kit.js';
 
 // Radiotap[802.11[LLC[IPv4[UDP]]]]: no fields
 const RT_PLAIN = hex(`
@@ -174,41 +138,6 @@ test('Radiotap: truncated or inconsistent headers are truncated_radiotap', () =>
     assert.equal(counters.counts[Anomaly.truncated_radiotap], 1);
   }
 });
-
-/** mulberry32: a small seeded PRNG so fuzz failures reproduce */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function fuzz(seeds: readonly Uint8Array[], linkType: number, rounds: number, seed: number): void {
-  const rnd = prng(seed);
-  const decoder = new PacketDecoder(new AnomalyCounters());
-  for (let i = 0; i < rounds; i++) {
-    let buf: Uint8Array;
-    if (i % 4 === 0) {
-      buf = new Uint8Array(Math.floor(rnd() * 64));
-      for (let j = 0; j < buf.length; j++) buf[j] = Math.floor(rnd() * 256);
-    } else {
-      const src = seeds[Math.floor(rnd() * seeds.length)]!;
-      buf = src.slice(0, Math.floor(rnd() * (src.length + 1)));
-      const flips = 1 + Math.floor(rnd() * 4);
-      for (let k = 0; k < flips && buf.length > 0; k++) {
-        // bias mutations toward the link header, where this decoder reads
-        const pos = Math.floor(rnd() * Math.min(buf.length, rnd() < 0.7 ? 24 : buf.length));
-        buf[pos] = Math.floor(rnd() * 256);
-      }
-    }
-    const p = decoder.decode(buf, 0, buf.length, buf.length, i, linkType);
-    assert.ok(p.off <= p.end && p.end <= p.buf.length, `cursor out of bounds on input ${i}`);
-  }
-}
 
 test('Radiotap: fuzzed input never throws', () => {
   fuzz([RT_PLAIN, RT_FLAGS_FCS, RT_TSFT_FLAGS_FCS, RT_EXT_FCS, RT_EXT3_FCS, RT_FLAGS_NO_FCS, RT_EXT_OVERRUN, RT_FLAGS_OVERRUN], LinkType.Ieee80211Radiotap, 5000, 127);

@@ -1,0 +1,94 @@
+import { type ProtocolSpec } from './catalog.js';
+import { type FieldType } from '../flow/schema.js';
+
+// The one small interface every protocol dissector implements (one folder per protocol under
+// src/dpi/protocols/, found at start-up: adding a protocol touches that folder only).
+
+export const Transport = { Tcp: 1, Udp: 2 } as const;
+
+/** What `inspect` says about the flow after looking at more payload. */
+export const Verdict = {
+  /** not decided yet: call me with the next payload */
+  Continue: 0,
+  /** I named the flow (or extracted all I want): stop inspecting it */
+  Done: 1,
+  /** not my protocol: drop me from this flow's candidates */
+  NotMine: 2,
+} as const;
+export type VerdictValue = (typeof Verdict)[keyof typeof Verdict];
+
+/** A per-protocol field the dissector writes into flow records, e.g. tls.sni → `tls_sni`. */
+export interface DpiFieldSpec {
+  /** column/key name, e.g. 'tls_version' (prefixed with the protocol, snake case) */
+  name: string;
+  type: FieldType;
+  description: string;
+}
+
+/** Facts about the flow and the packet being inspected, and where the dissector writes results. */
+export interface InspectContext {
+  /** 0: client → server, 1: server → client */
+  readonly dir: 0 | 1;
+  /** 6 TCP, 17 UDP */
+  readonly l4: number;
+  readonly clientPort: number;
+  readonly serverPort: number;
+  /** payload-carrying packets of the flow inspected so far, this one included */
+  readonly payloadPackets: number;
+  /**
+   * TCP: `data[off..off+len)` is this direction's whole reassembled stream so far (bounded), and
+   * `newData` is where the bytes new with this packet start. UDP: one datagram, newData = off.
+   */
+  readonly newData: number;
+  /** TCP: the stream has a hole (lost segments) before newData */
+  readonly gap: boolean;
+  readonly tsMicros: number;
+
+  /** names the flow's protocol (the wire protocol, e.g. TLS); confidence 'dpi' */
+  setProtocol(id: number): void;
+  /** names the application over it (e.g. YouTube), when the protocol itself says so */
+  setApplication(id: number): void;
+  /** the server name the flow is for (TLS SNI, HTTP Host, DNS query…); matched to applications */
+  setHostname(name: string): void;
+  /** a declared per-protocol field (see DpiFieldSpec); strings, numbers, booleans and arrays */
+  setField(name: string, value: unknown): void;
+  /** a risk flag by name (see src/dpi/risks.ts), with an optional one-line explanation */
+  addRisk(name: string, info?: string): void;
+  /** a DNS answer: later flows to `address` are labelled with the application of `name` */
+  learnDnsAnswer(name: string, address: string): void;
+  /** a fingerprint field shared by several protocols (TLS, QUIC, DTLS) */
+  setFingerprint(kind: 'ja3' | 'ja4' | 'ja3s' | 'hassh' | 'hassh_server', value: string): void;
+  setAlpn(alpn: readonly string[]): void;
+  /** the catalog id of a protocol or application by name (looked up once, then cached) */
+  protocolId(name: string): number;
+}
+
+export interface Dissector<S = unknown> {
+  /** folder name, lower case: 'tls', 'dns' */
+  readonly name: string;
+  /** the protocols (and applications) this dissector can name */
+  readonly protocols: readonly ProtocolSpec[];
+  /** bit set of Transport */
+  readonly transports: number;
+  /**
+   * Values the first payload byte of a flow (either direction) can have for this protocol: the
+   * engine probes only dissectors whose set holds the byte. Omit when any byte may start it.
+   */
+  readonly firstBytes?: readonly number[];
+  /** payload packets this dissector may need before it must decide (default 8) */
+  readonly maxPackets?: number;
+  /** per-protocol fields this dissector writes */
+  readonly fields?: readonly DpiFieldSpec[];
+  /**
+   * Cheap check of the flow's first payload: could it be this protocol? Must not allocate.
+   * `ctx` gives direction and ports only; writing results here is not allowed.
+   */
+  probe(data: Uint8Array, off: number, len: number, ctx: InspectContext): boolean;
+  createState(): S;
+  inspect(state: S, data: Uint8Array, off: number, len: number, ctx: InspectContext): VerdictValue;
+}
+
+/** Identity helper that keeps a dissector's state type checked. */
+export function defineDissector<S>(d: Dissector<S>): Dissector<S> {
+  return d;
+}

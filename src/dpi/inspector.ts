@@ -1,0 +1,345 @@
+import { type DecodedPacket } from '../decode/packet.js';
+import { formatAddress } from '../flow/address.js';
+import { KEY_WORDS } from '../flow/key.js';
+import { type FlowTable } from '../flow/table.js';
+import { type ApplicationDatabase } from './applications.js';
+import { allProtocols, findProtocol, protocolEntry } from './catalog.js';
+import { type Dissector, type InspectContext, Transport, Verdict } from './dissector.js';
+import { DISSECTORS } from './registry.js';
+import { Confidence, DpiResults, DpiStatus } from './results.js';
+import { riskIndex } from './risks.js';
+import { TcpStream } from './stream.js';
+
+// Runs the dissectors over the first packets of each flow. Candidates are chosen once per flow,
+// from tables indexed by transport and first payload byte (not a scan of every dissector), with
+// the dissectors whose default ports match tried first. A flow stops being inspected when a
+// dissector decides, when every candidate gave up, or after its packet budget.
+
+const DEFAULT_MAX_PACKETS = 8;
+/** a flow is never inspected beyond this many payload packets, whatever the dissectors ask */
+const HARD_MAX_PACKETS = 32;
+const DNS_CACHE_SIZE = 65536;
+
+class FlowInspection {
+  candidates: number[] = [];
+  states: unknown[] = [];
+  streams: [TcpStream | null, TcpStream | null] = [null, null];
+  payloadPackets = 0;
+  budget = 0;
+}
+
+/** L4 protocols named without payload (nDPI names these too) */
+const L4_PROTOCOLS: Record<number, string> = { 1: 'ICMP', 58: 'ICMPv6', 2: 'IGMP', 47: 'GRE', 50: 'IPsec', 51: 'IPsec', 89: 'OSPF', 112: 'VRRP', 132: 'SCTP', 103: 'PIM', 88: 'EIGRP', 115: 'L2TP', 4: 'IP_in_IP', 41: 'IPv6_in_IP' };
+
+export class DpiEngine {
+  readonly results = new DpiResults();
+  private readonly inspections: (FlowInspection | undefined)[] = [];
+  /** [transport index 0 TCP / 1 UDP][first byte] → dissector indexes */
+  private readonly byFirstByte: number[][][] = [[], []];
+  private readonly portHint: Map<number, number[]>[] = [new Map(), new Map()];
+  private readonly portGuess: Map<number, number>[] = [new Map(), new Map()];
+  private readonly dnsCache = new Map<string, number>();
+  private readonly ctx: Context;
+  private readonly l4Protocols = new Map<number, number>();
+
+  constructor(private readonly apps: ApplicationDatabase) {
+    for (let t = 0; t < 2; t++) for (let b = 0; b < 256; b++) this.byFirstByte[t]![b] = [];
+    DISSECTORS.forEach((d, i) => {
+      for (let t = 0; t < 2; t++) {
+        if ((d.transports & (t === 0 ? Transport.Tcp : Transport.Udp)) === 0) continue;
+        const bytes = d.firstBytes ?? Array.from({ length: 256 }, (_, b) => b);
+        for (const b of bytes) this.byFirstByte[t]![b]!.push(i);
+        for (const p of d.protocols) {
+          for (const port of (t === 0 ? p.tcpPorts : p.udpPorts) ?? []) {
+            let list = this.portHint[t]!.get(port);
+            if (!list) this.portHint[t]!.set(port, (list = []));
+            if (!list.includes(i)) list.push(i);
+          }
+        }
+      }
+    });
+    for (const e of allProtocols()) {
+      e.tcpPorts.forEach((port) => this.portGuess[0]!.has(port) || this.portGuess[0]!.set(port, e.id));
+      e.udpPorts.forEach((port) => this.portGuess[1]!.has(port) || this.portGuess[1]!.set(port, e.id));
+    }
+    for (const [proto, name] of Object.entries(L4_PROTOCOLS)) {
+      const id = findProtocol(name);
+      if (id !== undefined) this.l4Protocols.set(Number(proto), id);
+    }
+    this.ctx = new Context(this);
+  }
+
+  flowCreated(id: number, capacity: number): void {
+    this.results.ensure(capacity);
+    this.results.reset(id);
+    this.inspections[id] = undefined;
+  }
+
+  /** Every packet of a flow still being inspected; O(1) once its DPI is done. */
+  onPacket(table: FlowTable, id: number, p: DecodedPacket, dir: 0 | 1): void {
+    const r = this.results;
+    if (r.status[id] === DpiStatus.Done) return;
+    const l4 = p.l4Proto;
+    if (l4 !== 6 && l4 !== 17) {
+      r.status[id] = DpiStatus.Done;
+      return;
+    }
+    if (p.partialFragment) return; // wait for the reassembled datagram
+    let insp = this.inspections[id];
+    const captured = Math.min(p.payloadLen, p.end - p.payloadOffset);
+    if (insp === undefined) {
+      if (l4 === 6 && (p.tcpFlags & 0x02) !== 0 && captured <= 0) {
+        // a SYN before any payload: remember its sequence number for the stream
+        insp = this.inspections[id] = new FlowInspection();
+        r.status[id] = DpiStatus.Inspecting;
+      } else if (captured <= 0) {
+        return;
+      } else {
+        insp = this.inspections[id] = new FlowInspection();
+        r.status[id] = DpiStatus.Inspecting;
+      }
+    }
+    let data = p.buf;
+    let off = p.payloadOffset;
+    let len = captured;
+    let newData = off;
+    let gap = false;
+    if (l4 === 6) {
+      let s = insp.streams[dir];
+      if ((p.tcpFlags & 0x02) !== 0) {
+        if (!s) s = insp.streams[dir] = new TcpStream();
+        s.syn(p.tcpSeq);
+      }
+      if (captured <= 0) return;
+      if (!s) s = insp.streams[dir] = new TcpStream();
+      const added = s.add(p.tcpSeq, p.buf, p.payloadOffset, captured);
+      if (added === 0) return;
+      data = s.buf;
+      off = 0;
+      len = s.len;
+      newData = s.len - added;
+      gap = s.gap;
+    } else if (captured <= 0) {
+      return;
+    }
+
+    insp.payloadPackets++;
+    const ctx = this.ctx;
+    ctx.bind(table, id, p, dir, insp.payloadPackets, newData, gap);
+    if (insp.payloadPackets === 1 || insp.candidates.length === 0 && insp.budget === 0) {
+      this.chooseCandidates(insp, data, newData, off + len - newData, l4 === 6 ? 0 : 1, ctx);
+      if (insp.candidates.length === 0) {
+        this.finishInspection(table, id);
+        return;
+      }
+    }
+    for (let i = 0; i < insp.candidates.length; ) {
+      const d = DISSECTORS[insp.candidates[i]!]!;
+      const verdict = d.inspect(insp.states[i], data, off, len, ctx);
+      if (verdict === Verdict.Done) {
+        this.finishInspection(table, id);
+        return;
+      }
+      if (verdict === Verdict.NotMine) {
+        insp.candidates.splice(i, 1);
+        insp.states.splice(i, 1);
+        continue;
+      }
+      i++;
+    }
+    if (insp.candidates.length === 0 || insp.payloadPackets >= insp.budget) this.finishInspection(table, id);
+  }
+
+  private chooseCandidates(insp: FlowInspection, data: Uint8Array, off: number, len: number, t: number, ctx: Context): void {
+    const first = this.byFirstByte[t]![data[off]!]!;
+    const hinted = [...(this.portHint[t]!.get(ctx.serverPort) ?? []), ...(this.portHint[t]!.get(ctx.clientPort) ?? [])];
+    const order: number[] = [];
+    for (const i of hinted) if (first.includes(i) && !order.includes(i)) order.push(i);
+    for (const i of first) if (!order.includes(i)) order.push(i);
+    let budget = 0;
+    for (const i of order) {
+      const d = DISSECTORS[i]!;
+      if (!d.probe(data, off, len, ctx)) continue;
+      insp.candidates.push(i);
+      insp.states.push(d.createState());
+      budget = Math.max(budget, d.maxPackets ?? DEFAULT_MAX_PACKETS);
+    }
+    insp.budget = Math.min(budget, HARD_MAX_PACKETS);
+  }
+
+  private finishInspection(table: FlowTable, id: number): void {
+    this.results.status[id] = DpiStatus.Done;
+    this.results.dpiPackets[id] = Math.min(65535, table.packets[id * 2]! + table.packets[id * 2 + 1]!);
+    this.inspections[id] = undefined;
+  }
+
+  /**
+   * At the end of a flow: fills in what the packets did not say. A host name names the
+   * application; otherwise the server address (DNS answers seen, provider prefixes), then the
+   * port; L4-only protocols by number.
+   */
+  finish(table: FlowTable, id: number): void {
+    const r = this.results;
+    if (r.status[id] !== DpiStatus.Done) {
+      r.status[id] = DpiStatus.Done;
+      r.dpiPackets[id] = Math.min(65535, table.packets[id * 2]! + table.packets[id * 2 + 1]!);
+      this.inspections[id] = undefined;
+    }
+    const meta = r.meta[id];
+    if (r.application[id] === 0 && meta?.hostname) {
+      const app = this.apps.domains.match(meta.hostname);
+      if (app !== 0) {
+        r.application[id] = app;
+        if (r.protocol[id] !== 0) r.confidence[id] = Confidence.Dpi;
+      }
+    }
+    if (r.protocol[id] !== 0) {
+      if (r.confidence[id] === Confidence.Unknown) r.confidence[id] = Confidence.Dpi;
+      return;
+    }
+    const meta0 = table.keys[id * KEY_WORDS]!;
+    const l4 = meta0 & 0xff;
+    const l4Proto = this.l4Protocols.get(l4);
+    if (l4Proto !== undefined) {
+      r.protocol[id] = l4Proto;
+      r.confidence[id] = Confidence.Dpi;
+      return;
+    }
+    if (r.application[id] !== 0) {
+      r.confidence[id] = Confidence.Dpi;
+      return;
+    }
+    const version = (meta0 >>> 8) & 0xff;
+    const serverIsA = table.clientIsA[id] === 0;
+    const serverAddr = formatAddress(version, table.keys, id * KEY_WORDS + (serverIsA ? 1 : 5));
+    const cached = this.dnsCache.get(serverAddr);
+    if (cached !== undefined) {
+      r.application[id] = cached;
+      r.confidence[id] = Confidence.DnsCache;
+      return;
+    }
+    if (version === 4) {
+      const app = this.apps.ipv4.match(table.keys[id * KEY_WORDS + (serverIsA ? 1 : 5)]!);
+      if (app !== 0) {
+        r.application[id] = app;
+        r.confidence[id] = Confidence.Ip;
+        return;
+      }
+    }
+    const ports = table.keys[id * KEY_WORDS + 9]!;
+    const serverPort = serverIsA ? ports >>> 16 : ports & 0xffff;
+    const clientPort = serverIsA ? ports & 0xffff : ports >>> 16;
+    const t = l4 === 6 ? 0 : l4 === 17 ? 1 : -1;
+    if (t >= 0) {
+      const guess = this.portGuess[t]!.get(serverPort) ?? this.portGuess[t]!.get(clientPort);
+      if (guess !== undefined) {
+        r.protocol[id] = guess;
+        r.confidence[id] = Confidence.Port;
+      }
+    }
+  }
+
+  /** flow storage is about to be reused */
+  release(id: number): void {
+    this.inspections[id] = undefined;
+    this.results.meta[id] = undefined;
+  }
+
+  learnDnsAnswer(name: string, address: string): void {
+    const app = this.apps.domains.match(name);
+    if (app === 0) return;
+    if (this.dnsCache.size >= DNS_CACHE_SIZE) this.dnsCache.delete(this.dnsCache.keys().next().value!);
+    this.dnsCache.set(address, app);
+  }
+
+  /** the name to show for a flow: application, else protocol */
+  static mostSpecific(results: DpiResults, id: number): string {
+    return protocolEntry(results.application[id] || results.protocol[id]!).name;
+  }
+
+  hostApplication(host: string): number {
+    return this.apps.domains.match(host);
+  }
+}
+
+/** The one InspectContext, re-aimed at each packet (no allocation per packet). */
+class Context implements InspectContext {
+  dir: 0 | 1 = 0;
+  l4 = 0;
+  clientPort = 0;
+  serverPort = 0;
+  payloadPackets = 0;
+  newData = 0;
+  gap = false;
+  tsMicros = 0;
+  private id = 0;
+
+  constructor(private readonly engine: DpiEngine) {}
+
+  bind(table: FlowTable, id: number, p: DecodedPacket, dir: 0 | 1, payloadPackets: number, newData: number, gap: boolean): void {
+    this.id = id;
+    this.dir = dir;
+    this.l4 = p.l4Proto;
+    const fromClient = dir === 0;
+    this.clientPort = fromClient ? p.sport : p.dport;
+    this.serverPort = fromClient ? p.dport : p.sport;
+    this.payloadPackets = payloadPackets;
+    this.newData = newData;
+    this.gap = gap;
+    this.tsMicros = p.tsMicros;
+    void table;
+  }
+
+  setProtocol(id: number): void {
+    const r = this.engine.results;
+    r.protocol[this.id] = id;
+    r.confidence[this.id] = Confidence.Dpi;
+  }
+
+  setApplication(id: number): void {
+    this.engine.results.application[this.id] = id;
+  }
+
+  setHostname(name: string): void {
+    this.engine.results.metaOf(this.id).hostname = name;
+  }
+
+  setField(name: string, value: unknown): void {
+    this.engine.results.metaOf(this.id).fields[name] = value;
+  }
+
+  addRisk(name: string, info?: string): void {
+    const meta = this.engine.results.metaOf(this.id);
+    const i = riskIndex(name);
+    if (meta.risks.includes(i)) return;
+    meta.risks.push(i);
+    meta.riskInfo.push(info ?? '');
+  }
+
+  learnDnsAnswer(name: string, address: string): void {
+    this.engine.learnDnsAnswer(name, address);
+  }
+
+  setFingerprint(kind: 'ja3' | 'ja4' | 'ja3s' | 'hassh' | 'hassh_server', value: string): void {
+    const meta = this.engine.results.metaOf(this.id);
+    if (kind === 'hassh_server') meta.hasshServer = value;
+    else meta[kind] = value;
+  }
+
+  setAlpn(alpn: readonly string[]): void {
+    this.engine.results.metaOf(this.id).alpn = alpn;
+  }
+
+  private readonly ids = new Map<string, number>();
+  protocolId(name: string): number {
+    let id = this.ids.get(name);
+    if (id === undefined) {
+      id = findProtocol(name);
+      if (id === undefined) throw new Error(`no protocol or application named '${name}' in the catalog`);
+      this.ids.set(name, id);
+    }
+    return id;
+  }
+}
+
+export type { Dissector };

@@ -1,0 +1,42 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { registerProtocol } from './catalog.js';
+import { type Dissector, type DpiFieldSpec } from './dissector.js';
+
+// Finds the dissectors: every folder under dpi/protocols/ with an index module whose default
+// export is a Dissector. Adding a protocol is adding a folder (`npm run new-dissector NAME`).
+
+async function discover(): Promise<Dissector[]> {
+  const dir = new URL('./protocols/', import.meta.url);
+  const names = existsSync(dir) ? readdirSync(dir).filter((n) => existsSync(new URL(`./protocols/${n}/index.js`, import.meta.url))).sort() : [];
+  const found: Dissector[] = [];
+  for (const name of names) {
+    const mod = (await import(`./protocols/${name}/index.js`)) as { default?: Dissector };
+    const d = mod.default;
+    if (!d || typeof d.inspect !== 'function' || typeof d.probe !== 'function') {
+      throw new Error(`dpi/protocols/${name}: index must export a dissector as default (see dpi/dissector.ts)`);
+    }
+    if (d.name !== name) throw new Error(`dpi/protocols/${name}: dissector is named '${d.name}', expected '${name}'`);
+    found.push(d);
+  }
+  return found;
+}
+
+export const DISSECTORS: readonly Dissector[] = await discover();
+
+/** the ids of each dissector's protocols, in its declaration order */
+export const DISSECTOR_PROTOCOL_IDS: readonly (readonly number[])[] = DISSECTORS.map((d) => d.protocols.map((p) => registerProtocol(p)));
+
+/** every per-protocol field, by name, with the dissector that declares it */
+export const DPI_FIELDS: readonly DpiFieldSpec[] = (() => {
+  const seen = new Map<string, string>();
+  const fields: DpiFieldSpec[] = [];
+  for (const d of DISSECTORS) {
+    for (const f of d.fields ?? []) {
+      const other = seen.get(f.name);
+      if (other) throw new Error(`field '${f.name}' declared by both ${other} and ${d.name}`);
+      seen.set(f.name, d.name);
+      fields.push(f);
+    }
+  }
+  return fields;
+})();

@@ -1,0 +1,59 @@
+// What DPI found out about each flow, indexed by flow id like the flow table: numeric verdicts
+// in typed arrays, and a small object only for flows that have names and fields to report.
+
+export const Confidence = { Unknown: 0, Port: 1, Ip: 2, DnsCache: 3, Dpi: 4 } as const;
+export const CONFIDENCE_NAMES = ['unknown', 'port', 'ip', 'dns-cache', 'dpi'] as const;
+
+export const DpiStatus = { Fresh: 0, Inspecting: 1, Done: 2 } as const;
+
+export class FlowMeta {
+  hostname: string | null = null;
+  ja3: string | null = null;
+  ja4: string | null = null;
+  ja3s: string | null = null;
+  hassh: string | null = null;
+  hasshServer: string | null = null;
+  alpn: readonly string[] | null = null;
+  /** risk indexes (see risks.ts) with their explanations */
+  risks: number[] = [];
+  riskInfo: string[] = [];
+  fields: Record<string, unknown> = {};
+}
+
+export class DpiResults {
+  protocol = new Uint16Array(0);
+  application = new Uint16Array(0);
+  confidence = new Uint8Array(0);
+  dpiPackets = new Uint16Array(0);
+  status = new Uint8Array(0);
+  meta: (FlowMeta | undefined)[] = [];
+
+  ensure(capacity: number): void {
+    if (this.protocol.length >= capacity) return;
+    const grow = <T extends Uint16Array | Uint8Array>(a: T, make: (n: number) => T): T => {
+      const n = make(capacity);
+      n.set(a);
+      return n;
+    };
+    this.protocol = grow(this.protocol, (n) => new Uint16Array(n));
+    this.application = grow(this.application, (n) => new Uint16Array(n));
+    this.confidence = grow(this.confidence, (n) => new Uint8Array(n));
+    this.dpiPackets = grow(this.dpiPackets, (n) => new Uint16Array(n));
+    this.status = grow(this.status, (n) => new Uint8Array(n));
+  }
+
+  reset(id: number): void {
+    this.protocol[id] = 0;
+    this.application[id] = 0;
+    this.confidence[id] = 0;
+    this.dpiPackets[id] = 0;
+    this.status[id] = DpiStatus.Fresh;
+    this.meta[id] = undefined;
+  }
+
+  metaOf(id: number): FlowMeta {
+    let m = this.meta[id];
+    if (!m) this.meta[id] = m = new FlowMeta();
+    return m;
+  }
+}

@@ -1,0 +1,89 @@
+import { createDpiEngine, type DpiEngine } from '../dpi/index.js';
+import { Engine } from '../engine/engine.js';
+import { flowRecord, type FlowView } from '../flow/schema.js';
+import { ethernet, ipv4, ipv6, tcp, TCP_ACK, TCP_PSH, TCP_SYN, udp } from './packet-builder.js';
+
+// For dissector tests: a conversation of payloads, turned into real frames (TCP with a handshake
+// and sequence numbers, or UDP datagrams) and run through the whole engine with DPI. Returns the
+// flow records, so tests assert what users will see.
+
+export interface Exchange {
+  /** 0 client → server, 1 server → client */
+  dir: 0 | 1;
+  payload: Uint8Array | string;
+}
+
+export interface ConversationOptions {
+  transport: 'tcp' | 'udp';
+  clientPort?: number;
+  serverPort: number;
+  client?: string;
+  server?: string;
+  /** TCP only: begin with SYN / SYN-ACK / ACK (default true) */
+  handshake?: boolean;
+}
+
+let shared: DpiEngine | null = null;
+export function dpiEngine(): DpiEngine {
+  return (shared ??= createDpiEngine());
+}
+
+export function conversationFrames(exchanges: readonly Exchange[], o: ConversationOptions): Uint8Array[] {
+  const client = o.client ?? '192.0.2.10';
+  const server = o.server ?? '198.51.100.20';
+  const cport = o.clientPort ?? 50000;
+  const v6 = client.includes(':');
+  const ip = (fromClient: boolean, proto: number, payload: Uint8Array): Uint8Array =>
+    v6
+      ? ethernet(0x86dd, ipv6({ src: fromClient ? client : server, dst: fromClient ? server : client, next: proto }, payload))
+      : ethernet(0x0800, ipv4({ src: fromClient ? client : server, dst: fromClient ? server : client, proto }, payload));
+  const bytes = (p: Uint8Array | string): Uint8Array => (typeof p === 'string' ? new TextEncoder().encode(p) : p);
+  const frames: Uint8Array[] = [];
+  if (o.transport === 'udp') {
+    for (const e of exchanges) {
+      const fromClient = e.dir === 0;
+      frames.push(ip(fromClient, 17, udp(fromClient ? cport : o.serverPort, fromClient ? o.serverPort : cport, bytes(e.payload))));
+    }
+    return frames;
+  }
+  let cseq = 1000;
+  let sseq = 5000;
+  if (o.handshake !== false) {
+    frames.push(ip(true, 6, tcp(cport, o.serverPort, TCP_SYN, undefined, cseq - 1)));
+    frames.push(ip(false, 6, tcp(o.serverPort, cport, TCP_SYN | TCP_ACK, undefined, sseq - 1, cseq)));
+    frames.push(ip(true, 6, tcp(cport, o.serverPort, TCP_ACK, undefined, cseq, sseq)));
+  }
+  for (const e of exchanges) {
+    const data = bytes(e.payload);
+    if (e.dir === 0) {
+      frames.push(ip(true, 6, tcp(cport, o.serverPort, TCP_PSH | TCP_ACK, data, cseq, sseq)));
+      cseq += data.length;
+    } else {
+      frames.push(ip(false, 6, tcp(o.serverPort, cport, TCP_PSH | TCP_ACK, data, sseq, cseq)));
+      sseq += data.length;
+    }
+  }
+  return frames;
+}
+
+/** Runs frames through the engine with DPI; returns the flow records. */
+export function analyzeFrames(frames: readonly Uint8Array[], dpi: DpiEngine = dpiEngine()): Record<string, unknown>[] {
+  const records: Record<string, unknown>[] = [];
+  const view: FlowView = { table: null as never, id: 0, capture: 'test', endReason: 'end', dpi: dpi.results };
+  const engine = new Engine({ idleTimeoutS: 0, activeTimeoutS: 0, maxFlows: 1000, dpi }, (table, id, endReason) => {
+    view.table = table;
+    view.id = id;
+    view.endReason = endReason;
+    records.push(flowRecord(view));
+  });
+  frames.forEach((f, i) => engine.onPacket(f, 0, f.length, f.length, 1_700_000_000_000_000 + i * 1000, 1));
+  engine.flush();
+  return records;
+}
+
+/** One conversation → its flow record. */
+export function identify(exchanges: readonly Exchange[], o: ConversationOptions): Record<string, unknown> {
+  const records = analyzeFrames(conversationFrames(exchanges, o));
+  if (records.length !== 1) throw new Error(`expected one flow, got ${records.length}`);
+  return records[0]!;
+}
