@@ -17,9 +17,12 @@ export const Verdict = {
 } as const;
 export type VerdictValue = (typeof Verdict)[keyof typeof Verdict];
 
-/** A per-protocol field the dissector writes into flow records, e.g. tls.sni → `tls_sni`. */
+/**
+ * A per-protocol field the dissector writes into flow records: they appear in an object named
+ * after the dissector, e.g. `"tls": {"version": "1.3", …}` (null when the dissector wrote nothing).
+ */
 export interface DpiFieldSpec {
-  /** column/key name, e.g. 'tls_version' (prefixed with the protocol, snake case) */
+  /** key inside the protocol's object, snake case, e.g. 'user_agent' */
   name: string;
   type: FieldType;
   description: string;
@@ -50,7 +53,7 @@ export interface InspectContext {
   setApplication(id: number): void;
   /** the server name the flow is for (TLS SNI, HTTP Host, DNS query…); matched to applications */
   setHostname(name: string): void;
-  /** a declared per-protocol field (see DpiFieldSpec); strings, numbers, booleans and arrays */
+  /** a declared field of the calling dissector (see DpiFieldSpec); strings, numbers, booleans, arrays */
   setField(name: string, value: unknown): void;
   /** a risk flag by name (see src/dpi/risks.ts), with an optional one-line explanation */
   addRisk(name: string, info?: string): void;

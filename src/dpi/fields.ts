@@ -1,6 +1,6 @@
 import { type FieldSpec, type FlowView, registerFlowFields } from '../flow/schema.js';
 import { protocolEntry } from './catalog.js';
-import { DPI_FIELDS } from './registry.js';
+import { DPI_FIELD_GROUPS } from './registry.js';
 import { CONFIDENCE_NAMES } from './results.js';
 import { RISKS } from './risks.js';
 
@@ -27,4 +27,11 @@ const IDENTIFICATION_FIELDS: FieldSpec[] = [
 ];
 
 registerFlowFields(IDENTIFICATION_FIELDS);
-registerFlowFields(DPI_FIELDS.map((f) => ({ name: f.name, type: f.type, nullable: true, description: f.description, get: (v: FlowView) => meta(v)?.fields[f.name] ?? null })));
+registerFlowFields(DPI_FIELD_GROUPS.map((g) => ({
+  name: g.dissector,
+  type: 'object' as const,
+  nullable: true,
+  description: `what the ${g.dissector} dissector read: ${g.fields.map((f) => f.name).join(', ')} (see below)`,
+  members: g.fields,
+  get: (v: FlowView) => meta(v)?.fields[g.dissector] ?? null,
+})));

@@ -135,6 +135,7 @@ export class DpiEngine {
     }
     for (let i = 0; i < insp.candidates.length; ) {
       const d = DISSECTORS[insp.candidates[i]!]!;
+      ctx.dissector = d.name;
       const verdict = d.inspect(insp.states[i], data, off, len, ctx);
       if (verdict === Verdict.Done) {
         this.finishInspection(table, id);
@@ -272,6 +273,8 @@ class Context implements InspectContext {
   newData = 0;
   gap = false;
   tsMicros = 0;
+  /** the dissector being called: its fields go into its own object */
+  dissector = '';
   private id = 0;
 
   constructor(private readonly engine: DpiEngine) {}
@@ -305,7 +308,8 @@ class Context implements InspectContext {
   }
 
   setField(name: string, value: unknown): void {
-    this.engine.results.metaOf(this.id).fields[name] = value;
+    const fields = this.engine.results.metaOf(this.id).fields;
+    (fields[this.dissector] ??= {})[name] = value;
   }
 
   addRisk(name: string, info?: string): void {

@@ -26,17 +26,14 @@ export const DISSECTORS: readonly Dissector[] = await discover();
 /** the ids of each dissector's protocols, in its declaration order */
 export const DISSECTOR_PROTOCOL_IDS: readonly (readonly number[])[] = DISSECTORS.map((d) => d.protocols.map((p) => registerProtocol(p)));
 
-/** every per-protocol field, by name, with the dissector that declares it */
-export const DPI_FIELDS: readonly DpiFieldSpec[] = (() => {
-  const seen = new Map<string, string>();
-  const fields: DpiFieldSpec[] = [];
-  for (const d of DISSECTORS) {
-    for (const f of d.fields ?? []) {
-      const other = seen.get(f.name);
-      if (other) throw new Error(`field '${f.name}' declared by both ${other} and ${d.name}`);
-      seen.set(f.name, d.name);
-      fields.push(f);
+/** the dissectors that declare fields, with their fields (an object per dissector in records) */
+export const DPI_FIELD_GROUPS: readonly { dissector: string; fields: readonly DpiFieldSpec[] }[] = DISSECTORS
+  .filter((d) => (d.fields ?? []).length > 0)
+  .map((d) => {
+    const names = new Set<string>();
+    for (const f of d.fields!) {
+      if (names.has(f.name)) throw new Error(`dpi/protocols/${d.name}: field '${f.name}' declared twice`);
+      names.add(f.name);
     }
-  }
-  return fields;
-})();
+    return { dissector: d.name, fields: d.fields! };
+  });

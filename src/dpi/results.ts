@@ -17,7 +17,8 @@ export class FlowMeta {
   /** risk indexes (see risks.ts) with their explanations */
   risks: number[] = [];
   riskInfo: string[] = [];
-  fields: Record<string, unknown> = {};
+  /** per dissector: its declared fields */
+  fields: Record<string, Record<string, unknown>> = {};
 }
 
 export class DpiResults {

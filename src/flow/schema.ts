@@ -11,7 +11,7 @@ import { type DpiResults } from '../dpi/results.js';
 // and later the database columns are all built from this list. Later modules extend it with
 // their own fields through `FLOW_FIELDS.push(...)`-style registration (see registerFlowFields).
 
-export type FieldType = 'string' | 'int' | 'double' | 'timestamp' | 'bool' | 'string[]' | 'int[]' | 'double[]' | 'string|int';
+export type FieldType = 'string' | 'int' | 'double' | 'timestamp' | 'bool' | 'string[]' | 'int[]' | 'double[]' | 'string|int' | 'object';
 
 export interface FlowView {
   table: FlowTable;
@@ -30,6 +30,8 @@ export interface FieldSpec {
   nullable: boolean;
   description: string;
   get(v: FlowView): unknown;
+  /** for type 'object': the fields inside it */
+  members?: readonly { name: string; type: FieldType; description: string }[];
 }
 
 // helpers over the key layout (see key.ts)

@@ -29,6 +29,14 @@ normal input and counted with their wire length.
 |---|---|---|
 ${rows.join('\n')}
 
+## Per-protocol fields
+
+${FLOW_FIELDS.filter((f) => f.members).map((f) => `### \`${f.name}\`
+
+| field | type | meaning |
+|---|---|---|
+${f.members!.map((m) => `| \`${f.name}.${m.name}\` | ${m.type} | ${m.description.replace(/\|/g, '\\|')} |`).join('\n')}
+`).join('\n')}
 ## Anomalies
 
 Malformed or unusual input never stops processing: it is counted under one of these names (shown

@@ -32,6 +32,7 @@ test('every JSON record has exactly the declared fields, in order, with the decl
         'string[]': Array.isArray(v) && v.every((x) => typeof x === 'string'),
         'int[]': Array.isArray(v) && v.every((x) => Number.isInteger(x)),
         'double[]': Array.isArray(v) && v.every((x) => typeof x === 'number'),
+        object: typeof v === 'object' && !Array.isArray(v),
       }[f.type];
       assert.ok(ok, `${f.name}: ${JSON.stringify(v)} is not ${f.type}`);
     }

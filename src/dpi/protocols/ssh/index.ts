@@ -17,8 +17,8 @@ export default defineDissector<State>({
   firstBytes: [PREFIX[0]!],
   maxPackets: 6,
   fields: [
-    { name: 'ssh_client_banner', type: 'string', description: "the client's SSH identification line" },
-    { name: 'ssh_server_banner', type: 'string', description: "the server's SSH identification line" },
+    { name: 'client_banner', type: 'string', description: "the client's SSH identification line" },
+    { name: 'server_banner', type: 'string', description: "the server's SSH identification line" },
   ],
   probe(data, off, len) {
     if (len < 4) return len > 0 && data[off] === PREFIX[0];
@@ -34,7 +34,7 @@ export default defineDissector<State>({
     if (banner === null) return Verdict.NotMine;
     state.banners[ctx.dir] = banner;
     ctx.setProtocol(ctx.protocolId('SSH'));
-    ctx.setField(ctx.dir === 0 ? 'ssh_client_banner' : 'ssh_server_banner', banner);
+    ctx.setField(ctx.dir === 0 ? 'client_banner' : 'server_banner', banner);
     if (banner.startsWith('SSH-1.') && !banner.startsWith('SSH-1.99')) ctx.addRisk('obsolete_ssh_version', banner);
     return state.banners[0] !== null && state.banners[1] !== null ? Verdict.Done : Verdict.Continue;
   },

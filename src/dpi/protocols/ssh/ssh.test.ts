@@ -13,8 +13,7 @@ test('SSH banners name the protocol and both ends', () => {
   assert.equal(r['protocol'], 'SSH');
   assert.equal(r['confidence'], 'dpi');
   assert.equal(r['category'], 'RemoteAccess');
-  assert.equal(r['ssh_server_banner'], 'SSH-2.0-OpenSSH_9.2p1 Debian-2');
-  assert.equal(r['ssh_client_banner'], 'SSH-2.0-OpenSSH_9.6');
+  assert.deepEqual(r['ssh'], { server_banner: 'SSH-2.0-OpenSSH_9.2p1 Debian-2', client_banner: 'SSH-2.0-OpenSSH_9.6' });
   assert.equal(r['dpi_packets'], 5);
 });
 
@@ -24,13 +23,13 @@ test('a banner split across segments is read once complete; SSH 1 is a risk', ()
     { dir: 0, payload: 'OldClient\r\n' },
     { dir: 1, payload: 'SSH-1.5-OldServer\n' },
   ], { transport: 'tcp', serverPort: 22 });
-  assert.equal(r['ssh_client_banner'], 'SSH-1.5-OldClient');
+  assert.deepEqual(r['ssh'], { client_banner: 'SSH-1.5-OldClient', server_banner: 'SSH-1.5-OldServer' });
   assert.deepEqual(r['risks'], ['obsolete_ssh_version']);
 });
 
 test('port 22 without an SSH banner is only a port guess', () => {
   const r = identify([{ dir: 0, payload: 'GET / HTTP/1.0\r\n\r\n' }], { transport: 'tcp', serverPort: 22 });
-  assert.equal(r['ssh_client_banner'], null);
+  assert.equal(r['ssh'], null);
   assert.equal(r['confidence'], 'port');
   assert.equal(r['protocol'], 'SSH');
 });
