@@ -67,7 +67,7 @@ export async function analyze(argv: string[]): Promise<AnalyzeResult> {
   const dpi = args.options.has('no-dpi') ? null : createDpiEngine();
   view.dpi = dpi?.results ?? null;
   const engine = new Engine({ ...engineOptions, dpi }, (table, id, reason) => {
-    summary.add(table, id);
+    summary.add(table, id, dpi?.results ?? null);
     if (writer) {
       view.table = table;
       view.id = id;

@@ -1,12 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { analyze } from './analyze.js';
+import { protocols } from './protocols.js';
 import { UsageError } from './args.js';
 import { InputError } from './input.js';
 
 const USAGE = `Usage: sonde COMMAND [options]
 
 Commands:
-  analyze FILE...   decode captures into bidirectional flows; summary table or JSON lines
+  analyze FILE...   decode captures into bidirectional flows, identify protocols and
+                    applications; summary table or JSON lines
+  protocols         list the protocols and applications sonde can identify
 
 Run 'sonde COMMAND --help' for a command's options.`;
 
@@ -15,6 +18,8 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'analyze':
       return (await analyze(rest)).exitCode;
+    case 'protocols':
+      return protocols(rest);
     case '--version':
     case '-V': {
       const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };

@@ -51,6 +51,7 @@ export const Anomaly = {
   truncated_pcap_header: 46,
   capture_record_too_large: 47,
   bad_pppoe_header: 48,
+  dissector_error: 49,
 } as const;
 
 export type AnomalyName = keyof typeof Anomaly;

@@ -1,3 +1,4 @@
+import { Anomaly, type AnomalyCounters } from '../decode/anomaly.js';
 import { type DecodedPacket } from '../decode/packet.js';
 import { formatAddress } from '../flow/address.js';
 import { KEY_WORDS } from '../flow/key.js';
@@ -9,6 +10,7 @@ import { DISSECTORS } from './registry.js';
 import { Confidence, DpiResults, DpiStatus } from './results.js';
 import { riskIndex } from './risks.js';
 import { TcpStream } from './stream.js';
+import { registerL4Protocols } from './l4-protocols.js';
 
 // Runs the dissectors over the first packets of each flow. Candidates are chosen once per flow,
 // from tables indexed by transport and first payload byte (not a scan of every dissector), with
@@ -28,9 +30,6 @@ class FlowInspection {
   budget = 0;
 }
 
-/** L4 protocols named without payload (nDPI names these too) */
-const L4_PROTOCOLS: Record<number, string> = { 1: 'ICMP', 58: 'ICMPv6', 2: 'IGMP', 47: 'GRE', 50: 'IPsec', 51: 'IPsec', 89: 'OSPF', 112: 'VRRP', 132: 'SCTP', 103: 'PIM', 88: 'EIGRP', 115: 'L2TP', 4: 'IP_in_IP', 41: 'IPv6_in_IP' };
-
 export class DpiEngine {
   readonly results = new DpiResults();
   private readonly inspections: (FlowInspection | undefined)[] = [];
@@ -40,9 +39,12 @@ export class DpiEngine {
   private readonly portGuess: Map<number, number>[] = [new Map(), new Map()];
   private readonly dnsCache = new Map<string, number>();
   private readonly ctx: Context;
-  private readonly l4Protocols = new Map<number, number>();
+  private readonly l4Protocols: Map<number, number>;
+  /** where dissector failures are counted (the engine's anomaly counters) */
+  anomalies: AnomalyCounters | null = null;
 
   constructor(private readonly apps: ApplicationDatabase) {
+    this.l4Protocols = registerL4Protocols();
     for (let t = 0; t < 2; t++) for (let b = 0; b < 256; b++) this.byFirstByte[t]![b] = [];
     DISSECTORS.forEach((d, i) => {
       for (let t = 0; t < 2; t++) {
@@ -61,10 +63,6 @@ export class DpiEngine {
     for (const e of allProtocols()) {
       e.tcpPorts.forEach((port) => this.portGuess[0]!.has(port) || this.portGuess[0]!.set(port, e.id));
       e.udpPorts.forEach((port) => this.portGuess[1]!.has(port) || this.portGuess[1]!.set(port, e.id));
-    }
-    for (const [proto, name] of Object.entries(L4_PROTOCOLS)) {
-      const id = findProtocol(name);
-      if (id !== undefined) this.l4Protocols.set(Number(proto), id);
     }
     this.ctx = new Context(this);
   }
@@ -136,7 +134,14 @@ export class DpiEngine {
     for (let i = 0; i < insp.candidates.length; ) {
       const d = DISSECTORS[insp.candidates[i]!]!;
       ctx.dissector = d.name;
-      const verdict = d.inspect(insp.states[i], data, off, len, ctx);
+      let verdict: number;
+      try {
+        verdict = d.inspect(insp.states[i], data, off, len, ctx);
+      } catch {
+        // a dissector bug on hostile input must not stop the engine: drop that dissector
+        this.anomalies?.add(Anomaly.dissector_error);
+        verdict = Verdict.NotMine;
+      }
       if (verdict === Verdict.Done) {
         this.finishInspection(table, id);
         return;
@@ -160,7 +165,14 @@ export class DpiEngine {
     let budget = 0;
     for (const i of order) {
       const d = DISSECTORS[i]!;
-      if (!d.probe(data, off, len, ctx)) continue;
+      let mine: boolean;
+      try {
+        mine = d.probe(data, off, len, ctx);
+      } catch {
+        this.anomalies?.add(Anomaly.dissector_error);
+        mine = false;
+      }
+      if (!mine) continue;
       insp.candidates.push(i);
       insp.states.push(d.createState());
       budget = Math.max(budget, d.maxPackets ?? DEFAULT_MAX_PACKETS);

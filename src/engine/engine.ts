@@ -59,6 +59,7 @@ export class Engine {
     this.activeMicros = options.activeTimeoutS * 1e6;
     this.flows = new FlowTable(Math.min(options.maxFlows, 4096));
     this.dpi = options.dpi ?? null;
+    if (this.dpi) this.dpi.anomalies = this.anomalies;
   }
 
   /** One capture record (the PacketSink of the capture parsers). */

@@ -1,48 +1,53 @@
+import { protocolEntry } from '../dpi/catalog.js';
+import { CONFIDENCE_NAMES, type DpiResults } from '../dpi/results.js';
 import { KEY_WORDS } from '../flow/key.js';
-import { l4Name, serviceForPort } from '../flow/port-services.js';
+import { l4Name } from '../flow/port-services.js';
 import { type FlowTable } from '../flow/table.js';
 import { type EngineStats } from '../engine/engine.js';
 
 // The `sonde analyze` summary, in the spirit of ndpiReader's: traffic totals, a table per
-// protocol (for now the transport and the port guess), and anomaly counts.
+// application (or protocol) with its category, a table per category, how flows were
+// identified, and anomaly counts.
 
 interface Row {
   packets: number;
   bytes: number;
   flows: number;
+  category: string;
 }
 
 export class ProtocolSummary {
-  private readonly rows = new Map<string, Row>();
+  private readonly byName = new Map<string, Row>();
+  private readonly byCategory = new Map<string, Row>();
+  private readonly byConfidence = new Float64Array(CONFIDENCE_NAMES.length);
   flows = 0;
 
-  add(table: FlowTable, id: number): void {
-    const meta = table.keys[id * KEY_WORDS]!;
-    const proto = meta & 0xff;
-    const ports = table.keys[id * KEY_WORDS + 9]!;
-    const a = ports >>> 16;
-    const b = ports & 0xffff;
-    const serverPort = table.clientIsA[id] === 1 ? b : a;
-    const clientPort = table.clientIsA[id] === 1 ? a : b;
-    const l4 = l4Name(proto) ?? `IP/${proto}`;
-    const service = serviceForPort(proto, serverPort) ?? serviceForPort(proto, clientPort);
-    const label = service ? `${l4}/${service}` : l4;
-    let row = this.rows.get(label);
-    if (!row) {
-      row = { packets: 0, bytes: 0, flows: 0 };
-      this.rows.set(label, row);
+  add(table: FlowTable, id: number, dpi: DpiResults | null): void {
+    let label: string;
+    let category: string;
+    const nameId = dpi ? dpi.application[id] || dpi.protocol[id]! : 0;
+    if (nameId !== 0) {
+      const e = protocolEntry(nameId);
+      label = e.name;
+      category = e.category;
+    } else {
+      const proto = table.keys[id * KEY_WORDS]! & 0xff;
+      label = `Unknown ${l4Name(proto) ?? `IP/${proto}`}`;
+      category = 'Unspecified';
     }
     // traffic volume: every frame of the flow, non-first fragments included
-    row.packets += table.packets[id * 2]! + table.packets[id * 2 + 1]! + table.fragments[id * 2]! + table.fragments[id * 2 + 1]!;
-    row.bytes += table.bytes[id * 2]! + table.bytes[id * 2 + 1]! + table.fragmentBytes[id * 2]! + table.fragmentBytes[id * 2 + 1]!;
-    row.flows++;
+    const packets = table.packets[id * 2]! + table.packets[id * 2 + 1]! + table.fragments[id * 2]! + table.fragments[id * 2 + 1]!;
+    const bytes = table.bytes[id * 2]! + table.bytes[id * 2 + 1]! + table.fragmentBytes[id * 2]! + table.fragmentBytes[id * 2 + 1]!;
+    bump(this.byName, label, category, packets, bytes);
+    bump(this.byCategory, category, category, packets, bytes);
+    this.byConfidence[dpi ? dpi.confidence[id]! : 0]!++;
     this.flows++;
   }
 
   render(stats: EngineStats, anomalies: Record<string, number>, elapsedS: number, inputs: number): string {
     const lines: string[] = [];
     const rate = elapsedS > 0 ? stats.records / elapsedS : 0;
-    lines.push(`sonde analyze: ${inputs} capture${inputs === 1 ? '' : 's'}, ${num(stats.records)} packets, ${bytes(stats.wireBytes)} in ${elapsedS.toFixed(2)} s (${num(Math.round(rate))} packets/s, ${(stats.wireBytes * 8 / Math.max(elapsedS, 1e-9) / 1e9).toFixed(2)} Gbit/s)`);
+    lines.push(`sonde analyze: ${inputs} capture${inputs === 1 ? '' : 's'}, ${num(stats.records)} packets, ${bytesText(stats.wireBytes)} in ${elapsedS.toFixed(2)} s (${num(Math.round(rate))} packets/s, ${(stats.wireBytes * 8 / Math.max(elapsedS, 1e-9) / 1e9).toFixed(2)} Gbit/s)`);
     lines.push('');
     lines.push('Traffic');
     lines.push(`  IP packets              ${num(stats.ipPackets)}`);
@@ -51,15 +56,15 @@ export class ProtocolSummary {
     lines.push(`  fragments reassembled   ${num(stats.datagramsReassembled)} datagrams (${num(stats.fragmentsHeld)} fragments held)`);
     lines.push(`  flows                   ${num(this.flows)}`);
     if (Number.isFinite(stats.firstTsMicros)) {
-      lines.push(`  capture time            ${new Date(stats.firstTsMicros / 1000).toISOString()} .. ${new Date(stats.lastTsMicros / 1000).toISOString()}`);
+      lines.push(`  capture time            ${isoTime(stats.firstTsMicros)} .. ${isoTime(stats.lastTsMicros)}`);
     }
     lines.push('');
-    const sorted = [...this.rows.entries()].sort((x, y) => y[1].bytes - x[1].bytes || x[0].localeCompare(y[0]));
-    const width = Math.max(8, ...sorted.map(([k]) => k.length));
-    lines.push(`${'Protocol'.padEnd(width)}  ${'Packets'.padStart(12)}  ${'Bytes'.padStart(14)}  ${'Flows'.padStart(9)}`);
-    for (const [label, r] of sorted) {
-      lines.push(`${label.padEnd(width)}  ${num(r.packets).padStart(12)}  ${num(r.bytes).padStart(14)}  ${num(r.flows).padStart(9)}`);
-    }
+    const identified = CONFIDENCE_NAMES.map((n, i) => `${n} ${num(this.byConfidence[i]!)} (${pct(this.byConfidence[i]!, this.flows)})`);
+    lines.push(`Identified by: ${[...identified].reverse().join(', ')}`);
+    lines.push('');
+    lines.push(...table('Application / protocol', this.byName, true));
+    lines.push('');
+    lines.push(...table('Category', this.byCategory, false));
     const names = Object.keys(anomalies);
     lines.push('');
     if (names.length === 0) {
@@ -72,11 +77,38 @@ export class ProtocolSummary {
   }
 }
 
+function bump(map: Map<string, Row>, key: string, category: string, packets: number, bytes: number): void {
+  let row = map.get(key);
+  if (!row) map.set(key, (row = { packets: 0, bytes: 0, flows: 0, category }));
+  row.packets += packets;
+  row.bytes += bytes;
+  row.flows++;
+}
+
+function table(title: string, rows: Map<string, Row>, withCategory: boolean): string[] {
+  const sorted = [...rows.entries()].sort((x, y) => y[1].bytes - x[1].bytes || x[0].localeCompare(y[0]));
+  const width = Math.max(title.length, ...sorted.map(([k]) => k.length));
+  const out = [`${title.padEnd(width)}  ${'Packets'.padStart(12)}  ${'Bytes'.padStart(14)}  ${'Flows'.padStart(9)}${withCategory ? '  Category' : ''}`];
+  for (const [label, r] of sorted) {
+    out.push(`${label.padEnd(width)}  ${num(r.packets).padStart(12)}  ${num(r.bytes).padStart(14)}  ${num(r.flows).padStart(9)}${withCategory ? `  ${r.category}` : ''}`);
+  }
+  return out;
+}
+
+function pct(a: number, b: number): string {
+  return b === 0 ? '0%' : `${((100 * a) / b).toFixed(1)}%`;
+}
+
+function isoTime(micros: number): string {
+  const d = new Date(micros / 1000);
+  return Number.isNaN(d.getTime()) ? String(micros) : d.toISOString();
+}
+
 function num(n: number): string {
   return n.toLocaleString('en-US');
 }
 
-function bytes(n: number): string {
+function bytesText(n: number): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
   let i = 0;
   while (n >= 1000 && i < units.length - 1) {

@@ -10,14 +10,16 @@ import { FIXTURES_DIR, runSonde } from '../test-support/golden.js';
 const sample = join(FIXTURES_DIR, 'sample.pcap');
 const lines = (s: string): Record<string, unknown>[] => s.split('\n').filter((l) => l).map((l) => JSON.parse(l) as Record<string, unknown>);
 
-test('analyze prints a summary table per protocol with totals and anomalies', () => {
+test('analyze prints a summary per application and category, how flows were identified, and anomalies', () => {
   const r = runSonde(['analyze', sample]);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^sonde analyze: 1 capture, 39 packets/m);
   assert.match(r.stdout, /packets\/s/);
-  assert.match(r.stdout, /^TCP\/HTTP\s+16\s+/m);
-  assert.match(r.stdout, /^UDP\/DNS\s+18\s+/m);
-  assert.match(r.stdout, /^ICMP\s+2\s+/m);
+  assert.match(r.stdout, /^Identified by: dpi \d+ \([\d.]+%\), dns-cache \d+ .*unknown \d+ \([\d.]+%\)$/m);
+  assert.match(r.stdout, /^Application \/ protocol\s+Packets\s+Bytes\s+Flows\s+Category$/m);
+  assert.match(r.stdout, /^ICMP\s+2\s+100\s+1\s+Network$/m);
+  assert.match(r.stdout, /^Category\s+Packets\s+Bytes\s+Flows$/m);
+  assert.match(r.stdout, /^Network\s+3\s+170\s+2$/m);
   const malformed = runSonde(['analyze', join(FIXTURES_DIR, 'malformed.pcap')]);
   assert.match(malformed.stdout, /truncated_link_header\s+1/);
   assert.match(malformed.stdout, /ip_length_exceeds_capture\s+1/);
@@ -42,7 +44,7 @@ test('-o FILE writes the records to a file and the summary to stdout', () => {
   const r = runSonde(['analyze', '-o', out, sample]);
   assert.equal(r.status, 0, r.stderr);
   assert.equal(lines(readFileSync(out, "utf8")).length, 21);
-  assert.match(r.stdout, /^Protocol/m);
+  assert.match(r.stdout, /^Application \/ protocol/m);
 });
 
 test("'-' reads a capture from standard input", () => {

@@ -1,0 +1,95 @@
+import { join } from 'node:path';
+import { findProtocol, protocolEntry } from '../dpi/catalog.js';
+import { corpusCaptures, readExpectedFlows, runCapture, type ExpectedFlow } from './corpus.js';
+import { expectedKeys, sondeKey } from './flow-match.js';
+
+// Identification against nDPI over the corpus: for nDPI's flows decided by payload (confidence
+// DPI or DPI (cache)), does sonde's most specific name, in nDPI's naming, equal nDPI's? Plus
+// host names and JA4 fingerprints where nDPI shows them.
+
+export interface IdScore {
+  dpiFlows: number;
+  nameAgree: number;
+  hostFlows: number;
+  hostAgree: number;
+  ja4Flows: number;
+  ja4Agree: number;
+  /** "nDPI name → sonde name" → count */
+  confusions: Map<string, number>;
+  /** examples of disagreements, for the report */
+  examples: string[];
+  sondeConfidence: Map<string, number>;
+  sondeFlows: number;
+  dpiPacketsTotal: number;
+}
+
+/** sonde's most specific name in nDPI's naming */
+export function ndpiNameOf(r: Record<string, unknown>): string {
+  const name = (r['application'] as string | null) ?? (r['protocol'] as string | null);
+  if (!name) return 'Unknown';
+  const id = findProtocol(name);
+  return id === undefined ? name : protocolEntry(id).ndpi;
+}
+
+export function scoreIdentification(dir: string, filter?: string): IdScore {
+  const expected = readExpectedFlows(dir);
+  const byPcap = new Map<string, ExpectedFlow[]>();
+  for (const e of expected) {
+    let l = byPcap.get(e.pcap);
+    if (!l) byPcap.set(e.pcap, (l = []));
+    l.push(e);
+  }
+  const s: IdScore = { dpiFlows: 0, nameAgree: 0, hostFlows: 0, hostAgree: 0, ja4Flows: 0, ja4Agree: 0, confusions: new Map(), examples: [], sondeConfidence: new Map(), sondeFlows: 0, dpiPacketsTotal: 0 };
+  for (const pcap of corpusCaptures(dir)) {
+    const run = runCapture(join(dir, 'pcap', pcap), { idleTimeoutS: 0, activeTimeoutS: 0, maxFlows: 1 << 22 });
+    const ours = new Map<string, Record<string, unknown>>();
+    for (const r of run.records) {
+      ours.set(sondeKey(r), r);
+      s.sondeFlows++;
+      s.dpiPacketsTotal += r['dpi_packets'] as number;
+      const c = r['confidence'] as string;
+      s.sondeConfidence.set(c, (s.sondeConfidence.get(c) ?? 0) + 1);
+    }
+    for (const e of byPcap.get(pcap) ?? []) {
+      const key = expectedKeys(e).find((k) => ours.has(k));
+      const r = key === undefined ? undefined : ours.get(key);
+      const theirs = e.app ?? e.master ?? 'Unknown';
+      const where = `${pcap} ${e.proto_l4} ${e.src}:${e.sport} -> ${e.dst}:${e.dport}`;
+      if (e.confidence === 'DPI' || e.confidence === 'DPI (cache)') {
+        s.dpiFlows++;
+        const mine = r ? ndpiNameOf(r) : '(no flow)';
+        if (mine === theirs) s.nameAgree++;
+        else {
+          const k = `${theirs} → ${mine}`;
+          s.confusions.set(k, (s.confusions.get(k) ?? 0) + 1);
+          if (!filter || theirs === filter || mine === filter) s.examples.push(`${k}: ${where} (nDPI ${e.label}, host ${e.hostname ?? '-'}; sonde ${r ? `${r['protocol']}/${r['application']} host ${r['hostname']}` : '-'})`);
+        }
+      }
+      if (e.hostname) {
+        s.hostFlows++;
+        if (r && r['hostname'] === e.hostname) s.hostAgree++;
+        else if (filter === 'hostname') s.examples.push(`hostname: ${where}: nDPI '${e.hostname}' sonde '${r?.['hostname'] ?? '-'}'`);
+      }
+      if (e.ja4) {
+        s.ja4Flows++;
+        if (r && r['ja4'] === e.ja4) s.ja4Agree++;
+        else if (filter === 'ja4') s.examples.push(`ja4: ${where}: nDPI ${e.ja4} sonde ${r?.['ja4'] ?? '-'}`);
+      }
+    }
+  }
+  return s;
+}
+
+export function formatIdScore(s: IdScore, rows = 40): string {
+  const pct = (a: number, b: number): string => (b === 0 ? 'n/a' : `${((100 * a) / b).toFixed(2)}%`);
+  const lines = [
+    `nDPI flows decided by DPI with the same name in sonde: ${s.nameAgree}/${s.dpiFlows} = ${pct(s.nameAgree, s.dpiFlows)}`,
+    `host names equal where nDPI shows one: ${s.hostAgree}/${s.hostFlows} = ${pct(s.hostAgree, s.hostFlows)}`,
+    `JA4 equal where nDPI shows one: ${s.ja4Agree}/${s.ja4Flows} = ${pct(s.ja4Agree, s.ja4Flows)}`,
+    `sonde flows: ${s.sondeFlows}, mean DPI packets per flow ${(s.dpiPacketsTotal / Math.max(1, s.sondeFlows)).toFixed(2)}; by confidence: ${[...s.sondeConfidence].map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    'top disagreements (nDPI → sonde):',
+    ...[...s.confusions].sort((a, b) => b[1] - a[1]).slice(0, rows).map(([k, v]) => `  ${String(v).padStart(5)}  ${k}`),
+  ];
+  if (s.examples.length) lines.push('examples:', ...s.examples.slice(0, rows).map((e) => `  ${e}`));
+  return lines.join('\n');
+}
