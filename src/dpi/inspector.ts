@@ -198,6 +198,41 @@ export class DpiEngine {
       r.dpiPackets[id] = Math.min(65535, table.packets[id * 2]! + table.packets[id * 2 + 1]!);
       this.inspections[id] = undefined;
     }
+    this.identify(table, id);
+    this.flowRisks(table, id);
+  }
+
+  /** Risks any flow can have, whatever its protocol. */
+  private flowRisks(table: FlowTable, id: number): void {
+    const r = this.results;
+    const l4 = table.keys[id * KEY_WORDS]! & 0xff;
+    if ((l4 === 6 || l4 === 17) && table.packets[id * 2 + 1] === 0 && table.packets[id * 2]! > 0) {
+      this.addRisk(id, 'unidirectional_traffic', 'no server to client traffic');
+    }
+    if (r.confidence[id] === Confidence.Dpi && r.protocol[id] !== 0) {
+      const e = protocolEntry(r.protocol[id]!);
+      const ports = l4 === 6 ? e.tcpPorts : l4 === 17 ? e.udpPorts : [];
+      if (ports.length > 0) {
+        const w = table.keys[id * KEY_WORDS + 9]!;
+        const serverPort = table.clientIsA[id] === 0 ? w >>> 16 : w & 0xffff;
+        const clientPort = table.clientIsA[id] === 0 ? w & 0xffff : w >>> 16;
+        if (!ports.includes(serverPort) && !ports.includes(clientPort)) {
+          this.addRisk(id, 'known_protocol_on_non_standard_port', `${e.name} on port ${serverPort}`);
+        }
+      }
+    }
+  }
+
+  private addRisk(id: number, name: string, info: string): void {
+    const meta = this.results.metaOf(id);
+    const i = riskIndex(name);
+    if (meta.risks.includes(i)) return;
+    meta.risks.push(i);
+    meta.riskInfo.push(info);
+  }
+
+  private identify(table: FlowTable, id: number): void {
+    const r = this.results;
     const meta = r.meta[id];
     if (r.application[id] === 0 && meta?.hostname) {
       const app = this.apps.domains.match(meta.hostname);

@@ -15,6 +15,8 @@ test('SSH banners name the protocol and both ends', () => {
   assert.equal(r['category'], 'RemoteAccess');
   assert.deepEqual(r['ssh'], { server_banner: 'SSH-2.0-OpenSSH_9.2p1 Debian-2', client_banner: 'SSH-2.0-OpenSSH_9.6' });
   assert.equal(r['dpi_packets'], 5);
+  // SSH declares port 22: on 2222 it is a known protocol on a non-standard port
+  assert.deepEqual(r['risks'], ['known_protocol_on_non_standard_port']);
 });
 
 test('a banner split across segments is read once complete; SSH 1 is a risk', () => {
@@ -32,6 +34,8 @@ test('port 22 without an SSH banner is only a port guess', () => {
   assert.equal(r['ssh'], null);
   assert.equal(r['confidence'], 'port');
   assert.equal(r['protocol'], 'SSH');
+  // only the client spoke; a port guess is no reason for a non-standard-port risk
+  assert.deepEqual(r['risks'], ['unidirectional_traffic']);
 });
 
 test('banner parser: complete, incomplete, not SSH', () => {
