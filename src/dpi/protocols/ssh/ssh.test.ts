@@ -34,8 +34,10 @@ test('port 22 without an SSH banner is only a port guess', () => {
   assert.equal(r['ssh'], null);
   assert.equal(r['confidence'], 'port');
   assert.equal(r['protocol'], 'SSH');
-  // only the client spoke; a port guess is no reason for a non-standard-port risk
-  assert.deepEqual(r['risks'], ['unidirectional_traffic']);
+  // a port guess is no reason for a non-standard-port risk (and the server's SYN-ACK makes it two-way)
+  assert.deepEqual(r['risks'], []);
+  const oneWay = identify([{ dir: 0, payload: 'x' }], { transport: 'tcp', serverPort: 22, handshake: false });
+  assert.deepEqual(oneWay['risks'], ['unidirectional_traffic']);
 });
 
 test('banner parser: complete, incomplete, not SSH', () => {
