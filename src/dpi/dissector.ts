@@ -64,6 +64,15 @@ export interface InspectContext {
   setAlpn(alpn: readonly string[]): void;
   /** the catalog id of a protocol or application by name (looked up once, then cached) */
   protocolId(name: string): number;
+  /** the protocol named so far for this flow (0: none) */
+  readonly currentProtocol: number;
+  /**
+   * Hands the rest of the flow to another dissector as well: STARTTLS (SMTP, IMAP, POP3, FTP,
+   * XMPP…) and RDP hand over to 'tls'; STUN to 'dtls' when DTLS shares its UDP flow. TCP: the
+   * started dissector sees each direction's stream from where it ends now; UDP: from this
+   * datagram on. It keeps inspecting after the caller returns Done.
+   */
+  startDissector(name: string): void;
 }
 
 export interface Dissector<S = unknown> {

@@ -22,9 +22,27 @@ const DEFAULT_MAX_PACKETS = 8;
 const HARD_MAX_PACKETS = 32;
 const DNS_CACHE_SIZE = 65536;
 
+function addCandidate(insp: FlowInspection, index: number, state: unknown, start0: number, start1: number, handedOver: boolean): void {
+  insp.candidates.push(index);
+  insp.states.push(state);
+  insp.starts.push(start0, start1);
+  insp.handedOver.push(handedOver);
+}
+
+function removeCandidate(insp: FlowInspection, i: number): void {
+  insp.candidates.splice(i, 1);
+  insp.states.splice(i, 1);
+  insp.starts.splice(i * 2, 2);
+  insp.handedOver.splice(i, 1);
+}
+
 class FlowInspection {
   candidates: number[] = [];
   states: unknown[] = [];
+  /** per candidate: where its view of each direction's stream starts ([i*2+dir]) */
+  starts: number[] = [];
+  /** per candidate: it was started by another dissector (a hand-off), not by probing */
+  handedOver: boolean[] = [];
   streams: [TcpStream | null, TcpStream | null] = [null, null];
   payloadPackets = 0;
   budget = 0;
@@ -123,7 +141,7 @@ export class DpiEngine {
 
     insp.payloadPackets++;
     const ctx = this.ctx;
-    ctx.bind(table, id, p, dir, insp.payloadPackets, newData, gap);
+    ctx.bind(table, id, p, dir, insp.payloadPackets, newData, gap, insp);
     if (insp.payloadPackets === 1 || insp.candidates.length === 0 && insp.budget === 0) {
       this.chooseCandidates(insp, data, newData, off + len - newData, l4 === 6 ? 0 : 1, ctx);
       if (insp.candidates.length === 0) {
@@ -134,21 +152,31 @@ export class DpiEngine {
     for (let i = 0; i < insp.candidates.length; ) {
       const d = DISSECTORS[insp.candidates[i]!]!;
       ctx.dissector = d.name;
+      const start = l4 === 6 ? insp.starts[i * 2 + dir]! : 0;
+      if (start >= len) {
+        i++; // a hand-off that has no bytes of this direction yet
+        continue;
+      }
       let verdict: number;
       try {
-        verdict = d.inspect(insp.states[i], data, off, len, ctx);
+        verdict = d.inspect(insp.states[i], data, off + start, len - start, ctx);
       } catch {
         // a dissector bug on hostile input must not stop the engine: drop that dissector
         this.anomalies?.add(Anomaly.dissector_error);
         verdict = Verdict.NotMine;
       }
       if (verdict === Verdict.Done) {
-        this.finishInspection(table, id);
-        return;
+        // the flow is named: only dissectors handed the flow go on
+        for (let j = insp.candidates.length - 1; j >= 0; j--) if (j === i || !insp.handedOver[j]) removeCandidate(insp, j);
+        if (insp.candidates.length === 0) {
+          this.finishInspection(table, id);
+          return;
+        }
+        i = 0;
+        continue;
       }
       if (verdict === Verdict.NotMine) {
-        insp.candidates.splice(i, 1);
-        insp.states.splice(i, 1);
+        removeCandidate(insp, i);
         continue;
       }
       i++;
@@ -165,6 +193,7 @@ export class DpiEngine {
     let budget = 0;
     for (const i of order) {
       const d = DISSECTORS[i]!;
+      if (insp.candidates.includes(i)) continue;
       let mine: boolean;
       try {
         mine = d.probe(data, off, len, ctx);
@@ -173,11 +202,20 @@ export class DpiEngine {
         mine = false;
       }
       if (!mine) continue;
-      insp.candidates.push(i);
-      insp.states.push(d.createState());
+      addCandidate(insp, i, d.createState(), 0, 0, false);
       budget = Math.max(budget, d.maxPackets ?? DEFAULT_MAX_PACKETS);
     }
-    insp.budget = Math.min(budget, HARD_MAX_PACKETS);
+    insp.budget = Math.min(Math.max(budget, insp.budget), HARD_MAX_PACKETS);
+  }
+
+  /** ctx.startDissector: adds a dissector to a flow in the middle of it */
+  handOver(insp: FlowInspection, name: string): void {
+    const i = DISSECTORS.findIndex((d) => d.name === name);
+    if (i < 0) throw new Error(`startDissector: no dissector named '${name}'`);
+    if (insp.candidates.includes(i)) return;
+    const d = DISSECTORS[i]!;
+    addCandidate(insp, i, d.createState(), insp.streams[0]?.len ?? 0, insp.streams[1]?.len ?? 0, true);
+    insp.budget = Math.min(HARD_MAX_PACKETS, Math.max(insp.budget, insp.payloadPackets + (d.maxPackets ?? DEFAULT_MAX_PACKETS)));
   }
 
   private finishInspection(table: FlowTable, id: number): void {
@@ -323,11 +361,13 @@ class Context implements InspectContext {
   /** the dissector being called: its fields go into its own object */
   dissector = '';
   private id = 0;
+  private insp: FlowInspection | null = null;
 
   constructor(private readonly engine: DpiEngine) {}
 
-  bind(table: FlowTable, id: number, p: DecodedPacket, dir: 0 | 1, payloadPackets: number, newData: number, gap: boolean): void {
+  bind(table: FlowTable, id: number, p: DecodedPacket, dir: 0 | 1, payloadPackets: number, newData: number, gap: boolean, insp: FlowInspection): void {
     this.id = id;
+    this.insp = insp;
     this.dir = dir;
     this.l4 = p.l4Proto;
     const fromClient = dir === 0;
@@ -379,6 +419,14 @@ class Context implements InspectContext {
 
   setAlpn(alpn: readonly string[]): void {
     this.engine.results.metaOf(this.id).alpn = alpn;
+  }
+
+  get currentProtocol(): number {
+    return this.engine.results.protocol[this.id]!;
+  }
+
+  startDissector(name: string): void {
+    if (this.insp) this.engine.handOver(this.insp, name);
   }
 
   private readonly ids = new Map<string, number>();

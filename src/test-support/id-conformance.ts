@@ -2,6 +2,16 @@ import { join } from 'node:path';
 import { findProtocol, protocolEntry } from '../dpi/catalog.js';
 import { corpusCaptures, readExpectedFlows, runCapture, type ExpectedFlow } from './corpus.js';
 import { expectedKeys, sondeKey } from './flow-match.js';
+import { ja4AsNdpi } from './ndpi-ja4.js';
+
+/** the SNI the record's TLS/QUIC/DTLS object holds, if any */
+function sniOf(r: Record<string, unknown>): string | null {
+  for (const k of ['tls', 'quic', 'dtls']) {
+    const o = r[k] as Record<string, unknown> | null | undefined;
+    if (o && typeof o['sni'] === 'string') return o['sni'];
+  }
+  return null;
+}
 
 // Identification against nDPI over the corpus: for nDPI's flows decided by payload (confidence
 // DPI or DPI (cache)), does sonde's most specific name, in nDPI's naming, equal nDPI's? Plus
@@ -13,7 +23,10 @@ export interface IdScore {
   hostFlows: number;
   hostAgree: number;
   ja4Flows: number;
+  /** equal after writing sonde's JA4 in nDPI's variant (see ndpi-ja4.ts) */
   ja4Agree: number;
+  /** equal as they are */
+  ja4Identical: number;
   /** "nDPI name → sonde name" → count */
   confusions: Map<string, number>;
   /** examples of disagreements, for the report */
@@ -39,7 +52,7 @@ export function scoreIdentification(dir: string, filter?: string): IdScore {
     if (!l) byPcap.set(e.pcap, (l = []));
     l.push(e);
   }
-  const s: IdScore = { dpiFlows: 0, nameAgree: 0, hostFlows: 0, hostAgree: 0, ja4Flows: 0, ja4Agree: 0, confusions: new Map(), examples: [], sondeConfidence: new Map(), sondeFlows: 0, dpiPacketsTotal: 0 };
+  const s: IdScore = { dpiFlows: 0, nameAgree: 0, hostFlows: 0, hostAgree: 0, ja4Flows: 0, ja4Agree: 0, ja4Identical: 0, confusions: new Map(), examples: [], sondeConfidence: new Map(), sondeFlows: 0, dpiPacketsTotal: 0 };
   for (const pcap of corpusCaptures(dir)) {
     const run = runCapture(join(dir, 'pcap', pcap), { idleTimeoutS: 0, activeTimeoutS: 0, maxFlows: 1 << 22 });
     const ours = new Map<string, Record<string, unknown>>();
@@ -72,8 +85,11 @@ export function scoreIdentification(dir: string, filter?: string): IdScore {
       }
       if (e.ja4) {
         s.ja4Flows++;
-        if (r && r['ja4'] === e.ja4) s.ja4Agree++;
-        else if (filter === 'ja4') s.examples.push(`ja4: ${where}: nDPI ${e.ja4} sonde ${r?.['ja4'] ?? '-'}`);
+        const ours = r?.['ja4'] as string | null | undefined;
+        if (ours === e.ja4) s.ja4Identical++;
+        const comparable = ours ? ja4AsNdpi(ours, r!['alpn'] as string[] | null, sniOf(r!)) : null;
+        if (comparable === e.ja4) s.ja4Agree++;
+        else if (filter === 'ja4') s.examples.push(`ja4: ${where}: nDPI ${e.ja4} sonde ${ours ?? '-'} (in nDPI's form ${comparable ?? '-'})`);
       }
     }
   }
@@ -85,7 +101,7 @@ export function formatIdScore(s: IdScore, rows = 40): string {
   const lines = [
     `nDPI flows decided by DPI with the same name in sonde: ${s.nameAgree}/${s.dpiFlows} = ${pct(s.nameAgree, s.dpiFlows)}`,
     `host names equal where nDPI shows one: ${s.hostAgree}/${s.hostFlows} = ${pct(s.hostAgree, s.hostFlows)}`,
-    `JA4 equal where nDPI shows one: ${s.ja4Agree}/${s.ja4Flows} = ${pct(s.ja4Agree, s.ja4Flows)}`,
+    `JA4 equal where nDPI shows one: ${s.ja4Agree}/${s.ja4Flows} = ${pct(s.ja4Agree, s.ja4Flows)} in nDPI's variant of JA4 (identical as reported, per FoxIO's JA4.md: ${s.ja4Identical} = ${pct(s.ja4Identical, s.ja4Flows)})`,
     `sonde flows: ${s.sondeFlows}, mean DPI packets per flow ${(s.dpiPacketsTotal / Math.max(1, s.sondeFlows)).toFixed(2)}; by confidence: ${[...s.sondeConfidence].map(([k, v]) => `${k} ${v}`).join(', ')}`,
     'top disagreements (nDPI → sonde):',
     ...[...s.confusions].sort((a, b) => b[1] - a[1]).slice(0, rows).map(([k, v]) => `  ${String(v).padStart(5)}  ${k}`),
