@@ -23,6 +23,9 @@ const WRAPPED: Record<number, string> = { 993: 'IMAPS', 995: 'POP3S', 465: 'SMTP
 const DOT_PORT = 853;
 
 function name(ctx: InspectContext): void {
+  // handed over after STARTTLS (or RDP's negotiation): the dissector that handed the flow over
+  // named it already (SMTPS, IMAPS, FTPS…); TLS adds its fingerprints and names only
+  if (ctx.currentProtocol !== 0 && ctx.currentProtocol !== ctx.protocolId('TLS')) return;
   const wrapped = WRAPPED[ctx.serverPort];
   ctx.setProtocol(ctx.protocolId(wrapped ?? 'TLS'));
   if (ctx.serverPort === DOT_PORT) ctx.setApplication(ctx.protocolId('DoH_DoT'));
