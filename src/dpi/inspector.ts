@@ -22,6 +22,17 @@ const DEFAULT_MAX_PACKETS = 8;
 const HARD_MAX_PACKETS = 32;
 const DNS_CACHE_SIZE = 65536;
 
+/**
+ * A pure ACK (no PSH) whose one or two payload bytes are zero: padding some stacks and middle
+ * boxes leave in the segment. Taken as stream data it would shadow the real bytes that follow
+ * at the same sequence numbers.
+ */
+function isAckPadding(p: DecodedPacket, captured: number): boolean {
+  if (captured > 2 || (p.tcpFlags & 0x08) !== 0) return false;
+  for (let i = 0; i < captured; i++) if (p.buf[p.payloadOffset + i] !== 0) return false;
+  return true;
+}
+
 function addCandidate(insp: FlowInspection, index: number, state: unknown, start0: number, start1: number, handedOver: boolean): void {
   insp.candidates.push(index);
   insp.states.push(state);
@@ -127,6 +138,7 @@ export class DpiEngine {
         s.syn(p.tcpSeq);
       }
       if (captured <= 0) return;
+      if (isAckPadding(p, captured)) return;
       if (!s) s = insp.streams[dir] = new TcpStream();
       const added = s.add(p.tcpSeq, p.buf, p.payloadOffset, captured);
       if (added === 0) return;

@@ -51,14 +51,16 @@ export class TcpStream {
     const d = seqDiff(seq, this.next);
     if (d > 0) {
       // beyond a hole: keep a copy until the hole fills
-      if (d < this.cap && this.pending.length < MAX_PENDING_SEGMENTS) {
+      if (d < this.cap) {
         this.pending.push({ seq: seq >>> 0, data: data.slice(off, off + Math.min(len, this.cap)) });
-        return 0;
+        // drain() skips the hole once too many segments wait behind it
+        if (this.pending.length < MAX_PENDING_SEGMENTS) return 0;
+      } else {
+        // far beyond the hole: give up on it
+        this.gap = true;
+        this.next = seq >>> 0;
+        this.append(data, off, len);
       }
-      // too much waiting: give up on the hole
-      this.gap = true;
-      this.next = seq >>> 0;
-      this.append(data, off, len);
     } else if (-d < len) {
       // new bytes, possibly after an overlap with what we have: keep only the new tail
       this.append(data, off - d, len + d);
