@@ -9,6 +9,19 @@ import { type DecodedPacket } from './packet.js';
 
 const MAX_DATAGRAM = 65535;
 
+/** extension headers that may start the fragmentable part of an IPv6 datagram */
+function skipIpv6ExtensionHeaders(p: DecodedPacket): void {
+  const b = p.buf;
+  for (let n = 0; n < 8; n++) {
+    const proto = p.l4Proto;
+    if (proto !== 0 && proto !== 43 && proto !== 60 && proto !== 51 && proto !== 135 && proto !== 139 && proto !== 140) return;
+    if (p.end - p.off < 8) return;
+    const len = proto === 51 ? (b[p.off + 1]! + 2) << 2 : (b[p.off + 1]! + 1) << 3;
+    p.l4Proto = b[p.off]!;
+    p.off += len;
+  }
+}
+
 interface Part {
   offset: number;
   data: Uint8Array;
@@ -17,6 +30,8 @@ interface Part {
 interface Datagram {
   hash: number;
   version: 4 | 6;
+  /** IPv6: the next header named by the offset-zero fragment */
+  nextHeader: number;
   src0: number; src1: number; src2: number; src3: number;
   dst0: number; dst1: number; dst2: number; dst3: number;
   id: number;
@@ -75,7 +90,10 @@ export class FragmentReassembler {
     const offset = field & 0xfff8;
     const more = (field & 1) !== 0;
     const id = ((b[fragOffset + 4]! << 24) >>> 0) + ((b[fragOffset + 5]! << 16) | (b[fragOffset + 6]! << 8) | b[fragOffset + 7]!);
-    const d = this.find(p, 6, id, p.l4Proto);
+    // RFC 8200 §4.5: fragments of one datagram may name different next headers; only the
+    // offset-zero fragment's counts, so IPv6 datagrams are keyed without it
+    const d = this.find(p, 6, id, -1);
+    if (d !== null && offset === 0) d.nextHeader = p.l4Proto;
     return this.add(p, d, offset, more, fragOffset + 8, ipOffset, 40);
   }
 
@@ -100,6 +118,9 @@ export class FragmentReassembler {
 
   private find(p: DecodedPacket, version: 4 | 6, id: number, proto: number): Datagram | null {
     const a = p.addr;
+    // drop timed-out datagrams first, so a late fragment cannot complete one and a new datagram
+    // never joins a hash chain that expiry is about to delete
+    this.expire(p.tsMicros);
     const h = (Math.imul(a[0]! ^ a[3]! ^ a[4]! ^ a[7]!, 0x9e3779b1) ^ Math.imul(id, 0x85ebca6b) ^ (proto << 1) ^ version) >>> 0;
     let chain = this.pending.get(h);
     if (chain) {
@@ -109,13 +130,12 @@ export class FragmentReassembler {
           d.dst0 === a[4] && d.dst1 === a[5] && d.dst2 === a[6] && d.dst3 === a[7]) return d;
       }
     }
-    this.expire(p.tsMicros);
     if (this.count >= this.limits.maxDatagrams) {
       p.weird(Anomaly.fragment_table_full);
       return null;
     }
     const d: Datagram = {
-      hash: h, version, id, proto,
+      hash: h, version, id, proto, nextHeader: proto,
       src0: a[0]!, src1: a[1]!, src2: a[2]!, src3: a[3]!,
       dst0: a[4]!, dst1: a[5]!, dst2: a[6]!, dst3: a[7]!,
       firstSeenMicros: p.tsMicros, header: null, parts: [], totalLen: -1, firstDataLen: 0, nonFirstFrames: 0, nonFirstWireBytes: 0, pending: true,
@@ -134,7 +154,7 @@ export class FragmentReassembler {
     const first = offset === 0;
     const len = Math.max(0, p.end - dataStart);
     if (d !== null) {
-      if (offset + len > MAX_DATAGRAM) {
+      if (offset + len + (d.version === 4 ? headerLen : 0) > MAX_DATAGRAM) {
         p.weird(Anomaly.fragment_too_large);
         this.remove(d);
         d = null;
@@ -151,6 +171,7 @@ export class FragmentReassembler {
     // becomes of the rest of its datagram
     p.partialFragment = true;
     p.off = dataStart;
+    if (d !== null && d.version === 6) skipIpv6ExtensionHeaders(p);
     const next = ipProtocolLayer[p.l4Proto]!;
     return next === Layer.Tcp || next === Layer.Udp || next === Layer.Sctp || next === Layer.Icmp || next === Layer.Icmpv6
       ? next
@@ -168,8 +189,9 @@ export class FragmentReassembler {
       d.nonFirstWireBytes += p.wireLen;
     }
     if (!more) {
-      if (d.totalLen >= 0 && d.totalLen !== offset + len) p.weird(Anomaly.fragment_overlap);
-      d.totalLen = offset + len;
+      // first writer wins, for the datagram's length too
+      if (d.totalLen < 0) d.totalLen = offset + len;
+      else if (d.totalLen !== offset + len) p.weird(Anomaly.fragment_overlap);
     }
     for (const part of d.parts) {
       if (offset < part.offset + part.data.length && part.offset < offset + len) {
@@ -183,9 +205,10 @@ export class FragmentReassembler {
   /** complete when the first and last fragments arrived and the parts cover [0, totalLen) */
   private isComplete(d: Datagram): boolean {
     if (d.header === null || d.totalLen < 0) return false;
-    d.parts.sort((x, y) => x.offset - y.offset);
+    // sort a copy: d.parts stays in arrival order, which decides overlaps
+    const byOffset = d.parts.slice().sort((x, y) => x.offset - y.offset);
     let covered = 0;
-    for (const part of d.parts) {
+    for (const part of byOffset) {
       if (part.offset > covered) return false;
       covered = Math.max(covered, part.offset + part.data.length);
     }
@@ -196,10 +219,11 @@ export class FragmentReassembler {
     const header = d.header!;
     const out = new Uint8Array(header.length + d.totalLen);
     out.set(header, 0);
-    // first writer wins on overlaps: write later parts first
+    // first writer wins on overlaps: write the parts in reverse arrival order
     for (let i = d.parts.length - 1; i >= 0; i--) {
       const part = d.parts[i]!;
       const room = d.totalLen - part.offset;
+      if (room <= 0) continue; // lies beyond the datagram's end
       out.set(room < part.data.length ? part.data.subarray(0, room) : part.data, header.length + part.offset);
     }
     if (d.version === 4) {
@@ -211,7 +235,7 @@ export class FragmentReassembler {
     } else {
       out[4] = d.totalLen >> 8;
       out[5] = d.totalLen & 0xff;
-      out[6] = d.proto; // the fragment header's next header; extension headers before it are dropped
+      out[6] = d.nextHeader; // the first fragment's next header; extension headers before it are dropped
     }
     // the first fragment was counted as the flow's packet when it came, unless it completes now
     p.countPacket = completedByFirst;

@@ -110,6 +110,11 @@ export class DecodedPacket {
     this.sport = 0;
     this.dport = 0;
     this.tcpFlags = 0;
+    this.tcpSeq = 0;
+    this.tcpAck = 0;
+    this.tcpWindow = 0;
+    this.icmpType = 0;
+    this.icmpCode = 0;
     this.payloadLen = 0;
     this.payloadOffset = 0;
     this.reassembled = false;

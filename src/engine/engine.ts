@@ -102,6 +102,7 @@ export class Engine {
 
   /** Writes the flows whose timeouts passed at capture time `now`. */
   expire(now: number): void {
+    this.decoder.fragments.expire(now);
     const table = this.flows;
     if (this.idleMicros > 0) {
       while (table.lruHead !== -1 && now - table.lastSeen[table.lruHead]! > this.idleMicros) this.end(table.lruHead, 'idle');

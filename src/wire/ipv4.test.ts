@@ -131,8 +131,9 @@ test('IPv4: addresses, TTL, protocol and offsets; the FCS trailer is cut off by 
 test('IPv4: IPv6-style leftovers in the address words are cleared', () => {
   // an IPv6 packet first, then IPv4 with the same decoder: words 1..3 and 5..7 must be 0 again
   const decoder = new PacketDecoder(new AnomalyCounters());
-  const six = SIX_IN_FOUR.subarray(INNER_OFFSET);
-  decoder.decode(six, 0, six.length, six.length, 0, RAW);
+  const six = SIX_IN_FOUR.slice(INNER_OFFSET);
+  six.fill(0x11, 8, 40); // 1111:1111:…: every address word non-zero
+  assert.deepEqual([...decoder.decode(six, 0, six.length, six.length, 0, RAW).addr], new Array(8).fill(0x11111111));
   const p = decoder.decode(IPV4_TCP, 0, IPV4_TCP.length, IPV4_TCP.length, 1, 1);
   assert.deepEqual([...p.addr], [ip4('198.51.100.10'), 0, 0, 0, ip4('203.0.113.20'), 0, 0, 0]);
 });

@@ -130,12 +130,13 @@ const PAYLOAD_LEN_0 = hex(`
   61 62 63 64
 `);
 
-// Ethernet[IPv6[ESP]]
+// Ethernet[IPv6[ESP]] + FCS trailer
 const ESP = hex(`
   ${ETH_IPV6}
   60 00 00 00  00 10 32 40                        # IPv6 payload 16, ESP (50)
   ${ADDRS}
-  00 00 10 01  00 00 00 01  e1 e2 e3 e4 e5 e6 e7 e8   # ESP SPI 0x1001, seq 1, ciphertext
+  00 00 10 01  00 00 00 01  e1 e2 e3 e4 e5 e6 e7 e8   # ESP SPI 0x1001, seq 1, ciphertext   (offset 54)
+  de ad be ef                                     # Ethernet FCS                               (offset 70)
 `);
 
 function withBytes(buf: Uint8Array, offset: number, ...values: number[]): Uint8Array {
@@ -250,6 +251,8 @@ test('IPv6: an unknown upper layer (ESP) is kept by protocol number', () => {
   assertTransport(p, 50, 0, 0);
   assert.equal(p.payloadOffset, EXT);
   assert.equal(p.payloadLen, 16);
+  assert.equal(p.ipEnd, 70);
+  assert.equal(p.end, 70, 'the payload length cuts the FCS off');
 });
 
 test('IPv6: truncated extension headers → truncated_ipv6_extension, no transport', () => {

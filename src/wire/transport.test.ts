@@ -167,6 +167,7 @@ test('TCP over IPv6: payload length from the IPv6 payload length', () => {
   assert.equal(p.tcpFlags, TcpFlag.FIN | TcpFlag.ACK);
   assert.equal(p.tcpSeq, 100);
   assert.equal(p.tcpAck, 200);
+  assert.equal(p.tcpWindow, 128);
   assert.equal(p.payloadOffset, 74);
   assert.equal(p.payloadLen, 4);
 });
