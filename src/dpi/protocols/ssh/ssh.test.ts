@@ -46,3 +46,26 @@ test('banner parser: complete, incomplete, not SSH', () => {
   assert.equal(readBanner(enc('SSH-2.0-\x01\r\n'), 0, 11), null);
   assert.equal(readBanner(enc('HELLO\r\n'), 0, 7), null);
 });
+
+test('HASSH and HASSH-server from the KEXINIT packets after the banners', async () => {
+  const { createHash } = await import('node:crypto');
+  const nameList = (s: string): number[] => [0, 0, s.length >> 8, s.length & 0xff, ...enc(s)];
+  const kexinit = (lists: string[]): Uint8Array => {
+    const payload = [20, ...new Array<number>(16).fill(7), ...lists.flatMap(nameList), 0, 0, 0, 0, 0];
+    const pad = 8 - ((payload.length + 5) % 8) + 4;
+    const plen = payload.length + pad + 1;
+    return Uint8Array.from([plen >>> 24, (plen >> 16) & 0xff, (plen >> 8) & 0xff, plen & 0xff, pad, ...payload, ...new Array<number>(pad).fill(0)]);
+  };
+  const lists = ['curve25519-sha256', 'ssh-ed25519', 'aes128-ctr', 'aes256-ctr', 'hmac-sha2-256', 'hmac-sha2-512', 'none', 'zlib', '', ''];
+  const banner = (s: string): Uint8Array => enc(s);
+  const cat = (a: Uint8Array, b: Uint8Array): Uint8Array => Uint8Array.from([...a, ...b]);
+  const r = identify([
+    { dir: 1, payload: cat(banner('SSH-2.0-OpenSSH_9.2\r\n'), kexinit(lists)) },
+    { dir: 0, payload: banner('SSH-2.0-OpenSSH_9.6\r\n') },
+    { dir: 0, payload: kexinit(lists) },
+  ], { transport: 'tcp', serverPort: 22 });
+  const md5 = (s: string): string => createHash('md5').update(s).digest('hex');
+  assert.equal(r['hassh'], md5('curve25519-sha256;aes128-ctr;hmac-sha2-256;none'));
+  assert.equal(r['hassh_server'], md5('curve25519-sha256;aes256-ctr;hmac-sha2-512;zlib'));
+  assert.equal((r['ssh'] as Record<string, unknown>)['server_host_key'], 'ssh-ed25519');
+});

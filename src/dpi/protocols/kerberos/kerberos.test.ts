@@ -1,0 +1,54 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { identify } from '../../../test-support/dpi-test-kit.js';
+import { mutate, seededRandom } from '../../../test-support/prng.js';
+
+/** annotated hex: '#' starts a comment to the end of the line */
+const hex = (s: string): Uint8Array => Uint8Array.from((s.replace(/#.*$/gm, '').replace(/\s+/g, '').match(/../g) ?? []).map((b) => parseInt(b, 16)));
+const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
+const cat = (...parts: Uint8Array[]): Uint8Array => {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+};
+/** seeded mutations of a first payload never throw, and never name a flow on a wrong-port port guess only */
+const fuzz = (seed: Uint8Array, transport: 'tcp' | 'udp', serverPort: number, dir: 0 | 1 = 0, n = 150): void => {
+  const rnd = seededRandom(seed.length * 7919 + serverPort);
+  for (let i = 0; i < n; i++) {
+    const m = mutate(seed, rnd);
+    if (m.length === 0) continue;
+    const r = identify([{ dir, payload: m }], { transport, serverPort });
+    assert.ok(typeof r['confidence'] === 'string');
+  }
+};
+void hex; void enc; void cat; void fuzz;
+
+// KRB-ERROR: [APPLICATION 30] SEQUENCE { [0] pvno 5, [1] msg-type 30, [4] stime, [5] susec, [6] error-code, [9] realm }
+const krbError = hex(`
+  7e 3c 30 3a
+  a0 03 02 01 05              # pvno 5
+  a1 03 02 01 1e              # msg-type 30
+  a4 11 18 0f 32 30 32 34 30 31 30 31 30 30 30 30 30 30 5a   # stime
+  a5 03 02 01 00              # susec
+  a6 03 02 01 19              # error-code 25 (preauth required)
+  a9 0d 1b 0b 45 58 41 4d 50 4c 45 2e 43 4f 4d               # realm "EXAMPLE.COM"
+`);
+
+test('Kerberos KRB-ERROR over UDP: message type and realm', () => {
+  const r = identify([{ dir: 1, payload: krbError }], { transport: 'udp', serverPort: 88, clientPort: 50000 });
+  assert.equal(r['protocol'], 'Kerberos');
+  assert.deepEqual(r['kerberos'], { message_type: 'KRB-ERROR', realm: 'EXAMPLE.COM' });
+});
+
+test('Kerberos over TCP has a length prefix; wrong pvno refused; fuzz', () => {
+  const tcpMsg = cat(hex(`00 00 00 ${krbError.length.toString(16)}`), krbError);
+  assert.equal(identify([{ dir: 0, payload: tcpMsg }], { transport: 'tcp', serverPort: 88 })['protocol'], 'Kerberos');
+  const bad = Uint8Array.from(krbError);
+  bad[8] = 4;
+  assert.equal(identify([{ dir: 0, payload: bad }], { transport: 'udp', serverPort: 8888 })['kerberos'], null);
+  fuzz(krbError, 'udp', 88);
+});

@@ -1,0 +1,73 @@
+// Small helpers for dissectors of line-oriented and binary protocols (shared by many folders
+// under dpi/protocols/; kept here because the registry loads every protocol folder).
+
+/** Do the bytes at data[off..off+len) start with the ASCII string `s`? (case-sensitive) */
+export function startsWithAscii(data: Uint8Array, off: number, len: number, s: string): boolean {
+  if (len < s.length) return false;
+  for (let i = 0; i < s.length; i++) if (data[off + i] !== s.charCodeAt(i)) return false;
+  return true;
+}
+
+/** Same, ignoring ASCII letter case. */
+export function startsWithAsciiCI(data: Uint8Array, off: number, len: number, s: string): boolean {
+  if (len < s.length) return false;
+  for (let i = 0; i < s.length; i++) {
+    let c = data[off + i]!;
+    if (c >= 0x61 && c <= 0x7a) c -= 0x20;
+    let e = s.charCodeAt(i);
+    if (e >= 0x61 && e <= 0x7a) e -= 0x20;
+    if (c !== e) return false;
+  }
+  return true;
+}
+
+/** Is the prefix of at most `n` bytes printable ASCII (or CR, LF, TAB)? */
+export function isPrintablePrefix(data: Uint8Array, off: number, len: number, n: number): boolean {
+  const end = off + Math.min(len, n);
+  for (let i = off; i < end; i++) {
+    const c = data[i]!;
+    if ((c < 0x20 && c !== 0x0d && c !== 0x0a && c !== 0x09) || c > 0x7e) return false;
+  }
+  return true;
+}
+
+export interface Line {
+  /** the line without CR LF, as Latin-1 text */
+  text: string;
+  /** offset (relative to `off`) of the byte after the line feed */
+  next: number;
+}
+
+/**
+ * The line starting at relative position `pos` of data[off..off+len): undefined when it is not
+ * complete yet, null when it holds control bytes or is longer than `max`.
+ */
+export function readLine(data: Uint8Array, off: number, len: number, pos: number, max = 1024): Line | null | undefined {
+  const end = off + len;
+  const limit = Math.min(end, off + pos + max + 2);
+  for (let i = off + pos; i < limit; i++) {
+    const c = data[i]!;
+    if (c === 0x0a) {
+      let stop = i;
+      if (stop > off + pos && data[stop - 1] === 0x0d) stop--;
+      let text = '';
+      for (let k = off + pos; k < stop; k++) text += String.fromCharCode(data[k]!);
+      return { text, next: i + 1 - off };
+    }
+    if ((c < 0x20 && c !== 0x0d && c !== 0x09) || c === 0x7f) return null;
+  }
+  return limit < end || end - (off + pos) > max + 1 ? null : undefined;
+}
+
+export function u16be(d: Uint8Array, i: number): number {
+  return (d[i]! << 8) | d[i + 1]!;
+}
+export function u32be(d: Uint8Array, i: number): number {
+  return ((d[i]! << 24) >>> 0) + ((d[i + 1]! << 16) | (d[i + 2]! << 8) | d[i + 3]!);
+}
+export function u16le(d: Uint8Array, i: number): number {
+  return d[i]! | (d[i + 1]! << 8);
+}
+export function u32le(d: Uint8Array, i: number): number {
+  return (d[i]! | (d[i + 1]! << 8) | (d[i + 2]! << 16)) + ((d[i + 3]! << 24) >>> 0);
+}
