@@ -45,6 +45,8 @@ export interface InspectContext {
   readonly newData: number;
   /** TCP: the stream has a hole (lost segments) before newData */
   readonly gap: boolean;
+  /** the packet is an IP datagram reassembled from fragments */
+  readonly reassembled: boolean;
   readonly tsMicros: number;
 
   /** names the flow's protocol (the wire protocol, e.g. TLS); confidence 'dpi' */

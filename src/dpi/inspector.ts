@@ -369,6 +369,7 @@ class Context implements InspectContext {
   payloadPackets = 0;
   newData = 0;
   gap = false;
+  reassembled = false;
   tsMicros = 0;
   /** the dissector being called: its fields go into its own object */
   dissector = '';
@@ -388,6 +389,7 @@ class Context implements InspectContext {
     this.payloadPackets = payloadPackets;
     this.newData = newData;
     this.gap = gap;
+    this.reassembled = p.reassembled;
     this.tsMicros = p.tsMicros;
     void table;
   }
