@@ -23,15 +23,21 @@ export interface ProtocolSpec {
   tcpPorts?: readonly number[];
   udpPorts?: readonly number[];
   description?: string;
+  /**
+   * other services run over it (TLS, QUIC, HTTP…): when its flows carry no host name, the server's
+   * address (DNS answers seen, provider prefixes) names the application
+   */
+  carrier?: boolean;
 }
 
-export interface CatalogEntry extends Required<Omit<ProtocolSpec, 'description'>> {
+export interface CatalogEntry extends Required<Omit<ProtocolSpec, 'description' | 'carrier'>> {
+  carrier: boolean;
   id: number;
   description: string;
 }
 
 /** id 0 is "no protocol" */
-const entries: CatalogEntry[] = [{ id: 0, name: 'Unknown', ndpi: 'Unknown', category: 'Unspecified', kind: 'protocol', tcpPorts: [], udpPorts: [], description: '' }];
+const entries: CatalogEntry[] = [{ id: 0, name: 'Unknown', ndpi: 'Unknown', category: 'Unspecified', kind: 'protocol', tcpPorts: [], udpPorts: [], description: '', carrier: false }];
 const byName = new Map<string, number>([['unknown', 0]]);
 
 /** Adds a protocol or application (or returns the id it already has, when declared the same way). */
@@ -46,12 +52,14 @@ export function registerProtocol(spec: ProtocolSpec): number {
     // ports may be declared by a dissector and an application file alike: keep the union
     e.tcpPorts = [...new Set([...e.tcpPorts, ...(spec.tcpPorts ?? [])])];
     e.udpPorts = [...new Set([...e.udpPorts, ...(spec.udpPorts ?? [])])];
+    e.carrier ||= spec.carrier === true;
     return existing;
   }
   const id = entries.length;
   entries.push({
     id, name: spec.name, ndpi: spec.ndpi ?? spec.name, category: spec.category, kind: spec.kind,
     tcpPorts: spec.tcpPorts ?? [], udpPorts: spec.udpPorts ?? [], description: spec.description ?? '',
+    carrier: spec.carrier === true,
   });
   byName.set(key, id);
   return id;

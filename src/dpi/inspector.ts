@@ -291,12 +291,15 @@ export class DpiEngine {
         if (r.protocol[id] !== 0) r.confidence[id] = Confidence.Dpi;
       }
     }
-    if (r.protocol[id] !== 0) {
-      if (r.confidence[id] === Confidence.Unknown) r.confidence[id] = Confidence.Dpi;
-      return;
-    }
     const meta0 = table.keys[id * KEY_WORDS]!;
     const l4 = meta0 & 0xff;
+    if (r.protocol[id] !== 0) {
+      if (r.confidence[id] === Confidence.Unknown) r.confidence[id] = Confidence.Dpi;
+      // a named TCP/UDP protocol without a host name (TLS without SNI, …): the server's address
+      // may still say whose service it is
+      if (r.application[id] === 0 && !meta?.hostname && protocolEntry(r.protocol[id]!).carrier) this.applicationByAddress(table, id);
+      return;
+    }
     const l4Proto = this.l4Protocols.get(l4);
     if (l4Proto !== undefined) {
       r.protocol[id] = l4Proto;
@@ -307,23 +310,8 @@ export class DpiEngine {
       r.confidence[id] = Confidence.Dpi;
       return;
     }
-    const version = (meta0 >>> 8) & 0xff;
+    if (this.applicationByAddress(table, id)) return;
     const serverIsA = table.clientIsA[id] === 0;
-    const serverAddr = formatAddress(version, table.keys, id * KEY_WORDS + (serverIsA ? 1 : 5));
-    const cached = this.dnsCache.get(serverAddr);
-    if (cached !== undefined) {
-      r.application[id] = cached;
-      r.confidence[id] = Confidence.DnsCache;
-      return;
-    }
-    if (version === 4) {
-      const app = this.apps.ipv4.match(table.keys[id * KEY_WORDS + (serverIsA ? 1 : 5)]!);
-      if (app !== 0) {
-        r.application[id] = app;
-        r.confidence[id] = Confidence.Ip;
-        return;
-      }
-    }
     const ports = table.keys[id * KEY_WORDS + 9]!;
     const serverPort = serverIsA ? ports >>> 16 : ports & 0xffff;
     const clientPort = serverIsA ? ports & 0xffff : ports >>> 16;
@@ -335,6 +323,28 @@ export class DpiEngine {
         r.confidence[id] = Confidence.Port;
       }
     }
+  }
+
+  /** The application of the server's address: a DNS answer seen earlier, else a provider's prefix. */
+  private applicationByAddress(table: FlowTable, id: number): boolean {
+    const r = this.results;
+    const version = (table.keys[id * KEY_WORDS]! >>> 8) & 0xff;
+    const serverAt = id * KEY_WORDS + (table.clientIsA[id] === 0 ? 1 : 5);
+    const cached = this.dnsCache.size > 0 ? this.dnsCache.get(formatAddress(version, table.keys, serverAt)) : undefined;
+    if (cached !== undefined) {
+      r.application[id] = cached;
+      r.confidence[id] = Confidence.DnsCache;
+      return true;
+    }
+    if (version === 4) {
+      const app = this.apps.ipv4.match(table.keys[serverAt]!);
+      if (app !== 0) {
+        r.application[id] = app;
+        r.confidence[id] = Confidence.Ip;
+        return true;
+      }
+    }
+    return false;
   }
 
   /** flow storage is about to be reused */

@@ -19,7 +19,7 @@ const HELLO_VERIFY_REQUEST = 3;
 
 export default defineDissector<State>({
   name: 'dtls',
-  protocols: [{ name: 'DTLS', category: 'Web', kind: 'protocol', description: 'Datagram Transport Layer Security' }],
+  protocols: [{ name: 'DTLS', category: 'Web', kind: 'protocol', carrier: true, description: 'Datagram Transport Layer Security' }],
   transports: Transport.Udp,
   firstBytes: [22],
   maxPackets: 10,

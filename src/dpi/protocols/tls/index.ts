@@ -34,7 +34,7 @@ function name(ctx: InspectContext): void {
 export default defineDissector<State>({
   name: 'tls',
   protocols: [
-    { name: 'TLS', category: 'Web', kind: 'protocol', tcpPorts: [443], description: 'Transport Layer Security' },
+    { name: 'TLS', category: 'Web', kind: 'protocol', carrier: true, tcpPorts: [443], description: 'Transport Layer Security' },
     { name: 'IMAPS', category: 'Email', kind: 'protocol', tcpPorts: [993], description: 'IMAP over TLS' },
     { name: 'POP3S', ndpi: 'POPS', category: 'Email', kind: 'protocol', tcpPorts: [995], description: 'POP3 over TLS' },
     { name: 'SMTPS', category: 'Email', kind: 'protocol', tcpPorts: [465], description: 'SMTP over TLS (implicit TLS submission)' },
