@@ -64,6 +64,10 @@ export class DpiEngine {
   private readonly inspections: (FlowInspection | undefined)[] = [];
   /** [transport index 0 TCP / 1 UDP][first byte] → dissector indexes */
   private readonly byFirstByte: number[][][] = [[], []];
+  /** [transport][first byte][dissector index] → 1 when that byte may start that dissector's protocol */
+  private readonly firstByteMember: Uint8Array[][] = [[], []];
+  /** scratch marks for one candidate choice (no allocation per flow) */
+  private readonly tried = new Uint8Array(DISSECTORS.length);
   private readonly portHint: Map<number, number[]>[] = [new Map(), new Map()];
   private readonly portGuess: Map<number, number>[] = [new Map(), new Map()];
   private readonly dnsCache = new Map<string, number>();
@@ -74,12 +78,20 @@ export class DpiEngine {
 
   constructor(private readonly apps: ApplicationDatabase) {
     this.l4Protocols = registerL4Protocols();
-    for (let t = 0; t < 2; t++) for (let b = 0; b < 256; b++) this.byFirstByte[t]![b] = [];
+    for (let t = 0; t < 2; t++) {
+      for (let b = 0; b < 256; b++) {
+        this.byFirstByte[t]![b] = [];
+        this.firstByteMember[t]![b] = new Uint8Array(DISSECTORS.length);
+      }
+    }
     DISSECTORS.forEach((d, i) => {
       for (let t = 0; t < 2; t++) {
         if ((d.transports & (t === 0 ? Transport.Tcp : Transport.Udp)) === 0) continue;
         const bytes = d.firstBytes ?? Array.from({ length: 256 }, (_, b) => b);
-        for (const b of bytes) this.byFirstByte[t]![b]!.push(i);
+        for (const b of bytes) {
+          this.byFirstByte[t]![b]!.push(i);
+          this.firstByteMember[t]![b]![i] = 1;
+        }
         for (const p of d.protocols) {
           for (const port of (t === 0 ? p.tcpPorts : p.udpPorts) ?? []) {
             let list = this.portHint[t]!.get(port);
@@ -197,13 +209,24 @@ export class DpiEngine {
   }
 
   private chooseCandidates(insp: FlowInspection, data: Uint8Array, off: number, len: number, t: number, ctx: Context): void {
-    const first = this.byFirstByte[t]![data[off]!]!;
-    const hinted = [...(this.portHint[t]!.get(ctx.serverPort) ?? []), ...(this.portHint[t]!.get(ctx.clientPort) ?? [])];
-    const order: number[] = [];
-    for (const i of hinted) if (first.includes(i) && !order.includes(i)) order.push(i);
-    for (const i of first) if (!order.includes(i)) order.push(i);
+    const byte = data[off]!;
+    const member = this.firstByteMember[t]![byte]!;
+    const tried = this.tried;
     let budget = 0;
-    for (const i of order) {
+    // the dissectors whose ports match first, then every other one the first byte allows
+    budget = this.probeAll(insp, this.portHint[t]!.get(ctx.serverPort), member, data, off, len, ctx, budget);
+    budget = this.probeAll(insp, this.portHint[t]!.get(ctx.clientPort), member, data, off, len, ctx, budget);
+    budget = this.probeAll(insp, this.byFirstByte[t]![byte], member, data, off, len, ctx, budget);
+    tried.fill(0);
+    insp.budget = Math.min(Math.max(budget, insp.budget), HARD_MAX_PACKETS);
+  }
+
+  private probeAll(insp: FlowInspection, list: readonly number[] | undefined, member: Uint8Array, data: Uint8Array, off: number, len: number, ctx: Context, budget: number): number {
+    if (list === undefined) return budget;
+    for (let k = 0; k < list.length; k++) {
+      const i = list[k]!;
+      if (member[i] === 0 || this.tried[i] === 1) continue;
+      this.tried[i] = 1;
       const d = DISSECTORS[i]!;
       if (insp.candidates.includes(i)) continue;
       let mine: boolean;
@@ -217,7 +240,7 @@ export class DpiEngine {
       addCandidate(insp, i, d.createState(), 0, 0, false);
       budget = Math.max(budget, d.maxPackets ?? DEFAULT_MAX_PACKETS);
     }
-    insp.budget = Math.min(Math.max(budget, insp.budget), HARD_MAX_PACKETS);
+    return budget;
   }
 
   /** ctx.startDissector: adds a dissector to a flow in the middle of it */

@@ -1,0 +1,90 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { identify } from '../../../test-support/dpi-test-kit.js';
+import { mutate, seededRandom } from '../../../test-support/prng.js';
+import { applicationOf, channelDataSize, readStun } from './parser.js';
+
+const hex = (s: string): Uint8Array => Uint8Array.from(s.replace(/\s+|#[^\n]*/g, '').match(/../g)!.map((b) => parseInt(b, 16)));
+const TID = '0102030405060708090a0b0c';
+
+// Binding request, no attributes
+const BINDING = hex(`0001 0000 2112a442 ${TID}`);
+// Binding success: XOR-MAPPED-ADDRESS (IPv4), SOFTWARE "test 1.0"
+const BINDING_OK = hex(`
+  0101 0018 2112a442 ${TID}
+  0020 0008 0001 a147 e112a643     # XOR-MAPPED-ADDRESS
+  8022 0008 7465737420312e30       # SOFTWARE "test 1.0"
+`);
+// Allocate error 401 with REALM "signal.org" and a NONCE
+const ALLOC_401 = hex(`
+  0113 0024 2112a442 ${TID}
+  0009 0004 00000401               # ERROR-CODE 401
+  0014 000a 7369676e616c2e6f7267 0000  # REALM "signal.org" (+2 padding)
+  0015 0008 3031323334353637       # NONCE
+`);
+// Allocate request with a private attribute 0x4000, 6 bytes, left unpadded (as WhatsApp's relays do)
+const ALLOC_PRIVATE = hex(`0003 000a 2112a442 ${TID} 4000 0006 aabbccddeeff`);
+
+test('a Binding exchange names STUN and the software', () => {
+  const r = identify([{ dir: 0, payload: BINDING }, { dir: 1, payload: BINDING_OK }], { transport: 'udp', serverPort: 3478 });
+  assert.equal(r['protocol'], 'STUN');
+  assert.ok(!r['application']);
+  assert.deepEqual(r['stun'], { software: 'test 1.0' });
+});
+
+test('the TURN realm names the calling service', () => {
+  const r = identify([{ dir: 0, payload: BINDING }, { dir: 1, payload: ALLOC_401 }], { transport: 'udp', serverPort: 3478 });
+  assert.equal(r['protocol'], 'STUN');
+  assert.equal(r['application'], 'SignalVoip');
+  assert.equal(r['category'], 'VoIP');
+});
+
+test('private attributes 0x4000–0x4003, unpadded, name WhatsApp calls', () => {
+  const r = identify([{ dir: 0, payload: ALLOC_PRIVATE }], { transport: 'udp', serverPort: 3478 });
+  assert.equal(r['application'], 'WhatsAppCall');
+});
+
+test('STUN over TCP, back to back in one segment, and with RFC 4571 framing', () => {
+  const both = new Uint8Array(BINDING.length * 2);
+  both.set(BINDING);
+  both.set(BINDING, BINDING.length);
+  assert.equal(identify([{ dir: 0, payload: both }, { dir: 1, payload: BINDING_OK }], { transport: 'tcp', serverPort: 3478 })['protocol'], 'STUN');
+  const framed = new Uint8Array(2 + ALLOC_401.length);
+  framed.set([0, ALLOC_401.length]);
+  framed.set(ALLOC_401, 2);
+  const r = identify([{ dir: 1, payload: framed }], { transport: 'tcp', serverPort: 443 });
+  assert.equal(r['application'], 'SignalVoip');
+});
+
+test('parser: lengths, classic STUN, ChannelData', () => {
+  assert.equal(readStun(BINDING, 0, BINDING.length, true)?.classic, false);
+  // cut short by the snap length: with the magic cookie, what is there is read
+  assert.deepEqual(readStun(BINDING_OK, 0, BINDING_OK.length - 4, true)?.attrs, [0x0020, 0x8022]);
+  // RFC 3489: no cookie, 16-byte transaction id, a known message type
+  const classic = hex('0101 0008 00112233445566778899aabbccddeeff 0001 0004 01020304');
+  assert.equal(readStun(classic, 0, classic.length, true)?.classic, true);
+  assert.equal(readStun(classic, 0, classic.length - 1, true), null);
+  const unknownClassic = Uint8Array.from(classic);
+  unknownClassic[1] = 0x03;
+  assert.equal(readStun(unknownClassic, 0, unknownClassic.length, true), null);
+  assert.equal(channelDataSize(hex('4001 0003 aabbcc'), 0, 7), 7);
+  assert.equal(channelDataSize(hex('5001 0003 aabbcc'), 0, 7), 0);
+  assert.equal(applicationOf(readStun(BINDING_OK, 0, BINDING_OK.length, true)!), null);
+});
+
+test('not STUN: other UDP payloads', () => {
+  const r = identify([{ dir: 0, payload: hex('0001 0000 deadbeef 0000') }], { transport: 'udp', serverPort: 3478 });
+  assert.notEqual(r['confidence'], 'dpi');
+});
+
+test('fuzz: mutated messages never throw', () => {
+  const rnd = seededRandom(3478);
+  const seeds = [BINDING_OK, ALLOC_401, ALLOC_PRIVATE];
+  for (let k = 0; k < 5000; k++) {
+    const m = mutate(seeds[k % 3]!, rnd);
+    const s = readStun(m, 0, m.length, k % 2 === 0);
+    if (s) applicationOf(s);
+    channelDataSize(m, 0, m.length);
+  }
+  for (let k = 0; k < 100; k++) identify([{ dir: 0, payload: mutate(BINDING, rnd) }, { dir: 1, payload: mutate(ALLOC_401, rnd) }], { transport: 'tcp', serverPort: 3478 });
+});
