@@ -64,6 +64,8 @@ export interface InspectContext {
   /** a fingerprint field shared by several protocols (TLS, QUIC, DTLS) */
   setFingerprint(kind: 'ja3' | 'ja4' | 'ja3s' | 'hassh' | 'hassh_server', value: string): void;
   setAlpn(alpn: readonly string[]): void;
+  /** the names a server certificate is for: the application when the flow has no host name */
+  setCertificateNames(names: readonly string[]): void;
   /** the catalog id of a protocol or application by name (looked up once, then cached) */
   protocolId(name: string): number;
   /** the protocol named so far for this flow (0: none) */

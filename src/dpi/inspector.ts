@@ -314,6 +314,16 @@ export class DpiEngine {
         if (r.protocol[id] !== 0) r.confidence[id] = Confidence.Dpi;
       }
     }
+    // no server name asked for: the names the server's certificate is for
+    if (r.application[id] === 0 && !meta?.hostname && meta?.certificateNames) {
+      for (const name of meta.certificateNames) {
+        const app = this.apps.domains.match(name);
+        if (app === 0) continue;
+        r.application[id] = app;
+        if (r.protocol[id] !== 0) r.confidence[id] = Confidence.Dpi;
+        break;
+      }
+    }
     const meta0 = table.keys[id * KEY_WORDS]!;
     const l4 = meta0 & 0xff;
     if (r.protocol[id] !== 0) {
@@ -466,6 +476,10 @@ class Context implements InspectContext {
 
   setAlpn(alpn: readonly string[]): void {
     this.engine.results.metaOf(this.id).alpn = alpn;
+  }
+
+  setCertificateNames(names: readonly string[]): void {
+    this.engine.results.metaOf(this.id).certificateNames = names;
   }
 
   get currentProtocol(): number {

@@ -14,6 +14,8 @@ export class FlowMeta {
   hassh: string | null = null;
   hasshServer: string | null = null;
   alpn: readonly string[] | null = null;
+  /** names of the server certificate (SAN, else subject CN) */
+  certificateNames: readonly string[] | null = null;
   /** risk indexes (see risks.ts) with their explanations */
   risks: number[] = [];
   riskInfo: string[] = [];

@@ -49,6 +49,9 @@ export default defineDissector<State>({
       const m = readStun(data, off, len, true);
       if (m) return onMessage(state, m, ctx);
       if (state.stun === 0 && !state.classicPending) return Verdict.NotMine;
+      // RFC 7983: on a flow that ICE opened, a first byte of 20–63 is DTLS (WebRTC's key exchange)
+      const b = data[off]!;
+      if (len >= 13 && b >= 20 && b <= 63) ctx.startDissector('dtls');
       // ChannelData or media after the STUN exchange: keep looking for the service a while
       void channelDataSize;
       return Verdict.Continue;
@@ -93,7 +96,9 @@ function onMessage(state: State, m: StunMessage, ctx: InspectContext): VerdictVa
     return Verdict.Continue;
   }
   state.stun++;
-  ctx.setProtocol(ctx.protocolId('STUN'));
+  // STUN opens flows that carry other protocols (DTLS, RTP): it names the flow only until they do
+  const stunId = ctx.protocolId('STUN');
+  if (ctx.currentProtocol === 0 || ctx.currentProtocol === stunId) ctx.setProtocol(stunId);
   if (m.software) ctx.setField('software', m.software);
   if (m.realm) ctx.setField('realm', m.realm);
   const app = applicationOf(m);

@@ -120,6 +120,7 @@ export function onCertificateBody(f: HandshakeFacts, body: Uint8Array, ctx: Insp
   if (cert.subjectCn !== null) ctx.setField('subject', printable(cert.subjectCn));
   if (cert.issuerCn !== null) ctx.setField('issuer', printable(cert.issuerCn));
   if (cert.dnsNames.length > 0) ctx.setField('server_names', cert.dnsNames.map(printable));
+  ctx.setCertificateNames(cert.dnsNames.length > 0 ? cert.dnsNames : cert.subjectCn !== null ? [cert.subjectCn] : []);
   if (cert.notBefore !== null) ctx.setField('not_before', cert.notBefore);
   if (cert.notAfter !== null) ctx.setField('not_after', cert.notAfter);
   if (cert.selfIssued) ctx.addRisk('self_signed_certificate', cert.subjectCn ?? undefined);
