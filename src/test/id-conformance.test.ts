@@ -1,0 +1,26 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CORPUS_MISSING_MESSAGE, ndpiCorpusDir } from '../test-support/corpus.js';
+import { formatIdScore, scoreIdentification } from '../test-support/id-conformance.js';
+
+// Identification against nDPI over ../shared/corpus/ndpi. The issue's targets are 95% (names of
+// flows nDPI decided by DPI), 98% (host names) and 99% (JA4). Until they are reached, these
+// floors sit just under what sonde measures, so that any regression fails; raise them as
+// sonde improves, never lower them.
+
+const NAME_FLOOR = 0.87;
+const HOSTNAME_FLOOR = 0.93;
+const JA4_FLOOR = 0.98;
+
+const dir = ndpiCorpusDir();
+
+test('identification agrees with nDPI on the shared corpus (floors on the way to 95/98/99%)', { skip: dir === null ? CORPUS_MISSING_MESSAGE : false }, (t) => {
+  const s = scoreIdentification(dir!);
+  for (const line of formatIdScore(s, 30).split('\n')) t.diagnostic(line);
+  const names = s.nameAgree / s.dpiFlows;
+  const hosts = s.hostAgree / s.hostFlows;
+  const ja4 = s.ja4Agree / s.ja4Flows;
+  assert.ok(names >= NAME_FLOOR, `names: ${(names * 100).toFixed(2)}% < ${NAME_FLOOR * 100}%`);
+  assert.ok(hosts >= HOSTNAME_FLOOR, `host names: ${(hosts * 100).toFixed(2)}% < ${HOSTNAME_FLOOR * 100}%`);
+  assert.ok(ja4 >= JA4_FLOOR, `JA4: ${(ja4 * 100).toFixed(2)}% < ${JA4_FLOOR * 100}%`);
+});
