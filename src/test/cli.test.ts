@@ -17,9 +17,11 @@ test('analyze prints a summary per application and category, how flows were iden
   assert.match(r.stdout, /packets\/s/);
   assert.match(r.stdout, /^Identified by: dpi \d+ \([\d.]+%\), dns-cache \d+ .*unknown \d+ \([\d.]+%\)$/m);
   assert.match(r.stdout, /^Application \/ protocol\s+Packets\s+Bytes\s+Flows\s+Category$/m);
+  assert.match(r.stdout, /^HTTP\s+16\s+1,180\s+2\s+Web$/m);
   assert.match(r.stdout, /^ICMP\s+2\s+100\s+1\s+Network$/m);
+  assert.match(r.stdout, /^Unknown UDP\s+1\s+59\s+1\s+Unspecified$/m);
   assert.match(r.stdout, /^Category\s+Packets\s+Bytes\s+Flows$/m);
-  assert.match(r.stdout, /^Network\s+3\s+170\s+2$/m);
+  assert.match(r.stdout, /^Web\s+16\s+1,180\s+2$/m);
   const malformed = runSonde(['analyze', join(FIXTURES_DIR, 'malformed.pcap')]);
   assert.match(malformed.stdout, /truncated_link_header\s+1/);
   assert.match(malformed.stdout, /ip_length_exceeds_capture\s+1/);
