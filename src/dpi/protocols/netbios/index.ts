@@ -124,7 +124,13 @@ export default defineDissector<State>({
     ctx.setProtocol(ctx.protocolId('NetBIOS'));
     ctx.setField('service', service);
     const n = decodeName(d, at).name;
-    if (n && !n.startsWith('\x01')) ctx.setField('name', n);
+    if (n && !n.startsWith('\x01')) {
+      ctx.setField('name', n);
+      // the name a query looks up is the flow's host name, as a DNS query's is; names a host
+      // registers or announces for itself are not (they would tie the traffic to a device)
+      const query = service === 'name' && (u16be(d, off + 2) & 0xf800) === 0;
+      if (query) ctx.setHostname(n.toLowerCase());
+    }
     if (service === 'datagram' && d[off]! <= 0x12) {
       // user data after the two names: SMB browser / mailslot messages
       const src = encodedNameEnd(d, off + 14, off + len);

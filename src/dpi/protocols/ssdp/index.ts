@@ -43,6 +43,7 @@ export default defineDissector<State>({
     let pos = 0;
     let target: string | null = null;
     let agent: string | null = null;
+    let host: string | null = null;
     let usn = false;
     for (let n = 0; n < 40; n++) {
       const line = readLine(data, off, len, pos, 2048);
@@ -53,6 +54,7 @@ export default defineDissector<State>({
       const name = line.text.slice(0, colon).trim().toUpperCase();
       const value = line.text.slice(colon + 1).trim();
       if (name === 'ST' || name === 'NT') target = value.slice(0, 200);
+      else if (name === 'HOST') host = value.slice(0, 200);
       else if (name === 'USER-AGENT' || name === 'SERVER') agent = value.slice(0, 200);
       else if (name === 'USN') usn = true;
     }
@@ -60,6 +62,8 @@ export default defineDissector<State>({
     ctx.setProtocol(ctx.protocolId('SSDP'));
     ctx.setField('method', kind === 0 ? 'M-SEARCH' : kind === 1 ? 'NOTIFY' : 'RESPONSE');
     if (target !== null) ctx.setField('target', target);
+    // the multicast group and port a request is for (239.255.255.250:1900, [ff02::c]:1900)
+    if (host !== null && kind !== 2) ctx.setHostname(host);
     if (agent !== null) ctx.setField('user_agent', agent);
     return Verdict.Done;
   },

@@ -100,7 +100,11 @@ function onMessage(state: State, m: StunMessage, ctx: InspectContext): VerdictVa
   const stunId = ctx.protocolId('STUN');
   if (ctx.currentProtocol === 0 || ctx.currentProtocol === stunId) ctx.setProtocol(stunId);
   if (m.software) ctx.setField('software', m.software);
-  if (m.realm) ctx.setField('realm', m.realm);
+  if (m.realm) {
+    ctx.setField('realm', m.realm);
+    // the TURN server's domain names the service the relay belongs to
+    ctx.setHostname(m.realm);
+  }
   const app = applicationOf(m);
   if (app && state.app === null && (APPS as readonly string[]).includes(app.name)) {
     state.app = app.name;
