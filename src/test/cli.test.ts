@@ -115,3 +115,22 @@ test('--help and --version', () => {
   const v = runSonde(['--version']);
   assert.match(v.stdout, /^sonde \d+\.\d+\.\d+\n$/);
 });
+
+test('protocols lists every protocol and application with its category, ports and nDPI name', () => {
+  const r = runSonde(['protocols', '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  const rows = JSON.parse(r.stdout) as { id: number; name: string; kind: string; category: string; default_ports: string[]; ndpi: string }[];
+  assert.ok(rows.length >= 200, `only ${rows.length} protocols and applications`);
+  for (const row of rows) {
+    assert.ok(Number.isInteger(row.id) && row.name && row.category && row.ndpi && Array.isArray(row.default_ports), JSON.stringify(row));
+  }
+  const byName = new Map(rows.map((x) => [x.name, x]));
+  assert.deepEqual(byName.get('TLS')?.default_ports.includes('tcp/443'), true);
+  assert.equal(byName.get('POP3S')?.ndpi, 'POPS');
+  assert.equal(byName.get('ICMPv6')?.ndpi, 'ICMPV6');
+  assert.equal(byName.get('YouTube')?.kind, 'application');
+  assert.equal(new Set(rows.map((x) => x.id)).size, rows.length, 'ids are unique');
+  const table = runSonde(['protocols']);
+  assert.match(table.stdout, /^\s+\d+\s+TLS\s+protocol\s+Web\s+TLS\s+tcp\/443/m);
+  assert.match(table.stdout, new RegExp(`^${rows.length} protocols and applications`, 'm'));
+});
