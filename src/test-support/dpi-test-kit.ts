@@ -1,7 +1,9 @@
+import assert from 'node:assert/strict';
 import { createDpiEngine, type DpiEngine } from '../dpi/index.js';
 import { Engine } from '../engine/engine.js';
 import { flowRecord, type FlowView } from '../flow/schema.js';
-import { ethernet, ipv4, ipv6, tcp, TCP_ACK, TCP_PSH, TCP_SYN, udp } from './packet-builder.js';
+import { concat, ethernet, ipv4, ipv6, tcp, TCP_ACK, TCP_PSH, TCP_SYN, udp } from './packet-builder.js';
+import { mutate, seededRandom } from './prng.js';
 
 // For dissector tests: a conversation of payloads, turned into real frames (TCP with a handshake
 // and sequence numbers, or UDP datagrams) and run through the whole engine with DPI. Returns the
@@ -87,3 +89,34 @@ export function identify(exchanges: readonly Exchange[], o: ConversationOptions)
   if (records.length !== 1) throw new Error(`expected one flow, got ${records.length}`);
   return records[0]!;
 }
+
+// Helpers shared by the dissector tests (src/dpi/protocols/*/*.test.ts).
+
+/**
+ * Annotated hex → bytes: '#' starts a comment to the end of the line, whitespace is ignored,
+ * digits are read in pairs (a trailing odd digit is dropped). No pairs → empty.
+ */
+export const hexBytes = (s: string): Uint8Array => Uint8Array.from((s.replace(/#.*$/gm, '').replace(/\s+/g, '').match(/../g) ?? []).map((b) => parseInt(b, 16)));
+
+/** A string as UTF-8 bytes. */
+export const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+/** Concatenation of byte arrays. */
+export const concatBytes: (...parts: Uint8Array[]) => Uint8Array = concat;
+
+/**
+ * Seeded mutations of a first payload never throw and always give a flow record with a confidence.
+ * The seed is derived from the payload length and port, so each call replays the same inputs.
+ */
+export const fuzzFirstPayload = (seed: Uint8Array, transport: 'tcp' | 'udp', serverPort: number, dir: 0 | 1 = 0, n = 150): void => {
+  const rnd = seededRandom(seed.length * 7919 + serverPort);
+  for (let i = 0; i < n; i++) {
+    const m = mutate(seed, rnd);
+    if (m.length === 0) continue;
+    const r = identify([{ dir, payload: m }], { transport, serverPort });
+    assert.ok(typeof r['confidence'] === 'string');
+  }
+};
+
+/** The flow was not named `name` by DPI (a port guess may still name it). */
+export const notByDpi = (r: Record<string, unknown>, name: string): boolean => !(r['protocol'] === name && r['confidence'] === 'dpi');

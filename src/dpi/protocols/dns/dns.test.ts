@@ -1,12 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeFrames, conversationFrames, identify } from '../../../test-support/dpi-test-kit.js';
+import { analyzeFrames, conversationFrames, hexBytes as hex, identify } from '../../../test-support/dpi-test-kit.js';
 import { mutate, seededRandom } from '../../../test-support/prng.js';
 import { dgaLabel, suspiciousQuery } from './checks.js';
 import { parseDns, readName } from './parser.js';
 import { ethernet, fragmentIpv4, ipv4, udp } from '../../../test-support/packet-builder.js';
-
-const hex = (s: string): Uint8Array => Uint8Array.from(s.replace(/#.*$/gm, '').replace(/\s+/g, '').match(/../g)!.map((b) => parseInt(b, 16)));
 
 // A query for www.example.com A (RFC 1035 §4.1)
 const QUERY = hex(`

@@ -1,10 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { identify } from '../../../test-support/dpi-test-kit.js';
+import { identify, utf8 as enc } from '../../../test-support/dpi-test-kit.js';
 import { mutate, seededRandom } from '../../../test-support/prng.js';
 import { isLanSyncAnnouncement } from './index.js';
 
-const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 // a synthetic announcement: made-up host identifier and namespace ids
 const ANNOUNCE = enc('{"host_int": 123456789, "version": [2, 0], "displayname": "", "port": 17500, "namespaces": [11, 22, 33]}');
 

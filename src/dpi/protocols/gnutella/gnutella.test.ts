@@ -1,11 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { identify } from '../../../test-support/dpi-test-kit.js';
+import { hexBytes as hex, identify, utf8 as enc } from '../../../test-support/dpi-test-kit.js';
 import { mutate, seededRandom } from '../../../test-support/prng.js';
 import { classifyStream, headerValue, isSemiReliableUdp, isUdpMessage, StreamKind } from './parser.js';
-
-const hex = (s: string): Uint8Array => Uint8Array.from(s.replace(/\s+|#[^\n]*/g, '').match(/../g)!.map((b) => parseInt(b, 16)));
-const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 // a Gnutella ping as a UDP datagram: 23-byte header, 5-byte payload
 const PING = hex(`

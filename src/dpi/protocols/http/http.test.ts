@@ -1,12 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { identify } from '../../../test-support/dpi-test-kit.js';
+import { identify, utf8 as enc } from '../../../test-support/dpi-test-kit.js';
 import { mutate, seededRandom } from '../../../test-support/prng.js';
 import { decodeUrl, suspiciousUserAgent, urlRisks } from './checks.js';
 import { executableBody } from './index.js';
 import { hostOnly, isNumericHost, parseHead, parseStartLine, splitTarget } from './parser.js';
 
-const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const head = (s: string): ReturnType<typeof parseHead> => {
   const b = enc(s);
   return parseHead(b, 0, b.length);

@@ -1,10 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { identify } from '../../../test-support/dpi-test-kit.js';
+import { hexBytes as hex, identify } from '../../../test-support/dpi-test-kit.js';
 import { mutate, seededRandom } from '../../../test-support/prng.js';
 import { readIke } from './parser.js';
-
-const hex = (s: string): Uint8Array => Uint8Array.from(s.replace(/\s+|#[^\n]*/g, '').match(/../g)!.map((b) => parseInt(b, 16)));
 
 // IKEv2 IKE_SA_INIT request: header only plus an empty-ish payload, 36 bytes in all
 const IKEV2 = hex(`

@@ -1,9 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { identify } from '../../../test-support/dpi-test-kit.js';
+import { hexBytes as hex, identify } from '../../../test-support/dpi-test-kit.js';
 import { mutate, seededRandom } from '../../../test-support/prng.js';
-
-const hex = (s: string): Uint8Array => Uint8Array.from(s.replace(/\s+|#[^\n]*/g, '').match(/../g)!.map((b) => parseInt(b, 16)));
 
 // P_CONTROL_HARD_RESET_CLIENT_V2 (opcode 7 << 3 | key id 0), session id, no acks, packet id 0
 const CLIENT = hex('38 d67be45be5c201eb 00 00000000');

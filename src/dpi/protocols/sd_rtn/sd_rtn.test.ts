@@ -1,18 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { identify } from '../../../test-support/dpi-test-kit.js';
+import { concatBytes as cat, hexBytes as hex, identify, utf8 as enc } from '../../../test-support/dpi-test-kit.js';
 import { mutate, seededRandom } from '../../../test-support/prng.js';
 import { helloServerName, helloType } from './index.js';
-
-/** annotated hex: '#' starts a comment to the end of the line */
-const hex = (s: string): Uint8Array => Uint8Array.from((s.replace(/#.*$/gm, '').replace(/\s+/g, '').match(/../g) ?? []).map((b) => parseInt(b, 16)));
-const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
-const cat = (...parts: Uint8Array[]): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) (out.set(p, o), (o += p.length));
-  return out;
-};
 
 const NAME = '192-0-2-1.edge.agora.io';
 const CLIENT_HELLO = cat(

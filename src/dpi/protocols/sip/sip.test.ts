@@ -1,10 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { identify } from '../../../test-support/dpi-test-kit.js';
+import { identify, utf8 as enc } from '../../../test-support/dpi-test-kit.js';
 import { mutate, seededRandom } from '../../../test-support/prng.js';
 import { header, readStart } from './parser.js';
-
-const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 const OPTIONS = 'OPTIONS sip:192.0.2.1:5060 SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.2:5060;branch=z9hG4bK1\r\nFrom: <sip:a@192.0.2.2>;tag=1\r\nTo: <sip:192.0.2.1>\r\nCall-ID: 1@192.0.2.2\r\nCSeq: 1 OPTIONS\r\nUser-Agent: TestPhone 2.1\r\nContent-Length: 0\r\n\r\n';
 

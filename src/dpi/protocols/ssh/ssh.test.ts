@@ -1,9 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { identify } from '../../../test-support/dpi-test-kit.js';
+import { identify, utf8 as enc } from '../../../test-support/dpi-test-kit.js';
 import { readBanner } from './parser.js';
-
-const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 test('SSH banners name the protocol and both ends', () => {
   const r = identify([

@@ -1,11 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { identify } from '../../../test-support/dpi-test-kit.js';
+import { hexBytes as hex, identify } from '../../../test-support/dpi-test-kit.js';
 import { mutate, seededRandom } from '../../../test-support/prng.js';
 import { isAnnouncement } from './index.js';
-
-/** annotated hex: '#' starts a comment to the end of the line */
-const hex = (s: string): Uint8Array => Uint8Array.from((s.replace(/#.*$/gm, '').replace(/\s+/g, '').match(/../g) ?? []).map((b) => parseInt(b, 16)));
 
 const ANNOUNCE = hex(`
   2ea7d90b  # magic
