@@ -4,9 +4,9 @@ import { AnomalyCounters } from '../decode/anomaly.js';
 import { PacketDecoder } from '../decode/decoder.js';
 import { Layer, Tunnel } from '../decode/layers.js';
 import { type DecodedPacket } from '../decode/packet.js';
-import { mutate, seededRandom } from '../test-support/prng.js';
 import { assertIpv4, assertIpv6, assertTransport, decode, decodeUntil } from '../test-support/tunnel-test-kit.js';
 import { hex } from './bytes.js';
+import { fuzzDecoder } from '../test-support/decoder-fuzz.js';
 
 // Ethernet II / 802.3, 802.1Q and QinQ tags (0x88a8, 0x9100), and DLT_RAW, decoded through the real
 // PacketDecoder so the hand-off to the next layer is part of what is tested.
@@ -335,32 +335,13 @@ test('Ethernet / VLAN / raw IP: fuzzed records never throw and keep off/end insi
     { data: RAW_IPV4_UDP, linkType: RAW },
     { data: RAW_IPV6_TCP, linkType: RAW },
   ];
-  const rnd = seededRandom(0xe7e1);
-  const decoder = new PacketDecoder(new AnomalyCounters());
   let tagged = 0;
   let withIp = 0;
-  for (let i = 0; i < 20000; i++) {
-    const seed = seeds[Math.floor(rnd() * seeds.length)]!;
-    const data = mutate(seed.data, rnd);
-    const lead = Math.floor(rnd() * 8);
-    const buf = new Uint8Array(lead + data.length + 8).fill(0xa5);
-    buf.set(data, lead);
-    const wireLen = rnd() < 0.2 ? data.length + 1 + Math.floor(rnd() * 1500) : data.length;
-    const where = `iteration ${i}: ${Buffer.from(data).toString('hex')} wire ${wireLen}`;
-    let p: DecodedPacket | undefined;
-    assert.doesNotThrow(() => {
-      p = decoder.decode(buf, lead, data.length, wireLen, i, seed.linkType);
-    }, where);
-    const q = p!;
-    if (q.reassembled) {
-      assert.ok(q.off <= q.end && q.end <= q.buf.length, where);
-    } else {
-      assert.ok(lead <= q.off && q.off <= q.end && q.end <= lead + data.length, `${where}: off ${q.off} end ${q.end}`);
-    }
+  fuzzDecoder(seeds, 20000, 0xe7e1, (q, where) => {
     assert.ok(q.vlan >= -1 && q.vlan <= 4095, where);
     if (q.vlan >= 0) tagged++;
     if (q.ipVersion !== 0) withIp++;
-  }
+  });
   assert.ok(tagged > 5000, `only ${tagged} fuzzed frames kept a VLAN id`);
   assert.ok(withIp > 5000, `only ${withIp} fuzzed frames reached IP`);
 });

@@ -4,9 +4,9 @@ import { AnomalyCounters } from '../decode/anomaly.js';
 import { PacketDecoder } from '../decode/decoder.js';
 import { Tunnel } from '../decode/layers.js';
 import { type DecodedPacket, MAX_TUNNEL_DEPTH } from '../decode/packet.js';
-import { mutate, seededRandom } from '../test-support/prng.js';
 import { assertIpv4, assertIpv6, assertTransport, decode, ip4 } from '../test-support/tunnel-test-kit.js';
 import { hex } from './bytes.js';
+import { fuzzDecoder } from '../test-support/decoder-fuzz.js';
 
 // IPv4: header length and options, total length (trimming link padding, 0 for TSO captures), a
 // snap-length cut versus a header that claims more than the frame holds, malformed version/IHL, and
@@ -338,33 +338,16 @@ test('IPv4: fuzzed packets never throw and keep off/end inside the record', () =
     { data: IPV4_TCP.subarray(14, IPV4_TCP_END), linkType: RAW },
     { data: IP_IN_IP.subarray(14, 74), linkType: RAW },
   ];
-  const rnd = seededRandom(0x1b4);
-  const decoder = new PacketDecoder(new AnomalyCounters());
   let withIp = 0;
   let tunnelled = 0;
-  for (let i = 0; i < 20000; i++) {
-    const seed = seeds[Math.floor(rnd() * seeds.length)]!;
-    const data = mutate(seed.data, rnd);
-    const lead = Math.floor(rnd() * 8);
-    const buf = new Uint8Array(lead + data.length + 8).fill(0xa5);
-    buf.set(data, lead);
-    const wireLen = rnd() < 0.2 ? data.length + 1 + Math.floor(rnd() * 1500) : data.length;
-    const where = `iteration ${i}: ${Buffer.from(data).toString('hex')} wire ${wireLen}`;
-    let p: DecodedPacket | undefined;
-    assert.doesNotThrow(() => {
-      p = decoder.decode(buf, lead, data.length, wireLen, i, seed.linkType);
-    }, where);
-    const q = p!;
-    if (q.reassembled) {
-      assert.ok(q.off <= q.end && q.end <= q.buf.length, where);
-    } else {
-      assert.ok(lead <= q.off && q.off <= q.end && q.end <= lead + data.length, `${where}: off ${q.off} end ${q.end}`);
+  fuzzDecoder(seeds, 20000, 0x1b4, (q, where, lead) => {
+    if (!q.reassembled) {
       if (q.ipVersion === 4) assert.ok(q.ipOffset >= lead && q.ipOffset + 20 <= q.end, where);
     }
     assert.ok(q.tunnelDepth <= MAX_TUNNEL_DEPTH, where);
     if (q.ipVersion !== 0) withIp++;
     if (q.tunnel !== Tunnel.None) tunnelled++;
-  }
+  });
   assert.ok(withIp > 8000, `only ${withIp} fuzzed packets kept an IP header`);
   assert.ok(tunnelled > 1000, `only ${tunnelled} fuzzed packets went through a tunnel`);
 });

@@ -1,12 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AnomalyCounters } from '../decode/anomaly.js';
-import { PacketDecoder } from '../decode/decoder.js';
 import { Tunnel } from '../decode/layers.js';
 import { type DecodedPacket, MAX_TUNNEL_DEPTH } from '../decode/packet.js';
-import { mutate, seededRandom } from '../test-support/prng.js';
 import { assertIpv4, assertIpv6, assertTransport, decode } from '../test-support/tunnel-test-kit.js';
 import { hex } from './bytes.js';
+import { fuzzDecoder } from '../test-support/decoder-fuzz.js';
 
 // IPv6: fixed header, payload length (trimming, 0 = trust the capture, lies vs. snap-length cuts),
 // the extension header chain (hop-by-hop, routing, destination options, AH, atomic fragments,
@@ -391,32 +389,13 @@ test('IPv6: fuzzed packets never throw and keep off/end inside the record', () =
     { data: EXT_CHAIN.subarray(14), linkType: RAW },
     { data: AH.subarray(14), linkType: RAW },
   ];
-  const rnd = seededRandom(0x1b6);
-  const decoder = new PacketDecoder(new AnomalyCounters());
   let withIp6 = 0;
   let withTransport = 0;
-  for (let i = 0; i < 20000; i++) {
-    const seed = seeds[Math.floor(rnd() * seeds.length)]!;
-    const data = mutate(seed.data, rnd);
-    const lead = Math.floor(rnd() * 8);
-    const buf = new Uint8Array(lead + data.length + 8).fill(0xa5);
-    buf.set(data, lead);
-    const wireLen = rnd() < 0.2 ? data.length + 1 + Math.floor(rnd() * 1500) : data.length;
-    const where = `iteration ${i}: ${Buffer.from(data).toString('hex')} wire ${wireLen}`;
-    let p: DecodedPacket | undefined;
-    assert.doesNotThrow(() => {
-      p = decoder.decode(buf, lead, data.length, wireLen, i, seed.linkType);
-    }, where);
-    const q = p!;
-    if (q.reassembled) {
-      assert.ok(q.off <= q.end && q.end <= q.buf.length, where);
-    } else {
-      assert.ok(lead <= q.off && q.off <= q.end && q.end <= lead + data.length, `${where}: off ${q.off} end ${q.end}`);
-    }
+  fuzzDecoder(seeds, 20000, 0x1b6, (q, where) => {
     assert.ok(q.tunnelDepth <= MAX_TUNNEL_DEPTH, where);
     if (q.ipVersion === 6) withIp6++;
     if (q.l4Proto >= 0) withTransport++;
-  }
+  });
   assert.ok(withIp6 > 6000, `only ${withIp6} fuzzed packets kept an IPv6 header`);
   assert.ok(withTransport > 6000, `only ${withTransport} fuzzed packets reached a transport`);
 });
