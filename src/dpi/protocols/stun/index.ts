@@ -52,6 +52,7 @@ export default defineDissector<State>({
       // RFC 7983: on a flow that ICE opened, a first byte of 20–63 is DTLS (WebRTC's key exchange)
       const b = data[off]!;
       if (len >= 13 && b >= 20 && b <= 63) ctx.startDissector('dtls');
+      else if (len >= 8 && b >= 128 && b <= 191) ctx.startDissector('rtp'); // RTP / RTCP media
       // ChannelData or media after the STUN exchange: keep looking for the service a while
       void channelDataSize;
       return Verdict.Continue;

@@ -104,6 +104,9 @@ export function onServerHello(f: HandshakeFacts, sh: ServerHello, ctx: InspectCo
   if (isWeakCipher(sh.cipher)) ctx.addRisk('weak_tls_cipher', cipherName(sh.cipher));
 }
 
+/** subject (and issuer) CN of AnyDesk's self-signed TLS certificates */
+const ANYDESK_CN = 'AnyDesk Client';
+
 /**
  * A Certificate message body (TLS ≤ 1.2 layout: 24-bit list length, then 24-bit length + DER per
  * certificate), possibly only its beginning: the first certificate is read once it is whole.
@@ -124,6 +127,8 @@ export function onCertificateBody(f: HandshakeFacts, body: Uint8Array, ctx: Insp
   if (cert.notBefore !== null) ctx.setField('not_before', cert.notBefore);
   if (cert.notAfter !== null) ctx.setField('not_after', cert.notAfter);
   if (cert.selfIssued) ctx.addRisk('self_signed_certificate', cert.subjectCn ?? undefined);
+  // AnyDesk's peers and relays present a self-signed certificate named 'AnyDesk Client'
+  if (cert.subjectCn === ANYDESK_CN || cert.issuerCn === ANYDESK_CN) ctx.setApplication(ctx.protocolId('AnyDesk'));
   const now = ctx.tsMicros / 1e6;
   if ((cert.notAfter !== null && now > cert.notAfter) || (cert.notBefore !== null && now < cert.notBefore)) {
     ctx.addRisk('expired_certificate', cert.notAfter !== null ? new Date(cert.notAfter * 1000).toISOString() : undefined);

@@ -167,6 +167,31 @@ function selfSignedCertificate(cn: string): Bytes {
   return body.length < 256 ? [0x30, 0x81, body.length, ...body] : [0x30, 0x82, body.length >> 8, body.length & 0xff, ...body];
 }
 
+test("AnyDesk: a certificate named 'AnyDesk Client' names the application", () => {
+  const ad = selfSignedCertificate('AnyDesk Client');
+  const r = identify([
+    { dir: 0, payload: bytes(record(22, chTls12(null))) },
+    { dir: 1, payload: bytes(record(22, [...sh(0x0303, 0xc02f), ...handshake(11, certificateBody([ad])), ...DONE], 0x0303)) },
+  ], { transport: 'tcp', serverPort: 7070 });
+  assert.equal(r['protocol'], 'TLS');
+  assert.equal(r['application'], 'AnyDesk');
+  assert.equal(r['category'], 'RemoteAccess');
+  // the issuer alone says so as well (builder: CN=AnyDesk Client, O=Issuer Org)
+  const issued = certificate({ subjectCn: 'peer', issuerCn: 'AnyDesk Client', notBefore: '230101000000Z', notAfter: '251231000000Z' });
+  const r2 = identify([
+    { dir: 0, payload: bytes(record(22, chTls12(null))) },
+    { dir: 1, payload: bytes(record(22, [...sh(0x0303, 0xc02f), ...handshake(11, certificateBody([issued])), ...DONE], 0x0303)) },
+  ], { transport: 'tcp', serverPort: 443 });
+  assert.equal(r2['application'], 'AnyDesk');
+  // must refuse: a CN that only resembles it
+  const near = certificate({ subjectCn: 'AnyDesk Client 2', issuerCn: 'anydesk client', notBefore: '230101000000Z', notAfter: '251231000000Z' });
+  const r3 = identify([
+    { dir: 0, payload: bytes(record(22, chTls12(null))) },
+    { dir: 1, payload: bytes(record(22, [...sh(0x0303, 0xc02f), ...handshake(11, certificateBody([near])), ...DONE], 0x0303)) },
+  ], { transport: 'tcp', serverPort: 443 });
+  assert.notEqual(r3['application'], 'AnyDesk');
+});
+
 test('wrapped protocols by port: IMAPS, POPS, SMTPS, FTPS; DoT is TLS.DoH_DoT', () => {
   const run = (port: number): Record<string, unknown> => identify([{ dir: 0, payload: bytes(record(22, chTls12('mail.example.com'))) }], { transport: 'tcp', serverPort: port });
   assert.equal(run(993)['protocol'], 'IMAPS');
