@@ -8,7 +8,7 @@ import { formatIdScore, scoreIdentification } from '../test-support/id-conforman
 // floors sit just under what sonde measures, so that any regression fails; raise them as
 // sonde improves, never lower them.
 
-const NAME_FLOOR = 0.92;
+const NAME_FLOOR = 0.925;
 const HOSTNAME_FLOOR = 0.97;
 const JA4_FLOOR = 0.99;
 
