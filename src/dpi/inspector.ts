@@ -393,14 +393,7 @@ export class DpiEngine {
     this.dnsCache.set(address, app);
   }
 
-  /** the name to show for a flow: application, else protocol */
-  static mostSpecific(results: DpiResults, id: number): string {
-    return protocolEntry(results.application[id] || results.protocol[id]!).name;
-  }
 
-  hostApplication(host: string): number {
-    return this.apps.domains.match(host);
-  }
 }
 
 /** The one InspectContext, re-aimed at each packet (no allocation per packet). */

@@ -6,6 +6,7 @@ import {
   bytesOf, ethernet, fragmentIpv4, ipv4, ipv6, ipv6Fragment, tcp, TCP_ACK, TCP_SYN, udp,
 } from '../test-support/packet-builder.js';
 import { Engine, type EngineOptions } from './engine.js';
+import { Anomaly } from '../decode/anomaly.js';
 
 type Rec = Record<string, unknown>;
 
@@ -128,4 +129,13 @@ test('non-IP frames are counted, not flows', () => {
   const { records, engine } = run([{ ts: 0, data: arp }]);
   assert.equal(records.length, 0);
   assert.equal(engine.stats.nonIpPackets, 1);
+});
+
+test("a flow lists every anomaly its packets raised, whatever the anomaly's id", () => {
+  // a GRE header cut after 2 bytes: the packet stays in the outer IP flow with truncated_gre
+  const frame = ethernet(0x0800, ipv4({ src: '10.0.0.1', dst: '10.0.0.2', proto: 47 }, new Uint8Array([0, 0])));
+  assert.ok(Anomaly.truncated_gre >= 32, 'the point of this test is an id beyond the first 32-bit word');
+  const { records } = run([{ ts: 0, data: frame }]);
+  assert.equal(records.length, 1);
+  assert.deepEqual(records[0]!['anomalies'], ['truncated_gre']);
 });

@@ -2,7 +2,7 @@ import { ANOMALY_NAMES } from '../decode/anomaly.js';
 import { TUNNEL_NAMES } from '../decode/layers.js';
 import { formatAddress } from './address.js';
 import { KEY_WORDS } from './key.js';
-import { serviceForPort, l4Name } from './port-services.js';
+import { l4Name } from './l4-names.js';
 import { EARLY_PACKETS, HISTORY_MAX, type FlowTable } from './table.js';
 import { connState } from './tcp-state.js';
 import { type DpiResults } from '../dpi/results.js';
@@ -93,7 +93,6 @@ export const FLOW_FIELDS: FieldSpec[] = [
   { name: 'dport', type: 'int', nullable: false, description: 'server port (0 for transports without ports)', get: (v) => portAt(v, !clientIsA(v)) },
   { name: 'vlan', type: 'int', nullable: true, description: 'innermost 802.1Q VLAN id, null when untagged (part of the flow key)', get: (v) => { const t = v.table.keys[v.id * KEY_WORDS]! >>> 16; return t === 0 ? null : t - 1; } },
   { name: 'tunnel', type: 'string', nullable: true, description: 'outermost tunnel that carried the flow: GRE, ERSPAN, VXLAN, Geneve, GTP, CAPWAP, IPinIP, 6in4, 4in6, 6in6, Teredo; null when none', get: (v) => TUNNEL_NAMES[v.table.tunnel[v.id]!] ?? null },
-  { name: 'service_guess', type: 'string', nullable: true, description: 'service suggested by the well-known server port (a guess, not an identification)', get: (v) => serviceForPort(l4Of(v), portAt(v, !clientIsA(v))) ?? serviceForPort(l4Of(v), portAt(v, clientIsA(v))) },
   { name: 'first_seen', type: 'timestamp', nullable: false, description: 'first packet, seconds since the epoch (capture time)', get: (v) => seconds(v.table.firstSeen[v.id]!) },
   { name: 'last_seen', type: 'timestamp', nullable: false, description: 'last packet, seconds since the epoch (capture time)', get: (v) => seconds(v.table.lastSeen[v.id]!) },
   { name: 'duration', type: 'double', nullable: false, description: 'last_seen - first_seen, seconds', get: (v) => seconds(v.table.lastSeen[v.id]! - v.table.firstSeen[v.id]!) },
@@ -104,7 +103,7 @@ export const FLOW_FIELDS: FieldSpec[] = [
   { name: 'early_sizes', type: 'int[]', nullable: false, description: `transport payload bytes of the first ${EARLY_PACKETS} packets`, get: (v) => Array.from(v.table.earlySize.subarray(v.id * EARLY_PACKETS, v.id * EARLY_PACKETS + v.table.earlyCount[v.id]!)) },
   { name: 'early_dirs', type: 'int[]', nullable: false, description: `direction of the first ${EARLY_PACKETS} packets: 0 client to server, 1 server to client`, get: (v) => Array.from(v.table.earlyDir.subarray(v.id * EARLY_PACKETS, v.id * EARLY_PACKETS + v.table.earlyCount[v.id]!)) },
   { name: 'early_iats_ms', type: 'double[]', nullable: false, description: `gap before each of the first ${EARLY_PACKETS} packets (either direction), milliseconds; 0 for the first`, get: (v) => Array.from(v.table.earlyIat.subarray(v.id * EARLY_PACKETS, v.id * EARLY_PACKETS + v.table.earlyCount[v.id]!), ms) },
-  { name: 'anomalies', type: 'string[]', nullable: false, description: "names of the anomalies this flow's packets raised (see docs/anomalies.md)", get: (v) => { const bits = v.table.anomalyBits[v.id]!; const out: string[] = []; for (let i = 0; i < 32; i++) if ((bits & (1 << i)) !== 0) out.push(ANOMALY_NAMES[i]!); return out; } },
+  { name: 'anomalies', type: 'string[]', nullable: false, description: "names of the anomalies this flow's packets raised (see the Anomalies section below)", get: (v) => { const out: string[] = []; for (let i = 0; i < ANOMALY_NAMES.length; i++) if ((v.table.anomalyBits[v.id * 2 + (i >> 5)]! & (1 << (i & 31))) !== 0) out.push(ANOMALY_NAMES[i]!); return out; } },
   { name: 'end_reason', type: 'string', nullable: false, description: 'why the record was written: idle (idle timeout), active (active timeout; the flow goes on in a new record), end (end of input), evicted (flow table full)', get: (v) => v.endReason },
 ];
 

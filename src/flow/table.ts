@@ -25,7 +25,7 @@ export class FlowTable {
   /** 1 when endpoint A of the key is the client */
   clientIsA = new Uint8Array(0);
   tunnel = new Uint8Array(0);
-  /** bit set of anomaly ids (< 32) raised by this flow's packets */
+  /** bit set of the anomaly ids raised by this flow's packets: two 32-bit words per flow */
   anomalyBits = new Uint32Array(0);
   alive = new Uint8Array(0);
   firstSeen = new Float64Array(0);
@@ -126,7 +126,8 @@ export class FlowTable {
     this.hashes[id] = kb.hash;
     this.clientIsA[id] = kb.aIsSource ? 1 : 0;
     this.tunnel[id] = 0;
-    this.anomalyBits[id] = 0;
+    this.anomalyBits[id * 2] = 0;
+    this.anomalyBits[id * 2 + 1] = 0;
     this.alive[id] = 1;
     this.firstSeen[id] = ts;
     this.lastSeen[id] = ts;
@@ -229,7 +230,7 @@ export class FlowTable {
       this.tcpEvents[d] |= TcpEvent.Data;
       this.recordHistory(id, TcpEvent.Data, dir);
     }
-    if (p.anomaly >= 0 && p.anomaly < 32) this.anomalyBits[id] |= 1 << p.anomaly;
+    if (p.anomaly >= 0) this.anomalyBits[id * 2 + (p.anomaly >> 5)] |= 1 << (p.anomaly & 31);
     if (p.tunnel !== 0) this.tunnel[id] = p.tunnel;
     this.lastSeen[id] = ts;
     this.lruTouch(id);
@@ -321,7 +322,7 @@ export class FlowTable {
     this.hashes = u32(this.hashes, 1);
     this.clientIsA = u8(this.clientIsA, 1);
     this.tunnel = u8(this.tunnel, 1);
-    this.anomalyBits = u32(this.anomalyBits, 1);
+    this.anomalyBits = u32(this.anomalyBits, 2);
     this.alive = u8(this.alive, 1);
     this.firstSeen = f64(this.firstSeen, 1);
     this.lastSeen = f64(this.lastSeen, 1);

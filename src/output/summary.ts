@@ -1,7 +1,7 @@
 import { protocolEntry } from '../dpi/catalog.js';
 import { CONFIDENCE_NAMES, type DpiResults } from '../dpi/results.js';
 import { KEY_WORDS } from '../flow/key.js';
-import { l4Name } from '../flow/port-services.js';
+import { l4Name } from '../flow/l4-names.js';
 import { type FlowTable } from '../flow/table.js';
 import { type EngineStats } from '../engine/engine.js';
 
