@@ -4,6 +4,7 @@ import { Engine } from '../engine/engine.js';
 import { flowRecord, type FlowView } from '../flow/schema.js';
 import { concat, ethernet, ipv4, ipv6, tcp, TCP_ACK, TCP_PSH, TCP_SYN, udp } from './packet-builder.js';
 import { mutate, seededRandom } from './prng.js';
+import { Anomaly } from '../decode/anomaly.js';
 
 // For dissector tests: a conversation of payloads, turned into real frames (TCP with a handshake
 // and sequence numbers, or UDP datagrams) and run through the whole engine with DPI. Returns the
@@ -80,6 +81,10 @@ export function analyzeFrames(frames: readonly Uint8Array[], dpi: DpiEngine = dp
   });
   frames.forEach((f, i) => engine.onPacket(f, 0, f.length, f.length, 1_700_000_000_000_000 + i * 1000, 1));
   engine.flush();
+  // the engine survives a dissector that throws (it counts dissector_error and drops it); a
+  // test must not: every dissector test and fuzz loop run through here fails on it
+  const failed = engine.anomalies.counts[Anomaly.dissector_error]!;
+  if (failed > 0) throw new Error(`a dissector threw on ${failed} packet(s) of this conversation`);
   return records;
 }
 

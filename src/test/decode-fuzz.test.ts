@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCaptureParser } from '../capture/parser.js';
-import { AnomalyCounters } from '../decode/anomaly.js';
+import { Anomaly, AnomalyCounters } from '../decode/anomaly.js';
+import { createDpiEngine } from '../dpi/index.js';
 import { LAYER_DECODERS, PacketDecoder } from '../decode/decoder.js';
 import { linkTypeLayer } from '../decode/dispatch.js';
 import { LAYER_COUNT } from '../decode/layers.js';
@@ -63,11 +64,11 @@ test('every layer decoder survives random bytes and names a valid next layer', (
   }
 });
 
-test('mutated real frames through the whole engine: no exception, bounded time', () => {
+test('mutated real frames through the whole engine, identification included: no exception, no dissector failure, bounded time', () => {
   const seeds = seedFrames();
   assert.ok(seeds.length > 200, `only ${seeds.length} seed frames`);
   const rnd = seededRandom(42);
-  const engine = new Engine({ idleTimeoutS: 60, activeTimeoutS: 300, maxFlows: 10_000 }, () => {});
+  const engine = new Engine({ idleTimeoutS: 60, activeTimeoutS: 300, maxFlows: 10_000, dpi: createDpiEngine() }, () => {});
   const started = Date.now();
   let ts = 1_000_000;
   const rounds = 150_000;
@@ -80,6 +81,7 @@ test('mutated real frames through the whole engine: no exception, bounded time',
   }
   engine.flush();
   assert.equal(engine.stats.records, rounds);
+  assert.equal(engine.anomalies.counts[Anomaly.dissector_error], 0, 'a dissector threw on fuzzed input');
   assert.ok(Date.now() - started < 60_000, 'fuzzing took over a minute: something loops');
 });
 
