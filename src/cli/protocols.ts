@@ -39,7 +39,7 @@ export function protocols(argv: string[]): number {
   const catW = Math.min(18, w('category'));
   process.stdout.write(`${'id'.padStart(4)}  ${'name'.padEnd(nameW)}  ${'kind'.padEnd(11)}  ${'category'.padEnd(catW)}  ${'nDPI name'.padEnd(nameW)}  default ports\n`);
   for (const r of rows) {
-    process.stdout.write(`${String(r.id).padStart(4)}  ${r.name.padEnd(nameW)}  ${r.kind.padEnd(11)}  ${r.category.padEnd(catW)}  ${r.ndpi.padEnd(nameW)}  ${r.default_ports.join(' ')}\n`);
+    process.stdout.write(`${String(r.id).padStart(4)}  ${r.name.padEnd(nameW)}  ${r.kind.padEnd(11)}  ${r.category.padEnd(catW)}  ${(r.ndpi ?? '-').padEnd(nameW)}  ${r.default_ports.join(' ')}\n`);
   }
   process.stdout.write(`${rows.length} protocols and applications (${rows.filter((r) => r.kind === 'protocol').length} protocols, ${rows.filter((r) => r.kind === 'application').length} applications)\n`);
   return 0;

@@ -25,7 +25,7 @@ export function parseApplications(text: string, source: string): ApplicationData
     const [name, ndpi, category, domainList, prefixList] = cols as [string, string, string, string, string | undefined];
     let id: number;
     try {
-      id = registerProtocol({ name, ndpi: ndpi || name, category: category as Category, kind: 'application' });
+      id = registerProtocol({ name, ndpi: ndpi === '-' ? null : ndpi || name, category: category as Category, kind: 'application' });
     } catch (e) {
       throw new Error(`${source}:${i + 1}: ${(e as Error).message}`);
     }

@@ -15,8 +15,11 @@ export type Category = (typeof CATEGORIES)[number];
 export interface ProtocolSpec {
   /** sonde's name, as output in `protocol` / `application` */
   name: string;
-  /** the name nDPI uses for it, when different (so nDPI and ntopng users can compare) */
-  ndpi?: string;
+  /**
+   * the name nDPI uses for it, when different (so nDPI and ntopng users can compare); null when
+   * nDPI has no name for it (nDPI then shows the protocol under it)
+   */
+  ndpi?: string | null;
   category: Category;
   /** a wire protocol (TLS, DNS) or an application/service seen through one (YouTube, WhatsApp) */
   kind: 'protocol' | 'application';
@@ -24,20 +27,23 @@ export interface ProtocolSpec {
   udpPorts?: readonly number[];
   description?: string;
   /**
-   * other services run over it (TLS, QUIC, HTTP…): when its flows carry no host name, the server's
-   * address (DNS answers seen, provider prefixes) names the application
+   * Applications its flows belong to when nothing in them names one but the server's address does
+   * (DNS answers seen, provider prefixes): the address owner's name → the application's. A STUN
+   * flow to Google's servers is a Google Meet call; a TLS flow to Google's is not named this way,
+   * as nDPI does not either (the owner goes to `address_application`).
    */
-  carrier?: boolean;
+  byAddress?: Readonly<Record<string, string>>;
 }
 
-export interface CatalogEntry extends Required<Omit<ProtocolSpec, 'description' | 'carrier'>> {
-  carrier: boolean;
+export interface CatalogEntry extends Required<Omit<ProtocolSpec, 'description' | 'byAddress' | 'ndpi'>> {
+  ndpi: string | null;
+  byAddress: Readonly<Record<string, string>>;
   id: number;
   description: string;
 }
 
 /** id 0 is "no protocol" */
-const entries: CatalogEntry[] = [{ id: 0, name: 'Unknown', ndpi: 'Unknown', category: 'Unspecified', kind: 'protocol', tcpPorts: [], udpPorts: [], description: '', carrier: false }];
+const entries: CatalogEntry[] = [{ id: 0, name: 'Unknown', ndpi: 'Unknown', category: 'Unspecified', kind: 'protocol', tcpPorts: [], udpPorts: [], description: '', byAddress: {} }];
 const byName = new Map<string, number>([['unknown', 0]]);
 
 /** Adds a protocol or application (or returns the id it already has, when declared the same way). */
@@ -52,14 +58,14 @@ export function registerProtocol(spec: ProtocolSpec): number {
     // ports may be declared by a dissector and an application file alike: keep the union
     e.tcpPorts = [...new Set([...e.tcpPorts, ...(spec.tcpPorts ?? [])])];
     e.udpPorts = [...new Set([...e.udpPorts, ...(spec.udpPorts ?? [])])];
-    e.carrier ||= spec.carrier === true;
+    if (spec.byAddress) e.byAddress = { ...e.byAddress, ...spec.byAddress };
     return existing;
   }
   const id = entries.length;
   entries.push({
-    id, name: spec.name, ndpi: spec.ndpi ?? spec.name, category: spec.category, kind: spec.kind,
+    id, name: spec.name, ndpi: spec.ndpi === undefined ? spec.name : spec.ndpi, category: spec.category, kind: spec.kind,
     tcpPorts: spec.tcpPorts ?? [], udpPorts: spec.udpPorts ?? [], description: spec.description ?? '',
-    carrier: spec.carrier === true,
+    byAddress: spec.byAddress ?? {},
   });
   byName.set(key, id);
   return id;

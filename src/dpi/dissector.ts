@@ -61,6 +61,11 @@ export interface InspectContext {
   addRisk(name: string, info?: string): void;
   /** a DNS answer: later flows to `address` are labelled with the application of `name` */
   learnDnsAnswer(name: string, address: string): void;
+  /**
+   * The application named for this flow also names the other real-time media flows (STUN, DTLS,
+   * RTP) of the same client address and port that nothing else names: one ICE socket, one call.
+   */
+  shareApplicationWithClientSocket(): void;
   /** a fingerprint field shared by several protocols (TLS, QUIC, DTLS) */
   setFingerprint(kind: 'ja3' | 'ja4' | 'ja3s' | 'hassh' | 'hassh_server', value: string): void;
   setAlpn(alpn: readonly string[]): void;

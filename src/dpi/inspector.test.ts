@@ -7,12 +7,19 @@ import { alpnExt, clientHelloBody, handshake, record } from './protocols/tls/hel
 
 const webexServer = '62.109.224.120'; // in Webex's published prefix 62.109.192.0/18 (data/applications.tsv)
 
-test('a carrier protocol without a host name takes the application of its server address', () => {
+test("a protocol without a host name: the server address's owner is reported apart, and names the application only where the protocol says so", () => {
   const hello = Uint8Array.from(record(0x16, handshake(0x01, clientHelloBody({ ciphers: [0x1301], extensions: [alpnExt(['h2'])] }))));
   const r = identify([{ dir: 0, payload: hello }], { transport: 'tcp', serverPort: 443, server: webexServer });
   assert.equal(r['protocol'], 'TLS');
-  assert.equal(r['application'], 'Webex');
-  assert.equal(r['confidence'], 'ip');
+  assert.equal(r['application'], null); // any service may sit behind a provider's TLS address
+  assert.equal(r['address_application'], 'Webex');
+  assert.equal(r['confidence'], 'dpi');
+  // STUN declares its call services by address owner (ProtocolSpec.byAddress): a Webex relay
+  const binding = Uint8Array.from([0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xa4, 0x42, ...new Array<number>(12).fill(1)]);
+  const call = identify([{ dir: 0, payload: binding }], { transport: 'udp', serverPort: 3478, server: webexServer });
+  assert.equal(call['protocol'], 'STUN');
+  assert.equal(call['application'], 'Webex');
+  assert.equal(call['confidence'], 'ip');
 });
 
 test('a protocol that is the service itself keeps its own name whatever the address', () => {

@@ -4,7 +4,7 @@ import { formatAddress } from '../flow/address.js';
 import { KEY_WORDS } from '../flow/key.js';
 import { type FlowTable } from '../flow/table.js';
 import { type ApplicationDatabase } from './applications.js';
-import { allProtocols, findProtocol, protocolEntry } from './catalog.js';
+import { allProtocols, findProtocol, protocolEntry, protocolId } from './catalog.js';
 import { type Dissector, type InspectContext, Transport, Verdict } from './dissector.js';
 import { DISSECTORS } from './registry.js';
 import { Confidence, DpiResults, DpiStatus } from './results.js';
@@ -71,6 +71,10 @@ export class DpiEngine {
   private readonly portHint: Map<number, number[]>[] = [new Map(), new Map()];
   private readonly portGuess: Map<number, number>[] = [new Map(), new Map()];
   private readonly dnsCache = new Map<string, number>();
+  /** client "address port" → application, from media flows that named one (a call's ICE socket) */
+  private readonly socketApplications = new Map<string, number>();
+  /** protocol id × 65536 + address owner id → application (ProtocolSpec.byAddress) */
+  private readonly byAddress = new Map<number, number>();
   private readonly ctx: Context;
   private readonly l4Protocols: Map<number, number>;
   /** where dissector failures are counted (the engine's anomaly counters) */
@@ -104,6 +108,7 @@ export class DpiEngine {
     for (const e of allProtocols()) {
       e.tcpPorts.forEach((port) => this.portGuess[0]!.has(port) || this.portGuess[0]!.set(port, e.id));
       e.udpPorts.forEach((port) => this.portGuess[1]!.has(port) || this.portGuess[1]!.set(port, e.id));
+      for (const [owner, app] of Object.entries(e.byAddress)) this.byAddress.set(e.id * 65536 + protocolId(owner), protocolId(app));
     }
     this.ctx = new Context(this);
   }
@@ -326,11 +331,27 @@ export class DpiEngine {
     }
     const meta0 = table.keys[id * KEY_WORDS]!;
     const l4 = meta0 & 0xff;
+    const ownerConfidence = this.addressOwner(table, id);
     if (r.protocol[id] !== 0) {
       if (r.confidence[id] === Confidence.Unknown) r.confidence[id] = Confidence.Dpi;
-      // a named TCP/UDP protocol without a host name (TLS without SNI, …): the server's address
-      // may still say whose service it is
-      if (r.application[id] === 0 && !meta?.hostname && protocolEntry(r.protocol[id]!).carrier) this.applicationByAddress(table, id);
+      // nothing in the flow named the application, but its protocol says what a flow to this
+      // owner's servers is (STUN to Google: a Google Meet call)
+      const owner = r.addressOwner[id]!;
+      if (r.application[id] === 0 && this.socketApplications.size > 0 && hasMediaNaming(r.protocol[id]!)) {
+        const app = this.socketApplications.get(this.clientSocket(table, id));
+        if (app !== undefined) {
+          r.application[id] = app;
+          r.confidence[id] = Confidence.SocketCache;
+          return;
+        }
+      }
+      if (r.application[id] === 0 && owner !== 0) {
+        const app = this.byAddress.get(r.protocol[id]! * 65536 + owner);
+        if (app !== undefined) {
+          r.application[id] = app;
+          r.confidence[id] = ownerConfidence;
+        }
+      }
       return;
     }
     const l4Proto = this.l4Protocols.get(l4);
@@ -343,7 +364,11 @@ export class DpiEngine {
       r.confidence[id] = Confidence.Dpi;
       return;
     }
-    if (this.applicationByAddress(table, id)) return;
+    if (r.addressOwner[id] !== 0) {
+      r.application[id] = r.addressOwner[id]!;
+      r.confidence[id] = ownerConfidence;
+      return;
+    }
     const serverIsA = table.clientIsA[id] === 0;
     const ports = table.keys[id * KEY_WORDS + 9]!;
     const serverPort = serverIsA ? ports >>> 16 : ports & 0xffff;
@@ -358,32 +383,48 @@ export class DpiEngine {
     }
   }
 
-  /** The application of the server's address: a DNS answer seen earlier, else a provider's prefix. */
-  private applicationByAddress(table: FlowTable, id: number): boolean {
+  /**
+   * Records whose the server's address is (a DNS answer seen earlier, else a provider's prefix)
+   * and returns the confidence that name has.
+   */
+  private addressOwner(table: FlowTable, id: number): number {
     const r = this.results;
     const version = (table.keys[id * KEY_WORDS]! >>> 8) & 0xff;
     const serverAt = id * KEY_WORDS + (table.clientIsA[id] === 0 ? 1 : 5);
     const cached = this.dnsCache.size > 0 ? this.dnsCache.get(formatAddress(version, table.keys, serverAt)) : undefined;
     if (cached !== undefined) {
-      r.application[id] = cached;
-      r.confidence[id] = Confidence.DnsCache;
-      return true;
+      r.addressOwner[id] = cached;
+      return Confidence.DnsCache;
     }
-    if (version === 4) {
-      const app = this.apps.ipv4.match(table.keys[serverAt]!);
-      if (app !== 0) {
-        r.application[id] = app;
-        r.confidence[id] = Confidence.Ip;
-        return true;
-      }
-    }
-    return false;
+    if (version === 4) r.addressOwner[id] = this.apps.ipv4.match(table.keys[serverAt]!);
+    return Confidence.Ip;
   }
 
   /** flow storage is about to be reused */
   release(id: number): void {
     this.inspections[id] = undefined;
     this.results.meta[id] = undefined;
+  }
+
+  /** Forgets what earlier flows taught (DNS answers, call sockets): a new, unrelated capture follows. */
+  forgetLearned(): void {
+    this.dnsCache.clear();
+    this.socketApplications.clear();
+  }
+
+  /** "address port" of the flow's client */
+  clientSocket(table: FlowTable, id: number): string {
+    const version = (table.keys[id * KEY_WORDS]! >>> 8) & 0xff;
+    const clientIsA = table.clientIsA[id] !== 0;
+    const ports = table.keys[id * KEY_WORDS + 9]!;
+    return `${formatAddress(version, table.keys, id * KEY_WORDS + (clientIsA ? 1 : 5))} ${clientIsA ? ports >>> 16 : ports & 0xffff}`;
+  }
+
+  shareApplicationWithClientSocket(table: FlowTable, id: number): void {
+    const app = this.results.application[id]!;
+    if (app === 0) return;
+    if (this.socketApplications.size >= DNS_CACHE_SIZE) this.socketApplications.delete(this.socketApplications.keys().next().value!);
+    this.socketApplications.set(this.clientSocket(table, id), app);
   }
 
   learnDnsAnswer(name: string, address: string): void {
@@ -394,6 +435,12 @@ export class DpiEngine {
   }
 
 
+}
+
+/** protocols whose flows are named by the call they belong to (see ProtocolSpec.byAddress) */
+function hasMediaNaming(protocol: number): boolean {
+  for (const _ in protocolEntry(protocol).byAddress) return true;
+  return false;
 }
 
 /** The one InspectContext, re-aimed at each packet (no allocation per packet). */
@@ -410,6 +457,7 @@ class Context implements InspectContext {
   /** the dissector being called: its fields go into its own object */
   dissector = '';
   private id = 0;
+  private table: FlowTable | null = null;
   private insp: FlowInspection | null = null;
 
   constructor(private readonly engine: DpiEngine) {}
@@ -427,7 +475,7 @@ class Context implements InspectContext {
     this.gap = gap;
     this.reassembled = p.reassembled;
     this.tsMicros = p.tsMicros;
-    void table;
+    this.table = table;
   }
 
   setProtocol(id: number): void {
@@ -441,7 +489,7 @@ class Context implements InspectContext {
   }
 
   setHostname(name: string): void {
-    this.engine.results.metaOf(this.id).hostname = name;
+    this.engine.results.metaOf(this.id).hostname = name.toLowerCase();
   }
 
   setField(name: string, value: unknown): void {
@@ -455,6 +503,10 @@ class Context implements InspectContext {
     if (meta.risks.includes(i)) return;
     meta.risks.push(i);
     meta.riskInfo.push(info ?? '');
+  }
+
+  shareApplicationWithClientSocket(): void {
+    this.engine.shareApplicationWithClientSocket(this.table!, this.id);
   }
 
   learnDnsAnswer(name: string, address: string): void {

@@ -1,8 +1,8 @@
 // What DPI found out about each flow, indexed by flow id like the flow table: numeric verdicts
 // in typed arrays, and a small object only for flows that have names and fields to report.
 
-export const Confidence = { Unknown: 0, Port: 1, Ip: 2, DnsCache: 3, Dpi: 4 } as const;
-export const CONFIDENCE_NAMES = ['unknown', 'port', 'ip', 'dns-cache', 'dpi'] as const;
+export const Confidence = { Unknown: 0, Port: 1, Ip: 2, DnsCache: 3, SocketCache: 4, Dpi: 5 } as const;
+export const CONFIDENCE_NAMES = ['unknown', 'port', 'ip', 'dns-cache', 'socket-cache', 'dpi'] as const;
 
 export const DpiStatus = { Fresh: 0, Inspecting: 1, Done: 2 } as const;
 
@@ -27,6 +27,8 @@ export class DpiResults {
   protocol = new Uint16Array(0);
   application = new Uint16Array(0);
   confidence = new Uint8Array(0);
+  /** whose the server's address is (provider prefixes, DNS answers seen), whatever named the flow */
+  addressOwner = new Uint16Array(0);
   dpiPackets = new Uint16Array(0);
   status = new Uint8Array(0);
   meta: (FlowMeta | undefined)[] = [];
@@ -41,6 +43,7 @@ export class DpiResults {
     this.protocol = grow(this.protocol, (n) => new Uint16Array(n));
     this.application = grow(this.application, (n) => new Uint16Array(n));
     this.confidence = grow(this.confidence, (n) => new Uint8Array(n));
+    this.addressOwner = grow(this.addressOwner, (n) => new Uint16Array(n));
     this.dpiPackets = grow(this.dpiPackets, (n) => new Uint16Array(n));
     this.status = grow(this.status, (n) => new Uint8Array(n));
   }
@@ -49,6 +52,7 @@ export class DpiResults {
     this.protocol[id] = 0;
     this.application[id] = 0;
     this.confidence[id] = 0;
+    this.addressOwner[id] = 0;
     this.dpiPackets[id] = 0;
     this.status[id] = DpiStatus.Fresh;
     this.meta[id] = undefined;

@@ -72,6 +72,7 @@ export function conversationFrames(exchanges: readonly Exchange[], o: Conversati
 /** Runs frames through the engine with DPI; returns the flow records. */
 export function analyzeFrames(frames: readonly Uint8Array[], dpi: DpiEngine = dpiEngine()): Record<string, unknown>[] {
   const records: Record<string, unknown>[] = [];
+  dpi.forgetLearned(); // each call is a capture of its own
   const view: FlowView = { table: null as never, id: 0, capture: 'test', endReason: 'end', dpi: dpi.results };
   const engine = new Engine({ idleTimeoutS: 0, activeTimeoutS: 0, maxFlows: 1000, dpi }, (table, id, endReason) => {
     view.table = table;

@@ -36,12 +36,27 @@ export interface IdScore {
   dpiPacketsTotal: number;
 }
 
+/**
+ * A host name as nDPI's reader prints it: every byte outside printable ASCII as '?' (an LLMNR
+ * name in UTF-8 such as '小佛專機' prints as twelve '?'); sonde keeps the real characters.
+ */
+export function asNdpiPrintsIt(hostname: string): string {
+  let out = '';
+  for (const b of Buffer.from(hostname, 'utf8')) out += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '?';
+  return out;
+}
+
 /** sonde's most specific name in nDPI's naming */
 export function ndpiNameOf(r: Record<string, unknown>): string {
-  const name = (r['application'] as string | null) ?? (r['protocol'] as string | null);
-  if (!name) return 'Unknown';
-  const id = findProtocol(name);
-  return id === undefined ? name : protocolEntry(id).ndpi;
+  // an application nDPI has no name for is shown by nDPI as the protocol under it
+  for (const name of [r['application'], r['protocol']] as (string | null)[]) {
+    if (!name) continue;
+    const id = findProtocol(name);
+    if (id === undefined) return name;
+    const ndpi = protocolEntry(id).ndpi;
+    if (ndpi !== null) return ndpi;
+  }
+  return 'Unknown';
 }
 
 export function scoreIdentification(dir: string, filter?: string): IdScore {
@@ -80,7 +95,7 @@ export function scoreIdentification(dir: string, filter?: string): IdScore {
       }
       if (e.hostname) {
         s.hostFlows++;
-        if (r && r['hostname'] === e.hostname) s.hostAgree++;
+        if (r && typeof r['hostname'] === 'string' && asNdpiPrintsIt(r['hostname']) === e.hostname) s.hostAgree++;
         else if (filter === 'hostname') s.examples.push(`hostname: ${where}: nDPI '${e.hostname}' sonde '${r?.['hostname'] ?? '-'}'`);
       }
       if (e.ja4) {
@@ -100,7 +115,7 @@ export function formatIdScore(s: IdScore, rows = 40): string {
   const pct = (a: number, b: number): string => (b === 0 ? 'n/a' : `${((100 * a) / b).toFixed(2)}%`);
   const lines = [
     `nDPI flows decided by DPI with the same name in sonde: ${s.nameAgree}/${s.dpiFlows} = ${pct(s.nameAgree, s.dpiFlows)}`,
-    `host names equal where nDPI shows one: ${s.hostAgree}/${s.hostFlows} = ${pct(s.hostAgree, s.hostFlows)}`,
+    `host names equal where nDPI shows one (as nDPI prints them: bytes outside printable ASCII as '?'): ${s.hostAgree}/${s.hostFlows} = ${pct(s.hostAgree, s.hostFlows)}`,
     `JA4 equal where nDPI shows one: ${s.ja4Agree}/${s.ja4Flows} = ${pct(s.ja4Agree, s.ja4Flows)} in nDPI's variant of JA4 (identical as reported, per FoxIO's JA4.md: ${s.ja4Identical} = ${pct(s.ja4Identical, s.ja4Flows)})`,
     `sonde flows: ${s.sondeFlows}, mean DPI packets per flow ${(s.dpiPacketsTotal / Math.max(1, s.sondeFlows)).toFixed(2)}; by confidence: ${[...s.sondeConfidence].map(([k, v]) => `${k} ${v}`).join(', ')}`,
     'top disagreements (nDPI → sonde):',

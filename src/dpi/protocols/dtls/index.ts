@@ -3,6 +3,7 @@ import { newFacts, onCertificateBody, onClientHello, onServerHello, TLS_FIELDS, 
 import { parseClientHelloBody } from '../tls/client-hello.js';
 import { parseServerHelloBody } from '../tls/records.js';
 import { DtlsReader, isDtlsRecord } from './reassembly.js';
+import { CALL_SERVICES_BY_ADDRESS } from '../stun/call-services.js';
 
 // DTLS over UDP (RFC 6347 for 1.0/1.2, RFC 9147 for 1.3): the ClientHello is reassembled from its
 // handshake fragments and read like TLS's (SNI, ALPN, JA3, JA4 with transport 'd'); the server's
@@ -19,7 +20,7 @@ const HELLO_VERIFY_REQUEST = 3;
 
 export default defineDissector<State>({
   name: 'dtls',
-  protocols: [{ name: 'DTLS', category: 'Web', kind: 'protocol', carrier: true, description: 'Datagram Transport Layer Security' }],
+  protocols: [{ name: 'DTLS', byAddress: CALL_SERVICES_BY_ADDRESS, category: 'Web', kind: 'protocol', description: 'Datagram Transport Layer Security' }],
   transports: Transport.Udp,
   firstBytes: [22],
   maxPackets: 10,

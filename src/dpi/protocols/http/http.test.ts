@@ -128,7 +128,11 @@ test('parser: start lines, incomplete heads, folding, hosts, targets', () => {
   assert.deepEqual(parseStartLine('GET / HTTP/1.1'), { kind: 'request', method: 'GET', target: '/', version: '1.1' });
   assert.deepEqual(parseStartLine('HTTP/1.1 204 No Content'), { kind: 'response', version: '1.1', status: 204 });
   assert.deepEqual(parseStartLine('HTTP/1.1 200'), { kind: 'response', version: '1.1', status: 200 });
-  assert.equal(parseStartLine('GET / HTTP/1.x'), null);
+  // a damaged version after a registered method: still a request, its version unknown
+  assert.deepEqual(parseStartLine('GET / HTTP/1.x'), { kind: 'request', method: 'GET', target: '/', version: null });
+  assert.equal(parseStartLine('GET / HTTX/1.1'), null);
+  assert.equal(parseStartLine('GET / HTTP/1.1-and-more'), null);
+  assert.equal(parseStartLine('BREW / HTTP/1.x'), null);
   assert.equal(parseStartLine('get / HTTP/1.1'), null);
   assert.equal(parseStartLine('GET HTTP/1.1'), null);
   assert.equal(parseStartLine('HTTP/1.1 2000 OK'), null);
@@ -181,4 +185,13 @@ test('seeded fuzz: mutated requests and responses never throw, and names stay HT
     const r = identify([{ dir: 0, payload: a }, { dir: 1, payload: b }], { transport: 'tcp', serverPort: 80 });
     assert.ok(r['confidence'] !== 'dpi' || ['HTTP', 'HTTP_Proxy', 'HTTP_Connect', 'HTTP2'].includes(r['protocol'] as string) || r['http'] === null, `unexpected ${String(r['protocol'])}`);
   }
+});
+
+test('a registered method with a damaged version is still an HTTP request (malformed_packet); an unknown one is not', () => {
+  const r = identify([{ dir: 0, payload: 'POST /relay HTTP/d.1\r\nHost: 172.20.3.5\r\n\r\n' }], { transport: 'tcp', serverPort: 80 });
+  assert.equal(r['protocol'], 'HTTP');
+  assert.equal(r['hostname'], '172.20.3.5');
+  assert.ok((r['risks'] as string[]).includes('malformed_packet'));
+  const made = identify([{ dir: 0, payload: 'FROB /relay HTTP/d.1\r\nHost: h.example\r\n\r\n' }], { transport: 'tcp', serverPort: 8000 });
+  assert.notEqual(made['protocol'], 'HTTP');
 });

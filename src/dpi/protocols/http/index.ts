@@ -64,6 +64,7 @@ function onRequest(head: MessageHead, ctx: InspectContext, first: boolean): bool
     const connect = s.method === 'CONNECT';
     ctx.setProtocol(ctx.protocolId(connect ? 'HTTP_Connect' : t.authority !== undefined ? 'HTTP_Proxy' : 'HTTP'));
     ctx.setField('method', s.method);
+    if (s.version === null) ctx.addRisk('malformed_packet', 'damaged HTTP version in the request line');
     if (connect) ctx.setField('target', s.target);
     else if (s.target !== '*') ctx.setField('path', t.path);
     const u = urlRisks(s.target);
@@ -135,7 +136,7 @@ const METHOD_FIRST_BYTES = Array.from({ length: 26 }, (_, i) => 0x41 + i); // 'A
 export default defineDissector<State>({
   name: 'http',
   protocols: [
-    { name: 'HTTP', category: 'Web', kind: 'protocol', carrier: true, tcpPorts: [80], description: 'Hypertext Transfer Protocol (HTTP/1.x)' },
+    { name: 'HTTP', category: 'Web', kind: 'protocol', tcpPorts: [80], description: 'Hypertext Transfer Protocol (HTTP/1.x)' },
     { name: 'HTTP_Proxy', category: 'Web', kind: 'protocol', tcpPorts: [8080, 3128], description: 'HTTP requests to a proxy (absolute-form request targets)' },
     { name: 'HTTP_Connect', category: 'Web', kind: 'protocol', description: 'HTTP CONNECT tunnel through a proxy' },
     { name: 'HTTP2', category: 'Web', kind: 'protocol', description: 'HTTP/2 over cleartext TCP (connection preface)' },

@@ -10,8 +10,8 @@ export interface RequestLine {
   method: string;
   /** request-target as sent (origin-form, absolute-form, authority-form or '*') */
   target: string;
-  /** "1.1", "1.0", "2.0" … */
-  version: string;
+  /** "1.1", "1.0", "2.0" …; null when a registered method's version is damaged ("HTTP/d.1") */
+  version: string | null;
 }
 
 export interface StatusLine {
@@ -56,6 +56,9 @@ export function looksLikeStart(data: Uint8Array, off: number, len: number): bool
   return len <= MAX_METHOD;
 }
 
+/** the methods of RFC 9110 §9 */
+const REGISTERED_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE']);
+
 /** HTTP-version = "HTTP/" DIGIT "." DIGIT (RFC 9112 §2.3); returns "x.y" or null */
 function version(s: string): string | null {
   return /^HTTP\/\d\.\d$/.test(s) ? s.slice(5) : null;
@@ -79,8 +82,10 @@ export function parseStartLine(line: string): RequestLine | StatusLine | null {
     const c = method.charCodeAt(i);
     if (!isUpper(c) && c !== 0x2d && c !== 0x5f) return null;
   }
-  const v = version(line.slice(sp2 + 1));
-  if (v === null) return null;
+  const last = line.slice(sp2 + 1);
+  const v = version(last);
+  // a damaged version after a registered method is still an HTTP request (fuzzers, broken clients)
+  if (v === null && !(last.startsWith('HTTP/') && last.length <= 9 && REGISTERED_METHODS.has(method))) return null;
   const target = line.slice(sp1 + 1, sp2);
   for (let i = 0; i < target.length; i++) if (target.charCodeAt(i) < 0x20 || target.charCodeAt(i) === 0x7f) return null;
   return { kind: 'request', method, target, version: v };

@@ -45,7 +45,7 @@ const dcidKey = (d: Uint8Array): string => Buffer.from(d).toString('hex');
 export default defineDissector<State>({
   name: 'quic',
   protocols: [
-    { name: 'QUIC', category: 'Web', kind: 'protocol', carrier: true, udpPorts: [443], description: 'QUIC (IETF and Google) transport' },
+    { name: 'QUIC', category: 'Web', kind: 'protocol', udpPorts: [443], description: 'QUIC (IETF and Google) transport' },
     { name: 'DoH_DoT', category: 'Network', kind: 'application', description: 'DNS over TLS, HTTPS or QUIC' },
   ],
   transports: Transport.Udp,

@@ -1,4 +1,5 @@
 import { defineDissector, Transport, Verdict } from '../../dissector.js';
+import { CALL_SERVICES_BY_ADDRESS } from '../stun/call-services.js';
 
 // RTP and RTCP over UDP (RFC 3550), told apart as RFC 5761 §4 does: the second byte of RTCP is
 // its packet type (200–206 here), which for RTP would be a marker bit set over payload type
@@ -80,8 +81,8 @@ interface State {
 export default defineDissector<State>({
   name: 'rtp',
   protocols: [
-    { name: 'RTP', category: 'Media', kind: 'protocol', description: 'Real-time Transport Protocol (audio and video)' },
-    { name: 'RTCP', category: 'Media', kind: 'protocol', description: 'RTP Control Protocol (reception reports for RTP)' },
+    { name: 'RTP', byAddress: CALL_SERVICES_BY_ADDRESS, category: 'Media', kind: 'protocol', description: 'Real-time Transport Protocol (audio and video)' },
+    { name: 'RTCP', byAddress: CALL_SERVICES_BY_ADDRESS, category: 'Media', kind: 'protocol', description: 'RTP Control Protocol (reception reports for RTP)' },
   ],
   transports: Transport.Udp,
   firstBytes: Array.from({ length: 64 }, (_, i) => 128 + i),

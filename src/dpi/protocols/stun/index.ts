@@ -1,5 +1,6 @@
 import { defineDissector, type InspectContext, Transport, Verdict, type VerdictValue } from '../../dissector.js';
 import { applicationOf, channelDataSize, readStun, type StunMessage } from './parser.js';
+import { CALL_SERVICES_BY_ADDRESS } from './call-services.js';
 
 // STUN / TURN (see parser.ts). UDP: the first datagram must be one whole STUN message; later
 // datagrams may be STUN, TURN ChannelData or the media the session carries. TCP: STUN messages
@@ -21,7 +22,7 @@ const APPS = ['WhatsAppCall', 'SignalVoip', 'GoogleCall', 'FacebookVoip', 'Skype
 export default defineDissector<State>({
   name: 'stun',
   protocols: [
-    { name: 'STUN', category: 'Network', kind: 'protocol', tcpPorts: [3478], udpPorts: [3478, 19302], description: 'Session Traversal Utilities for NAT, and TURN relaying' },
+    { name: 'STUN', byAddress: CALL_SERVICES_BY_ADDRESS, category: 'Network', kind: 'protocol', tcpPorts: [3478], udpPorts: [3478, 19302], description: 'Session Traversal Utilities for NAT, and TURN relaying' },
     { name: 'WhatsAppCall', category: 'VoIP', kind: 'application', description: 'WhatsApp voice and video calls' },
     { name: 'SignalVoip', category: 'VoIP', kind: 'application', description: 'Signal voice and video calls' },
     { name: 'GoogleCall', category: 'VoIP', kind: 'application', description: 'Google Meet / Duo calls' },
@@ -110,6 +111,7 @@ function onMessage(state: State, m: StunMessage, ctx: InspectContext): VerdictVa
   if (app && state.app === null && (APPS as readonly string[]).includes(app.name)) {
     state.app = app.name;
     ctx.setApplication(ctx.protocolId(app.name));
+    ctx.shareApplicationWithClientSocket();
     return Verdict.Done;
   }
   return Verdict.Continue;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hexBytes as hex, identify } from '../../../test-support/dpi-test-kit.js';
+import { analyzeFrames, conversationFrames, hexBytes as hex, identify } from '../../../test-support/dpi-test-kit.js';
 import { mutate, seededRandom } from '../../../test-support/prng.js';
 import { applicationOf, channelDataSize, readStun } from './parser.js';
 
@@ -86,4 +86,36 @@ test('fuzz: mutated messages never throw', () => {
     channelDataSize(m, 0, m.length);
   }
   for (let k = 0; k < 100; k++) identify([{ dir: 0, payload: mutate(BINDING, rnd) }, { dir: 1, payload: mutate(ALLOC_401, rnd) }], { transport: 'tcp', serverPort: 3478 });
+});
+
+test("a STUN flow to a call provider's relays is that provider's call; the owner is reported either way", () => {
+  const google = identify([{ dir: 0, payload: BINDING }, { dir: 1, payload: BINDING_OK }], { transport: 'udp', serverPort: 19302, server: '142.250.82.76' });
+  assert.equal(google['protocol'], 'STUN');
+  assert.equal(google['application'], 'GoogleCall');
+  assert.equal(google['confidence'], 'ip');
+  assert.equal(google['address_application'], 'Google');
+  // an owner without a call service of its own names nothing
+  const aws = identify([{ dir: 0, payload: BINDING }, { dir: 1, payload: BINDING_OK }], { transport: 'udp', serverPort: 3478, server: '52.0.252.145' });
+  assert.equal(aws['application'], null);
+  assert.equal(aws['address_application'], 'AmazonAWS');
+  assert.equal(aws['confidence'], 'dpi');
+});
+
+test('media flows of one client socket share the application a TURN realm named (socket-cache)', () => {
+  const socket = { transport: 'udp' as const, clientPort: 40001 };
+  const frames = [
+    ...conversationFrames([{ dir: 0, payload: BINDING }, { dir: 1, payload: ALLOC_401 }], { ...socket, serverPort: 3478, server: '203.0.113.7' }),
+    ...conversationFrames([{ dir: 0, payload: BINDING }, { dir: 1, payload: BINDING_OK }], { ...socket, serverPort: 443, server: '203.0.113.7' }),
+    ...conversationFrames([{ dir: 0, payload: BINDING }, { dir: 1, payload: BINDING_OK }], { ...socket, serverPort: 19302, server: '142.250.82.76' }),
+    // another socket of the same host is another call
+    ...conversationFrames([{ dir: 0, payload: BINDING }, { dir: 1, payload: BINDING_OK }], { transport: 'udp', clientPort: 40002, serverPort: 3478, server: '203.0.113.8' }),
+  ];
+  const byPort = new Map(analyzeFrames(frames).map((r) => [`${r['sport']}>${r['dport']}`, r]));
+  assert.equal(byPort.get('40001>3478')?.['application'], 'SignalVoip');
+  assert.equal(byPort.get('40001>3478')?.['confidence'], 'dpi');
+  assert.equal(byPort.get('40001>443')?.['application'], 'SignalVoip');
+  assert.equal(byPort.get('40001>443')?.['confidence'], 'socket-cache');
+  // the socket's call wins over the relay owner's own call service
+  assert.equal(byPort.get('40001>19302')?.['application'], 'SignalVoip');
+  assert.equal(byPort.get('40002>3478')?.['application'], null);
 });

@@ -34,7 +34,7 @@ function name(ctx: InspectContext): void {
 export default defineDissector<State>({
   name: 'tls',
   protocols: [
-    { name: 'TLS', category: 'Web', kind: 'protocol', carrier: true, tcpPorts: [443], description: 'Transport Layer Security' },
+    { name: 'TLS', category: 'Web', kind: 'protocol', tcpPorts: [443], description: 'Transport Layer Security' },
     { name: 'IMAPS', category: 'Email', kind: 'protocol', tcpPorts: [993], description: 'IMAP over TLS' },
     { name: 'POP3S', ndpi: 'POPS', category: 'Email', kind: 'protocol', tcpPorts: [995], description: 'POP3 over TLS' },
     { name: 'SMTPS', category: 'Email', kind: 'protocol', tcpPorts: [465], description: 'SMTP over TLS (implicit TLS submission)' },
@@ -61,8 +61,14 @@ export default defineDissector<State>({
     for (const m of messages) {
       if (ctx.dir === 0 && m.type === HandshakeType.ClientHello) {
         const ch = parseClientHelloBody(m.body, 0, m.body.length);
-        if (!ch) return state.named ? Verdict.Done : Verdict.NotMine;
-        onClientHello(f, ch, ctx, 't');
+        if (ch) onClientHello(f, ch, ctx, 't');
+        else if (m.body.length >= 38 && (m.body[0] === 3)) {
+          // a whole, well-framed ClientHello whose inside is broken (an odd cipher-suite length…):
+          // still TLS, as the record layer says, but nothing in it can be trusted
+          ctx.addRisk('malformed_packet', 'ClientHello does not parse');
+        } else {
+          return state.named ? Verdict.Done : Verdict.NotMine;
+        }
       } else if (ctx.dir === 1 && m.type === HandshakeType.ServerHello) {
         const sh = parseServerHelloBody(m.body, 0, m.body.length);
         if (!sh) return state.named ? Verdict.Done : Verdict.NotMine;

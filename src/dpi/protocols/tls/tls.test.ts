@@ -269,3 +269,28 @@ test('fuzz: mutated conversations never throw through the engine', () => {
     assert.equal(records.length, 1);
   }
 });
+
+test('a whole ClientHello that does not parse inside (odd cipher-suite length) is still TLS, with malformed_packet', () => {
+  const body: Bytes = [
+    0x03, 0x01, // legacy version
+    ...new Array<number>(32).fill(7), // random
+    0x00, // session id: empty
+    0x00, 0x03, 0x00, 0x2f, 0x00, // cipher suites: 3 bytes, which no list of 16-bit suites can be
+    0x01, 0x00, // compression: null
+  ];
+  const r = identify([{ dir: 0, payload: bytes(record(22, handshake(1, body))) }], { transport: 'tcp', serverPort: 443 });
+  assert.equal(r['protocol'], 'TLS');
+  assert.ok((r['risks'] as string[]).includes('malformed_packet'));
+  assert.equal(r['ja4'], null);
+  // a record that is not a ClientHello's size at all stays unnamed
+  const tiny = identify([{ dir: 0, payload: bytes(record(22, handshake(1, [0x03, 0x01, 0x00]))) }], { transport: 'tcp', serverPort: 443 });
+  assert.notEqual(tiny['confidence'], 'dpi');
+});
+
+test("TLS without a server name is not named after the server's address owner (reported apart)", () => {
+  const r = identify([{ dir: 0, payload: bytes(record(22, chTls12(null))) }], { transport: 'tcp', serverPort: 443, server: '142.250.82.76' });
+  assert.equal(r['protocol'], 'TLS');
+  assert.equal(r['application'], null);
+  assert.equal(r['address_application'], 'Google');
+  assert.equal(r['confidence'], 'dpi');
+});

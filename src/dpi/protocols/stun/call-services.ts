@@ -1,0 +1,10 @@
+// Real-time media (STUN/TURN, DTLS-SRTP, RTP) to a provider's relay servers is that provider's
+// call service: Google's TURN servers carry Meet and Duo calls, Zoom's carry Zoom meetings. The
+// keys are application names of data/applications.tsv whose prefixes own the servers.
+export const CALL_SERVICES_BY_ADDRESS: Readonly<Record<string, string>> = {
+  Google: 'GoogleCall',
+  Zoom: 'Zoom',
+  Teams: 'Teams',
+  Webex: 'Webex',
+  Discord: 'Discord',
+};
