@@ -4,17 +4,17 @@ import { CORPUS_MISSING_MESSAGE, ndpiCorpusDir } from '../test-support/corpus.js
 import { formatIdScore, scoreIdentification } from '../test-support/id-conformance.js';
 
 // Identification against nDPI over ../shared/corpus/ndpi. The issue's targets are 95% (names of
-// flows nDPI decided by DPI), 98% (host names) and 99% (JA4). Until they are reached, these
-// floors sit just under what sonde measures, so that any regression fails; raise them as
-// sonde improves, never lower them.
+// flows nDPI decided by DPI), 98% (host names) and 99% (JA4); sonde measures 95.8%, 98.2% and
+// 99.8%. The floors sit just under what sonde measures, so that any regression fails; raise
+// them as sonde improves, never lower them.
 
-const NAME_FLOOR = 0.925;
-const HOSTNAME_FLOOR = 0.97;
-const JA4_FLOOR = 0.99;
+const NAME_FLOOR = 0.955;
+const HOSTNAME_FLOOR = 0.98;
+const JA4_FLOOR = 0.995;
 
 const dir = ndpiCorpusDir();
 
-test('identification agrees with nDPI on the shared corpus (floors on the way to 95/98/99%)', { skip: dir === null ? CORPUS_MISSING_MESSAGE : false }, (t) => {
+test('identification agrees with nDPI on the shared corpus (at least 95/98/99%)', { skip: dir === null ? CORPUS_MISSING_MESSAGE : false }, (t) => {
   const s = scoreIdentification(dir!);
   for (const line of formatIdScore(s, 30).split('\n')) t.diagnostic(line);
   const names = s.nameAgree / s.dpiFlows;

@@ -22,3 +22,18 @@ test('collectd: truncated part refused off-port; fuzz', () => {
   assert.ok(notByDpi(r, 'collectd'));
   fuzz(PARTS, 'udp', 25826, 0);
 });
+
+test("collectd: the host part is the flow's host name; a datagram damaged after three good parts still counts", () => {
+  assert.equal(identify([{ dir: 0, payload: PARTS }], { transport: 'udp', serverPort: 25826 })['hostname'], 'host');
+  const damaged = Uint8Array.from(PARTS);
+  damaged[29] = 0xff; // the values part's type (after host, time, plugin)
+  damaged[30] = 0xff;
+  const r = identify([{ dir: 0, payload: damaged }], { transport: 'udp', serverPort: 25826 });
+  assert.equal(r['protocol'], 'collectd');
+  assert.equal(r['hostname'], 'host');
+  assert.ok((r['risks'] as string[]).includes('malformed_packet'));
+  // two good parts then garbage: not collectd
+  const early = Uint8Array.from(PARTS);
+  early[21] = 0xff;
+  assert.ok(notByDpi(identify([{ dir: 0, payload: early }], { transport: 'udp', serverPort: 40000 }), 'collectd'));
+});

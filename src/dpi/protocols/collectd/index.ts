@@ -6,11 +6,15 @@ import { u16be } from '../../text.js';
 // Types: 0x0000 host, 0x0001 time, 0x0002 plugin, 0x0003 plugin instance, 0x0004 type,
 // 0x0005 type instance, 0x0006 values, 0x0007 interval, 0x0008 high-resolution time,
 // 0x0009 high-resolution interval, 0x0100 message, 0x0101 severity, 0x0200 signature (HMAC),
-// 0x0210 encryption. The host name, user names and values are never output.
+// 0x0210 encryption. The host part (the monitored machine's own name) is the flow's host name;
+// user names, plugin names and values are never output.
 
 const TYPES = new Set([0x0000, 0x0001, 0x0002, 0x0003, 0x0004, 0x0005, 0x0006, 0x0007, 0x0008, 0x0009, 0x0100, 0x0101, 0x0200, 0x0210]);
 
-/** 'plain', 'signed', 'encrypted' or null */
+/**
+ * 'plain', 'signed', 'encrypted' or null; 'damaged' when three or more well-formed parts are
+ * followed by a broken one (a truncated or corrupted datagram).
+ */
 export function collectdParts(d: Uint8Array, off: number, len: number): string | null {
   if (len < 8) return null;
   const first = u16be(d, off);
@@ -24,16 +28,36 @@ export function collectdParts(d: Uint8Array, off: number, len: number): string |
   let p = 0;
   let parts = 0;
   while (p < len) {
-    if (p + 4 > len) return null;
-    const t = u16be(d, off + p);
-    const n = u16be(d, off + p + 2);
-    if (!TYPES.has(t) || n < 4 || p + n > len) return null;
+    const t = p + 4 <= len ? u16be(d, off + p) : -1;
+    const n = p + 4 <= len ? u16be(d, off + p + 2) : 0;
     // numeric parts are 12 bytes
-    if ((t === 0x0001 || t === 0x0007 || t === 0x0008 || t === 0x0009 || t === 0x0101) && n !== 12) return null;
+    const numeric = t === 0x0001 || t === 0x0007 || t === 0x0008 || t === 0x0009 || t === 0x0101;
+    if (!TYPES.has(t) || n < 4 || p + n > len || (numeric && n !== 12)) return parts >= 3 ? 'damaged' : null;
     p += n;
     parts++;
   }
   return parts >= 2 ? 'plain' : null;
+}
+
+/** the first host part of a plain datagram */
+export function collectdHost(d: Uint8Array, off: number, len: number): string | null {
+  let p = 0;
+  while (p + 4 <= len) {
+    const t = u16be(d, off + p);
+    const n = u16be(d, off + p + 2);
+    if (n < 4 || p + n > len) return null;
+    if (t === 0x0000 && n > 4) {
+      let name = '';
+      for (let i = off + p + 4; i < off + p + n && d[i] !== 0; i++) {
+        const c = d[i]!;
+        if (c <= 0x20 || c > 0x7e) return null;
+        name += String.fromCharCode(c);
+      }
+      return name.length > 0 ? name : null;
+    }
+    p += n;
+  }
+  return null;
 }
 
 export default defineDissector<{ n: number }>({
@@ -56,7 +80,10 @@ export default defineDissector<{ n: number }>({
       return ctx.serverPort === 25826 && ++s.n < 8 ? Verdict.Continue : Verdict.NotMine;
     }
     ctx.setProtocol(ctx.protocolId('collectd'));
-    ctx.setField('security', m);
+    if (m === 'damaged') ctx.addRisk('malformed_packet', 'collectd datagram with a broken part');
+    ctx.setField('security', m === 'damaged' ? 'plain' : m);
+    const host = m === 'plain' || m === 'damaged' ? collectdHost(d, off, len) : null;
+    if (host !== null) ctx.setHostname(host);
     return Verdict.Done;
   },
 });

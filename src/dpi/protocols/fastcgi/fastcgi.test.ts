@@ -28,5 +28,22 @@ test('FastCGI refuses bad roles, request id 0 and wrong lengths', () => {
     assert.equal(identify([{ dir: 0, payload: m }], { transport: 'tcp', serverPort: 9000 })['fastcgi'], null, `byte ${i}`);
   }
   fuzz(BEGIN, 'tcp', 9000);
-  void enc; void cat;
+});
+
+// FCGI_PARAMS with SCRIPT_NAME (must stay private) then HTTP_HOST, one-byte lengths
+const pair = (n: string, v: string): Uint8Array => cat(Uint8Array.from([n.length, v.length]), enc(n), enc(v));
+const params = (body: Uint8Array): Uint8Array => cat(hex(`01 04 0001 ${body.length.toString(16).padStart(4, '0')} 00 00`), body);
+const BEGIN_ONLY = BEGIN.subarray(0, 16);
+
+test("FastCGI: the HTTP_HOST parameter is the flow's host name, nothing else of the parameters is output", () => {
+  const p = params(cat(pair('SCRIPT_NAME', '/private/index.php'), pair('HTTP_HOST', 'api.example.org')));
+  const r = identify([{ dir: 0, payload: cat(BEGIN_ONLY, p) }], { transport: 'tcp', serverPort: 9000 });
+  assert.equal(r['hostname'], 'api.example.org');
+  assert.ok(!JSON.stringify(r).includes('private'));
+  // parameters in a later segment
+  const later = identify([{ dir: 0, payload: BEGIN_ONLY }, { dir: 0, payload: p }], { transport: 'tcp', serverPort: 9000 });
+  assert.equal(later['hostname'], 'api.example.org');
+  // a four-byte length (top bit set) is skipped correctly
+  const long = cat(Uint8Array.from([4, 0x80, 0, 0, 3]), enc('PATHabc'), pair('HTTP_HOST', 'h.example'));
+  assert.equal(identify([{ dir: 0, payload: cat(BEGIN_ONLY, params(long)) }], { transport: 'tcp', serverPort: 9000 })['hostname'], 'h.example');
 });

@@ -6,10 +6,60 @@ import { u16be } from '../../text.js';
 // content length (16), padding length (8), a reserved byte. The web server opens a request
 // with FCGI_BEGIN_REQUEST (type 1): request id ≥ 1, an 8-byte body holding the role (1
 // RESPONDER, 2 AUTHORIZER, 3 FILTER), flags and 5 reserved bytes; or asks FCGI_GET_VALUES
-// (type 9) on request id 0. Parameters and bodies are not output.
+// (type 9) on request id 0. FCGI_PARAMS records (type 4) then carry name-value pairs (§3.4:
+// each length one byte, or four with the top bit set); the HTTP_HOST parameter is the flow's host
+// name. No other parameter and no body is output.
 
 interface State {
-  done: boolean;
+  named: boolean;
+}
+
+/** HTTP_HOST from the FCGI_PARAMS records within d[off..off+len) (pairs split across records are skipped) */
+export function fcgiHttpHost(d: Uint8Array, off: number, len: number): string | null {
+  const end = off + len;
+  let r = off;
+  while (r + 8 <= end) {
+    const type = d[r + 1]!;
+    const clen = u16be(d, r + 4);
+    const body = r + 8;
+    const bodyEnd = Math.min(end, body + clen);
+    if (type === 4) {
+      let p = body;
+      while (p < bodyEnd) {
+        const nl = pairLength(d, p, bodyEnd);
+        if (nl === null) break;
+        const vl = pairLength(d, nl.next, bodyEnd);
+        if (vl === null) break;
+        const name = vl.next;
+        const value = name + nl.n;
+        if (value + vl.n > bodyEnd) break;
+        if (nl.n === 9 && asciiIs(d, name, 'HTTP_HOST')) {
+          let host = '';
+          for (let i = value; i < value + vl.n; i++) {
+            const c = d[i]!;
+            if (c <= 0x20 || c > 0x7e) return null;
+            host += String.fromCharCode(c);
+          }
+          return host.length > 0 ? host : null;
+        }
+        p = value + vl.n;
+      }
+    }
+    r = body + clen + d[r + 6]!;
+  }
+  return null;
+}
+
+function pairLength(d: Uint8Array, p: number, end: number): { n: number; next: number } | null {
+  if (p >= end) return null;
+  if (d[p]! < 0x80) return { n: d[p]!, next: p + 1 };
+  if (p + 4 > end) return null;
+  return { n: ((d[p]! & 0x7f) << 24) | (d[p + 1]! << 16) | (d[p + 2]! << 8) | d[p + 3]!, next: p + 4 };
+}
+
+function asciiIs(d: Uint8Array, at: number, s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (d[at + i] !== s.charCodeAt(i)) return false;
+  return true;
 }
 
 const ROLES = ['', 'responder', 'authorizer', 'filter'];
@@ -46,16 +96,22 @@ export default defineDissector<State>({
     return ctx.dir === 0 && len >= 2 && d[off] === 1 && (d[off + 1] === 1 || d[off + 1] === 9);
   },
   createState() {
-    return { done: false };
+    return { named: false };
   },
-  inspect(_s, d, off, len, ctx) {
-    if (ctx.dir !== 0) return Verdict.Continue;
-    if (ctx.gap) return Verdict.NotMine;
-    const r = fcgiFirst(d, off, len);
-    if (r === undefined) return Verdict.Continue;
-    if (r === null) return Verdict.NotMine;
-    ctx.setProtocol(ctx.protocolId('FastCGI'));
-    ctx.setField('role', r);
+  inspect(s, d, off, len, ctx) {
+    if (ctx.dir !== 0) return s.named ? Verdict.Done : Verdict.Continue;
+    if (ctx.gap) return s.named ? Verdict.Done : Verdict.NotMine;
+    if (!s.named) {
+      const r = fcgiFirst(d, off, len);
+      if (r === undefined) return Verdict.Continue;
+      if (r === null) return Verdict.NotMine;
+      s.named = true;
+      ctx.setProtocol(ctx.protocolId('FastCGI'));
+      ctx.setField('role', r);
+    }
+    const host = fcgiHttpHost(d, off, len);
+    if (host === null) return Verdict.Continue;
+    ctx.setHostname(host);
     return Verdict.Done;
   },
 });

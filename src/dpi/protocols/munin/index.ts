@@ -1,10 +1,13 @@
 import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { startsWithAscii } from '../../text.js';
+import { readLine, startsWithAscii } from '../../text.js';
+
+const HOST_NAME = /^[A-Za-z0-9]([A-Za-z0-9.-]{0,252})$/;
 
 // Munin node protocol (munin-monitoring.org "Munin node protocol"), TCP 4949: a line protocol.
 // The node greets with "# munin node at <name>\n"; the master sends commands such as
 // "cap <capabilities>", "list", "nodes", "config <plugin>", "fetch <plugin>", "version", "quit".
-// Names and values are never output.
+// The node's name from its greeting is the flow's host name (the monitored server's own name, as
+// an SMTP greeting names its server); plugin names and values are never output.
 
 const COMMANDS = ['cap ', 'list', 'nodes', 'config ', 'fetch ', 'version', 'quit', 'spoolfetch '];
 
@@ -25,6 +28,10 @@ export default defineDissector<{ n: number }>({
     if (d[off] === 0x23) {
       if (len < banner.length) return Verdict.Continue;
       if (!startsWithAscii(d, off, len, banner)) return Verdict.NotMine;
+      const line = readLine(d, off, len, 0, 256);
+      if (line === undefined) return Verdict.Continue;
+      const node = line ? line.text.slice(banner.length).trim() : '';
+      if (HOST_NAME.test(node)) ctx.setHostname(node);
     } else {
       if (ctx.dir !== 0 || ctx.serverPort !== 4949) return Verdict.NotMine;
       if (len < 4) return Verdict.Continue;

@@ -17,3 +17,11 @@ test('Munin: other comment lines refused; fuzz', () => {
   assert.ok(notByDpi(r, 'Munin'));
   fuzz(BANNER, 'tcp', 4949, 1);
 });
+
+test("Munin: the node's name in its greeting is the flow's host name", () => {
+  const r = identify([{ dir: 1, payload: enc('# munin node at Elastic-Node02\n') }, { dir: 0, payload: CAP }], { transport: 'tcp', serverPort: 4949 });
+  assert.equal(r['hostname'], 'elastic-node02');
+  // a greeting cut before its line end names the protocol once complete, never a partial name
+  const cut = identify([{ dir: 1, payload: enc('# munin node at gw') }], { transport: 'tcp', serverPort: 4949 });
+  assert.equal(cut['hostname'], null);
+});

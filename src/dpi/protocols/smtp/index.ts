@@ -23,6 +23,9 @@ export function isSmtpReply(line: string): boolean {
   return /^[2-5]\d\d([ -]|$)/.test(line);
 }
 
+/** a domain or host name (not an address literal in brackets) */
+const SERVER_NAME = /^[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*$/;
+
 export default defineDissector<State>({
   name: 'smtp',
   protocols: [
@@ -63,6 +66,9 @@ export default defineDissector<State>({
             ctx.setProtocol(ctx.protocolId('SMTP'));
           }
           ctx.setField('greeting', t.slice(4, 200));
+          // the greeting opens with the server's own name (RFC 5321 §4.2): the flow's host name
+          const server = t.slice(4).split(' ', 1)[0]!;
+          if (SERVER_NAME.test(server)) ctx.setHostname(server);
           s.greeted ||= s.ehlo;
         } else if (s.startTlsAsked && t.startsWith('220')) {
           s.tls = true;

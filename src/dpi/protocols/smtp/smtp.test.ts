@@ -50,3 +50,10 @@ test('after STARTTLS the TLS dissector takes over: server name and JA4 from the 
   assert.match(r['ja4'] as string, /^t12d0202sp_/);
   assert.deepEqual((r['tls'] as Record<string, unknown>)['sni'], 'mx.example.org');
 });
+
+test("SMTP: the server's name in its greeting is the flow's host name", () => {
+  const r = identify([{ dir: 1, payload: '220 MX.Example.org ESMTP Postfix\r\n' }, { dir: 0, payload: 'EHLO client\r\n' }], { transport: 'tcp', serverPort: 25 });
+  assert.equal(r['hostname'], 'mx.example.org');
+  const literal = identify([{ dir: 1, payload: '220 [192.0.2.1] ESMTP ready\r\n' }, { dir: 0, payload: 'EHLO client\r\n' }], { transport: 'tcp', serverPort: 25 });
+  assert.equal(literal['hostname'], null);
+});

@@ -16,3 +16,10 @@ test('Whois-DAS: binary bytes refused; fuzz', () => {
   assert.ok(notByDpi(r, 'Whois-DAS'));
   fuzz(QUERY, 'tcp', 43, 0);
 });
+
+test("Whois-DAS: a query that is a domain name is the flow's host name; other queries are not output", () => {
+  assert.equal(identify([{ dir: 0, payload: enc('Example.COM\r\n') }], { transport: 'tcp', serverPort: 43 })['hostname'], 'example.com');
+  const person = identify([{ dir: 0, payload: enc('-T person John Smith\r\n') }], { transport: 'tcp', serverPort: 43 });
+  assert.equal(person['protocol'], 'Whois-DAS');
+  assert.equal(person['hostname'], null);
+});
