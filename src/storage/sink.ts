@@ -1,0 +1,40 @@
+import { type FlowRows } from './tables.js';
+
+// Where `sonde analyze` sends flow rows: the DuckDB store, ClickHouse, or both. The analyze loop
+// calls add() synchronously from the flow-end callback (a store buffers), awaits drain() between
+// input chunks (backpressure, and where batches are written), and ends the run with end().
+
+export type RunStatus = 'running' | 'completed' | 'interrupted' | 'failed';
+
+export interface RunInfo {
+  /** unique in the store; flow ids are runId × 2^32 + n */
+  runId: number;
+  /** capture paths as given on the command line */
+  inputs: string[];
+  /** seconds since the epoch (wall clock) */
+  startedAt: number;
+  sondeVersion: string;
+  /** this machine's name: several probes write to one cluster */
+  probe: string;
+}
+
+export interface RunCounters {
+  packets: number;
+  bytes: number;
+  flows: number;
+}
+
+export interface FlowSink {
+  /** a short name for messages ('duckdb', 'clickhouse') */
+  readonly name: string;
+  /** Registers the run (status 'running'); the run id comes from the first sink (see nextRunId). */
+  begin(run: RunInfo): Promise<void>;
+  /** One flow's rows, with its flow number in the run (0, 1, …). Must not block. */
+  add(flowNumber: number, rows: FlowRows): void;
+  /** Writes what is buffered when a batch is full; resolves when the buffer is small again. */
+  drain(): Promise<void>;
+  /** Writes everything buffered, then records the run's end (status, counters, flows written). */
+  end(status: Exclude<RunStatus, 'running'>, counters: RunCounters): Promise<void>;
+}
+
+export const flowId = (runId: number, flowNumber: number): bigint => (BigInt(runId) << 32n) + BigInt(flowNumber);
