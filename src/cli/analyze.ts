@@ -8,6 +8,7 @@ import { choiceOption, helpText, numberOption, parseArgs, type OptionSpec, Usage
 import { InputError, openInput } from './input.js';
 import { Progress } from './progress.js';
 import { LineWriter } from './writer.js';
+import { openStores, type Stores } from './stores.js';
 
 /** bytes needed to recognise pcap and pcapng */
 const MAGIC_BYTES = 4;
@@ -18,7 +19,10 @@ export const ANALYZE_OPTIONS: OptionSpec[] = [
   { name: 'idle-timeout', value: true, valueName: 'S', help: `write a flow after S seconds without packets (capture time; 0 = never; default ${DEFAULT_ENGINE_OPTIONS.idleTimeoutS})` },
   { name: 'active-timeout', value: true, valueName: 'S', help: `write a long flow every S seconds, continuing in a new record (0 = never; default ${DEFAULT_ENGINE_OPTIONS.activeTimeoutS})` },
   { name: 'max-flows', value: true, valueName: 'N', help: `live flows at most; the least recently active is written beyond it (default ${DEFAULT_ENGINE_OPTIONS.maxFlows})` },
-  { name: 'no-store', value: false, help: 'do not write flows to the database' },
+  { name: 'db', value: true, valueName: 'PATH', help: 'the DuckDB store to append to (default ./sonde.duckdb)' },
+  { name: 'no-store', value: false, help: 'do not write flows to the DuckDB store' },
+  { name: 'clickhouse', value: true, valueName: 'URL', help: 'also write flows to ClickHouse over HTTP (e.g. http://127.0.0.1:8123/?database=sonde)' },
+  { name: 'spool', value: true, valueName: 'DIR', help: 'where ClickHouse batches wait while the server is down (default ./sonde-spool)' },
   { name: 'no-dpi', value: false, help: 'track flows only: no protocol or application identification' },
   { name: 'no-progress', value: false, help: 'no progress bar (it only shows on a terminal anyway)' },
   { name: 'quiet', short: 'q', value: false, help: 'no summary table' },
@@ -27,8 +31,9 @@ export const ANALYZE_OPTIONS: OptionSpec[] = [
 
 export const ANALYZE_USAGE = `Usage: sonde analyze [options] FILE... (pcap or pcapng; '-' reads standard input)
 
-Decodes every packet (tunnels included), tracks bidirectional flows and prints a summary
-per protocol, or the flow records as JSON lines (--format jsonl).`;
+Decodes every packet (tunnels included), tracks bidirectional flows, identifies protocols and
+applications, stores the flows in ./sonde.duckdb (see --db, --no-store), and prints a summary
+per application, or the flow records as JSON lines (--format jsonl).`;
 
 export interface AnalyzeResult {
   exitCode: number;
@@ -62,21 +67,33 @@ export async function analyze(argv: string[]): Promise<AnalyzeResult> {
   }
   const showSummary = !args.options.has('quiet') && (format === 'table' || typeof outputPath === 'string');
 
+  const inputs = args.positionals;
+  // Ctrl-C: stop reading, write the flows seen so far, and mark the run interrupted
+  let interrupted = false;
+  const onSignal = (): void => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    // a live input may never send another byte: end the wait for it
+    if (inputs.includes('-')) process.stdin.destroy();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const stores: Stores = await openStores(args, inputs);
   const summary = new ProtocolSummary();
   const view: FlowView = { table: null as never, id: 0, capture: '', endReason: 'end', dpi: null };
   const dpi = args.options.has('no-dpi') ? null : createDpiEngine();
   view.dpi = dpi?.results ?? null;
   const engine = new Engine({ ...engineOptions, dpi }, (table, id, reason) => {
     summary.add(table, id, dpi?.results ?? null);
-    if (writer) {
+    if (writer || stores.active) {
       view.table = table;
       view.id = id;
       view.endReason = reason;
-      writer.write(JSON.stringify(flowRecord(view)) + '\n');
+      if (writer) writer.write(JSON.stringify(flowRecord(view)) + '\n');
+      stores.add(view);
     }
   });
 
-  const inputs = args.positionals;
   const totalBytes = inputs.reduce((sum, p) => sum + fileSize(p), 0);
   const progress = new Progress(!args.options.has('no-progress') && process.stderr.isTTY === true, totalBytes);
   let doneBytes = 0;
@@ -101,8 +118,10 @@ export async function analyze(argv: string[]): Promise<AnalyzeResult> {
         parser.push(chunk);
         doneBytes += chunk.length;
         progress.update(doneBytes, engine.stats.records);
-        if (parser.stopped) break;
+        await stores.drain();
+        if (parser.stopped || interrupted) break;
       }
+      if (interrupted) break;
       if (parser === null) {
         if (head !== null) parser = createCaptureParser(head, engine.onPacket, engine.anomalies); // throws: too short
         throw new NotACaptureError('not a pcap or pcapng capture (empty input)');
@@ -115,6 +134,7 @@ export async function analyze(argv: string[]): Promise<AnalyzeResult> {
       }
       if (parser.stopped) failures++;
     } catch (e) {
+      if (interrupted) break; // the input was cut short on purpose (Ctrl-C on a live input)
       if (!(e instanceof InputError || e instanceof NotACaptureError)) throw e;
       progress.done();
       process.stderr.write(`sonde: ${e instanceof NotACaptureError ? `${path}: ` : ''}${e.message}\n`);
@@ -123,12 +143,18 @@ export async function analyze(argv: string[]): Promise<AnalyzeResult> {
       // flows of one capture never continue in the next
       engine.flush();
     }
+    if (interrupted) break;
   }
   progress.done();
   writer?.close();
+  const stored = await stores.end(interrupted ? 'interrupted' : 'completed', { packets: engine.stats.records, bytes: engine.stats.wireBytes, flows: engine.stats.flowsEnded });
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  if (stored && showSummary) process.stderr.write(`${stored}\n`);
   const elapsedS = Number(process.hrtime.bigint() - started) / 1e9;
   if (showSummary) process.stdout.write(summary.render(engine.stats, engine.anomalies.toObject(), elapsedS, processed));
-  return { exitCode: failures > 0 ? 1 : 0 };
+  if (interrupted) process.stderr.write('sonde: interrupted: the flows seen so far were written; the run is marked interrupted\n');
+  return { exitCode: interrupted ? 130 : failures > 0 ? 1 : 0 };
 }
 
 function fileSize(path: string): number {

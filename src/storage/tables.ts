@@ -93,16 +93,21 @@ export interface FlowRows {
 export class FlowRowBuilder {
   private readonly tables = storedTables();
   private readonly getters = flowGetters();
-  private readonly objectGetters = FLOW_FIELDS.filter((f) => f.type === 'object' && f.members && f.members.length > 0).map((f) => f.get);
+  /** dissector name → its table's index */
+  private readonly tableOf = new Map(this.tables.map((t, i) => [t.source ?? '', i]));
 
   rows(v: FlowView): FlowRows {
     const flow = this.getters.map((g) => g(v) ?? null);
     const protocols: FlowRows['protocols'] = [];
-    for (let i = 0; i < this.objectGetters.length; i++) {
-      const o = this.objectGetters[i]!(v) as Record<string, unknown> | null;
-      if (!o) continue;
-      const table = this.tables[i + 1]!;
-      protocols.push({ table: i + 1, values: table.columns.map((c) => o[c.name] ?? null) });
+    // only the dissectors that wrote something for this flow (a handful of ~130)
+    const fields = v.dpi?.meta[v.id]?.fields;
+    if (fields) {
+      for (const name in fields) {
+        const i = this.tableOf.get(name);
+        if (i === undefined || i === 0) continue;
+        const o = fields[name]!;
+        protocols.push({ table: i, values: this.tables[i]!.columns.map((c) => o[c.name] ?? null) });
+      }
     }
     return { flow, protocols };
   }

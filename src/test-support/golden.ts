@@ -35,8 +35,14 @@ export interface CliRun {
   stderr: string;
 }
 
+/**
+ * Runs the CLI. `analyze` gets --no-store unless the test chooses a store (--db): tests never
+ * write ./sonde.duckdb into the working tree, and parallel test files never share one database.
+ */
 export function runSonde(args: string[], input?: Uint8Array): CliRun {
-  const r = spawnSync(process.execPath, [SONDE_BIN, ...args], { input, encoding: 'utf8', maxBuffer: 256 << 20 });
+  const storeChosen = args.some((a) => a === '--db' || a.startsWith('--db=') || a === '--no-store');
+  const full = args[0] === 'analyze' && !storeChosen ? [...args, '--no-store'] : args;
+  const r = spawnSync(process.execPath, [SONDE_BIN, ...full], { input, encoding: 'utf8', maxBuffer: 256 << 20 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
