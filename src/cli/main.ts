@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { analyze } from './analyze.js';
 import { protocols } from './protocols.js';
+import { exportFlows, flows, query, top } from './store-commands.js';
 import { UsageError } from './args.js';
 import { InputError } from './input.js';
 
@@ -10,6 +11,10 @@ Commands:
   analyze FILE...   decode captures into bidirectional flows, identify protocols and
                     applications; summary table or JSON lines
   protocols         list the protocols and applications sonde can identify
+  query "SQL"       run SQL against the flow store (./sonde.duckdb, or --db PATH)
+  top WHAT          biggest applications, hosts, talkers or ports
+  flows             the newest flows matching --app, --host, --where
+  export            write stored flows as jsonl, csv, parquet or Zeek logs
 
 Run 'sonde COMMAND --help' for a command's options.`;
 
@@ -20,6 +25,14 @@ async function main(argv: string[]): Promise<number> {
       return (await analyze(rest)).exitCode;
     case 'protocols':
       return protocols(rest);
+    case 'query':
+      return query(rest);
+    case 'top':
+      return top(rest);
+    case 'flows':
+      return flows(rest);
+    case 'export':
+      return exportFlows(rest);
     case '--version':
     case '-V': {
       const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
