@@ -16,8 +16,13 @@ import { type ColumnKind, KEY_COLUMNS, storedTables, type TableDef, type FlowRow
 
 /** rows per data chunk: DuckDB's vector size */
 const CHUNK_ROWS = 2048;
-/** flows per committed batch */
-const BATCH_FLOWS = 16 * CHUNK_ROWS;
+/** rows gathered before they are appended (the JS-side buffer stays small) */
+const APPEND_ROWS = 4 * CHUNK_ROWS;
+/**
+ * flows per committed transaction: above DuckDB's row group size (122,880 rows), so a batch is
+ * written straight into the database file instead of going through the write-ahead log first
+ */
+const BATCH_FLOWS = 64 * CHUNK_ROWS;
 
 export const SQL_TYPE: Record<ColumnKind, string> = {
   text: 'VARCHAR', int: 'BIGINT', double: 'DOUBLE', timestamp: 'TIMESTAMP', bool: 'BOOLEAN',
@@ -124,6 +129,7 @@ export class DuckDbStore implements FlowSink {
   private runId = 0n;
   private runIdNumber = 0;
   private pendingFlows = 0;
+  private inTransaction = false;
   private storedFlows = 0;
   private readonly batchFlows: number;
 
@@ -227,24 +233,36 @@ export class DuckDbStore implements FlowSink {
   }
 
   async drain(): Promise<void> {
+    if (this.buffers[0]!.rows >= APPEND_ROWS) await this.appendBuffered();
     if (this.pendingFlows >= this.batchFlows) await this.commitBatch();
   }
 
-  /** Appends every buffered row and the run's stored-flow count in one transaction. */
+  /** Moves the gathered rows into the open transaction (opening one when needed). */
+  private async appendBuffered(): Promise<void> {
+    if (!this.inTransaction) {
+      await this.connection.run('BEGIN TRANSACTION');
+      this.inTransaction = true;
+    }
+    for (const b of this.buffers) {
+      if (b.rows === 0) continue;
+      b.appendAll();
+      b.appender.flushSync();
+    }
+  }
+
+  /** Commits the appended rows together with the run's stored-flow count. */
   private async commitBatch(): Promise<void> {
     if (this.pendingFlows === 0) return;
-    await this.connection.run('BEGIN TRANSACTION');
     try {
-      for (const b of this.buffers) {
-        if (b.rows === 0) continue;
-        b.appendAll();
-        b.appender.flushSync();
-      }
-      this.storedFlows += this.pendingFlows;
-      await this.connection.run('UPDATE runs SET flows_stored = $1 WHERE run_id = $2', [BigInt(this.storedFlows), this.runId]);
+      await this.appendBuffered();
+      const stored = this.storedFlows + this.pendingFlows;
+      await this.connection.run('UPDATE runs SET flows_stored = $1 WHERE run_id = $2', [BigInt(stored), this.runId]);
       await this.connection.run('COMMIT');
+      this.inTransaction = false;
+      this.storedFlows = stored;
     } catch (e) {
       await this.connection.run('ROLLBACK').catch(() => undefined);
+      this.inTransaction = false;
       throw e;
     }
     this.pendingFlows = 0;
