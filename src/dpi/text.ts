@@ -59,6 +59,17 @@ export function readLine(data: Uint8Array, off: number, len: number, pos: number
   return limit < end || end - (off + pos) > max + 1 ? null : undefined;
 }
 
+/**
+ * A DNS host name (RFC 1123 labels: letters, digits, inner hyphens, up to 63 each), not an
+ * address literal. `dotted`: at least two labels (a domain rather than a bare machine name).
+ */
+export function isHostName(s: string, dotted = false): boolean {
+  return s.length <= 253 && (dotted ? DOTTED_HOST : HOST).test(s) && !/^[\d.]+$/.test(s);
+}
+const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
+const HOST = new RegExp(`^${LABEL}(?:\\.${LABEL})*$`);
+const DOTTED_HOST = new RegExp(`^${LABEL}(?:\\.${LABEL})+$`);
+
 export function u16be(d: Uint8Array, i: number): number {
   return (d[i]! << 8) | d[i + 1]!;
 }

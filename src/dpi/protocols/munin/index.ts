@@ -1,7 +1,5 @@
 import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { readLine, startsWithAscii } from '../../text.js';
-
-const HOST_NAME = /^[A-Za-z0-9]([A-Za-z0-9.-]{0,252})$/;
+import { isHostName, readLine, startsWithAscii } from '../../text.js';
 
 // Munin node protocol (munin-monitoring.org "Munin node protocol"), TCP 4949: a line protocol.
 // The node greets with "# munin node at <name>\n"; the master sends commands such as
@@ -31,7 +29,7 @@ export default defineDissector<{ n: number }>({
       const line = readLine(d, off, len, 0, 256);
       if (line === undefined) return Verdict.Continue;
       const node = line ? line.text.slice(banner.length).trim() : '';
-      if (HOST_NAME.test(node)) ctx.setHostname(node);
+      if (isHostName(node)) ctx.setHostname(node);
     } else {
       if (ctx.dir !== 0 || ctx.serverPort !== 4949) return Verdict.NotMine;
       if (len < 4) return Verdict.Continue;

@@ -1,5 +1,5 @@
 import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { readLine, startsWithAsciiCI } from '../../text.js';
+import { isHostName, readLine, startsWithAsciiCI } from '../../text.js';
 
 // SMTP (RFC 5321): the server greets with "220 domain …", the client says EHLO/HELO. STARTTLS
 // (RFC 3207) answered by 220 upgrades the session to TLS (nDPI then names it SMTPS). AUTH PLAIN
@@ -22,9 +22,6 @@ const CLIENT_VERBS = ['EHLO', 'HELO', 'MAIL', 'RCPT', 'DATA', 'RSET', 'NOOP', 'Q
 export function isSmtpReply(line: string): boolean {
   return /^[2-5]\d\d([ -]|$)/.test(line);
 }
-
-/** a domain or host name (not an address literal in brackets) */
-const SERVER_NAME = /^[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*$/;
 
 export default defineDissector<State>({
   name: 'smtp',
@@ -68,7 +65,7 @@ export default defineDissector<State>({
           ctx.setField('greeting', t.slice(4, 200));
           // the greeting opens with the server's own name (RFC 5321 §4.2): the flow's host name
           const server = t.slice(4).split(' ', 1)[0]!;
-          if (SERVER_NAME.test(server)) ctx.setHostname(server);
+          if (isHostName(server)) ctx.setHostname(server);
           s.greeted ||= s.ehlo;
         } else if (s.startTlsAsked && t.startsWith('220')) {
           s.tls = true;

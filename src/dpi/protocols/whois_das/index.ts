@@ -1,13 +1,11 @@
 import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { isPrintablePrefix } from '../../text.js';
+import { isHostName, isPrintablePrefix } from '../../text.js';
 
 // WHOIS (RFC 3912), TCP 43, and Domain Availability Service (DAS, TCP 4343, as run by several
 // registries): the client sends one query line ending with CR LF; the server answers with text
 // and closes. Recognised from the query — a short printable line ending CR LF — or from a
 // printable answer on port 43. A query that is one domain name (what is looked up, as a DNS query
 // names it) is the flow's host name; other query text and the answer are never output.
-
-const DOMAIN = /^[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))+$/;
 
 function queryLine(d: Uint8Array, off: number, len: number): boolean {
   return len >= 3 && len <= 512 && d[off + len - 1] === 0x0a && isPrintablePrefix(d, off, len, len);
@@ -32,7 +30,7 @@ export default defineDissector<{ n: number }>({
       if (!queryLine(d, off, len)) return len < 512 ? Verdict.Continue : Verdict.NotMine;
       let q = '';
       for (let i = off; i < off + len && d[i] !== 0x0d && d[i] !== 0x0a; i++) q += String.fromCharCode(d[i]!);
-      if (DOMAIN.test(q)) ctx.setHostname(q.toLowerCase());
+      if (isHostName(q, true)) ctx.setHostname(q);
     } else if (senderPort !== 43 || len < 8 || !isPrintablePrefix(d, off, len, 256)) {
       return Verdict.NotMine;
     }
