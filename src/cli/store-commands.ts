@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { type DuckDBValue } from '@duckdb/node-api';
 import { writeZeekLogs } from '../output/zeek.js';
-import { StoreError, StoreReader } from '../storage/duckdb/reader.js';
+import { recordQuery, StoreError, StoreReader } from '../storage/duckdb/reader.js';
 import { storedTables } from '../storage/tables.js';
 import { quoteIdent } from '../storage/duckdb/store.js';
 import '../dpi/index.js'; // the dissectors' fields are part of the stored tables
@@ -262,19 +262,12 @@ export async function exportFlows(argv: string[]): Promise<number> {
     }
     // csv and parquet: DuckDB writes the file itself (COPY cannot bind its target: quoted instead)
     const target = `'${output.replace(/'/g, "''")}'`;
-    const source = format === 'csv' ? `SELECT f.* FROM flows f WHERE ${filter.sql} ORDER BY f.flow_id` : `SELECT * FROM (${nestedQuery()}) f WHERE ${filter.sql} ORDER BY f.flow_id`;
+    const source = format === 'csv' ? `SELECT f.* FROM flows f WHERE ${filter.sql} ORDER BY f.flow_id` : recordQuery(filter.sql, false);
     const r = await s.query(`COPY (${source}) TO ${target} (FORMAT ${format === 'csv' ? 'csv, HEADER true' : 'parquet'})`, filter.values);
     return `${String(r.rows[0]?.[0] ?? '?')} flows`;
   });
   process.stderr.write(`sonde export: ${written} → ${output}\n`);
   return 0;
-}
-
-/** flows with each protocol table nested as a struct column (for parquet) */
-function nestedQuery(): string {
-  const [, ...protocols] = storedTables();
-  const nested = protocols.map((t, i) => `(SELECT struct_pack(${t.columns.map((c) => `${quoteIdent(c.name)} := p.${quoteIdent(c.name)}`).join(', ')}) FROM ${quoteIdent(t.name)} p WHERE p.flow_id = flows.flow_id LIMIT 1) AS ${quoteIdent(t.name)}` + (i < 0 ? '' : ''));
-  return `SELECT flows.*, ${nested.join(', ')} FROM flows`;
 }
 
 function help(usage: string, options: OptionSpec[]): number {

@@ -36,7 +36,7 @@ export class StoreReader {
 
   /** Flow records (analyze's JSON shape), a page at a time, oldest first. */
   async *records(where = 'TRUE', values: DuckDBValue[] = []): AsyncGenerator<Record<string, unknown>> {
-    const sql = recordQuery(where);
+    const sql = recordQuery(where, true);
     let result;
     try {
       result = await this.connection.stream(sql, values);
@@ -58,11 +58,14 @@ export class StoreReader {
   }
 }
 
-/** SELECT of flows with each protocol table nested as a struct column named after it. */
-function recordQuery(where: string): string {
+/**
+ * SELECT of flows (aliased f, filtered by `where`) with each protocol table nested as a struct
+ * column named after it. `epochSeconds`: timestamps as seconds, as the flow records have them.
+ */
+export function recordQuery(where: string, epochSeconds: boolean): string {
   const [flows, ...protocols] = storedTables();
   const col = (alias: string, name: string, kind: string): string =>
-    kind === 'timestamp' ? `epoch_us(${alias}.${quoteIdent(name)}) / 1e6` : `${alias}.${quoteIdent(name)}`;
+    epochSeconds && kind === 'timestamp' ? `epoch_us(${alias}.${quoteIdent(name)}) / 1e6` : `${alias}.${quoteIdent(name)}`;
   const select = [...KEY_COLUMNS, ...flows!.columns].map((c) => `${col('f', c.name, c.kind)} AS ${quoteIdent(c.name)}`);
   const joins: string[] = [];
   protocols.forEach((t, i) => {

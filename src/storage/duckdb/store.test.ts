@@ -79,6 +79,10 @@ test('reports and exports: top, flows, csv, parquet, Zeek logs', () => {
     assert.equal(r.status, 0, r.stderr);
     assert.equal(sql(db, `SELECT count(*) AS n FROM '${out}'`)[0]!['n'], sql(db, 'SELECT count(*) AS n FROM flows')[0]!['n']);
   }
+  // parquet nests each flow's protocol rows, with their own names
+  const nested = sql(db, `SELECT count(http) AS n, max(http.method) AS m FROM '${join(dir, 'b.parquet')}'`)[0]!;
+  assert.equal(nested['n'], sql(db, 'SELECT count(*) AS n FROM http')[0]!['n']);
+  assert.equal(nested['m'], 'GET');
   const zeek = join(dir, 'zeek');
   assert.equal(runSonde(['export', '--db', db, '--format', 'zeek', '-o', zeek]).status, 0);
   const conn = readFileSync(join(zeek, 'conn.log'), 'utf8').split('\n');

@@ -127,7 +127,6 @@ export class DuckDbStore implements FlowSink {
   readonly name = 'duckdb';
   private buffers: TableBuffer[] = [];
   private runId = 0n;
-  private runIdNumber = 0;
   private pendingFlows = 0;
   private inTransaction = false;
   private storedFlows = 0;
@@ -196,7 +195,6 @@ export class DuckDbStore implements FlowSink {
   }
 
   async begin(run: RunInfo): Promise<void> {
-    this.runIdNumber = run.runId;
     this.runId = BigInt(run.runId);
     await this.connection.run(
       "INSERT INTO runs (run_id, status, inputs, started_at, sonde_version, probe, pid) VALUES ($1, 'running', $2, make_timestamp($3::BIGINT), $4, $5, $6)",
@@ -283,28 +281,16 @@ export class DuckDbStore implements FlowSink {
     return this.storedFlows;
   }
 
-  get currentRunId(): number {
-    return this.runIdNumber;
-  }
-
   close(): void {
     this.connection.closeSync();
     this.instance.closeSync();
   }
 }
 
+/** the DuckDB type of a stored column from its SQL type name (VARCHAR for anything else) */
 function typeForSql(sql: string): DuckDBType {
-  switch (sql) {
-    case 'VARCHAR': return VARCHAR;
-    case 'BIGINT': return BIGINT;
-    case 'DOUBLE': return DOUBLE;
-    case 'TIMESTAMP': return TIMESTAMP;
-    case 'BOOLEAN': return BOOLEAN;
-    case 'VARCHAR[]': return LIST(VARCHAR);
-    case 'BIGINT[]': return LIST(BIGINT);
-    case 'DOUBLE[]': return LIST(DOUBLE);
-    default: return VARCHAR;
-  }
+  const kind = (Object.keys(SQL_TYPE) as ColumnKind[]).find((k) => SQL_TYPE[k] === sql);
+  return kind !== undefined ? DUCK_TYPE[kind] : VARCHAR;
 }
 
 function processAlive(pid: number): boolean {
