@@ -20,7 +20,7 @@ import { registerL4Protocols } from './l4-protocols.js';
 const DEFAULT_MAX_PACKETS = 8;
 /** a flow is never inspected beyond this many payload packets, whatever the dissectors ask */
 const HARD_MAX_PACKETS = 32;
-const DNS_CACHE_SIZE = 65536;
+const LEARNED_NAMES_MAX = 65536;
 
 /**
  * A pure ACK (no PSH) whose one or two payload bytes are zero: padding some stacks and middle
@@ -75,6 +75,8 @@ export class DpiEngine {
   private readonly socketApplications = new Map<string, number>();
   /** protocol id × 65536 + address owner id → application (ProtocolSpec.byAddress) */
   private readonly byAddress = new Map<number, number>();
+  /** protocols that declare byAddress: real-time media, whose flows a call's socket names */
+  private readonly mediaProtocols = new Set<number>();
   private readonly ctx: Context;
   private readonly l4Protocols: Map<number, number>;
   /** where dissector failures are counted (the engine's anomaly counters) */
@@ -108,7 +110,10 @@ export class DpiEngine {
     for (const e of allProtocols()) {
       e.tcpPorts.forEach((port) => this.portGuess[0]!.has(port) || this.portGuess[0]!.set(port, e.id));
       e.udpPorts.forEach((port) => this.portGuess[1]!.has(port) || this.portGuess[1]!.set(port, e.id));
-      for (const [owner, app] of Object.entries(e.byAddress)) this.byAddress.set(e.id * 65536 + protocolId(owner), protocolId(app));
+      for (const [owner, app] of Object.entries(e.byAddress)) {
+        this.byAddress.set(e.id * 65536 + protocolId(owner), protocolId(app));
+        this.mediaProtocols.add(e.id);
+      }
     }
     this.ctx = new Context(this);
   }
@@ -337,7 +342,7 @@ export class DpiEngine {
       // nothing in the flow named the application, but its protocol says what a flow to this
       // owner's servers is (STUN to Google: a Google Meet call)
       const owner = r.addressOwner[id]!;
-      if (r.application[id] === 0 && this.socketApplications.size > 0 && hasMediaNaming(r.protocol[id]!)) {
+      if (r.application[id] === 0 && this.socketApplications.size > 0 && this.mediaProtocols.has(r.protocol[id]!)) {
         const app = this.socketApplications.get(this.clientSocket(table, id));
         if (app !== undefined) {
           r.application[id] = app;
@@ -423,24 +428,22 @@ export class DpiEngine {
   shareApplicationWithClientSocket(table: FlowTable, id: number): void {
     const app = this.results.application[id]!;
     if (app === 0) return;
-    if (this.socketApplications.size >= DNS_CACHE_SIZE) this.socketApplications.delete(this.socketApplications.keys().next().value!);
-    this.socketApplications.set(this.clientSocket(table, id), app);
+    setBounded(this.socketApplications, this.clientSocket(table, id), app);
   }
 
   learnDnsAnswer(name: string, address: string): void {
     const app = this.apps.domains.match(name);
     if (app === 0) return;
-    if (this.dnsCache.size >= DNS_CACHE_SIZE) this.dnsCache.delete(this.dnsCache.keys().next().value!);
-    this.dnsCache.set(address, app);
+    setBounded(this.dnsCache, address, app);
   }
 
 
 }
 
-/** protocols whose flows are named by the call they belong to (see ProtocolSpec.byAddress) */
-function hasMediaNaming(protocol: number): boolean {
-  for (const _ in protocolEntry(protocol).byAddress) return true;
-  return false;
+/** Sets a learned name, forgetting the oldest once LEARNED_NAMES_MAX names are kept. */
+function setBounded(cache: Map<string, number>, key: string, app: number): void {
+  if (cache.size >= LEARNED_NAMES_MAX) cache.delete(cache.keys().next().value!);
+  cache.set(key, app);
 }
 
 /** The one InspectContext, re-aimed at each packet (no allocation per packet). */

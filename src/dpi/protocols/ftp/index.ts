@@ -1,5 +1,6 @@
 import { defineDissector, Transport, Verdict } from '../../dissector.js';
 import { readLine } from '../../text.js';
+import { continueInTls } from '../../starttls.js';
 
 // FTP control channel (RFC 959): the server greets with "220 …", the client sends commands of
 // three or four letters. USER then PASS send a password in the clear (it is never read or
@@ -61,11 +62,7 @@ export default defineDissector<State>({
             ctx.setProtocol(ctx.protocolId('FTP'));
           }
         } else if (s.authTls && t.startsWith('234')) {
-          ctx.setField('auth_tls', true);
-          ctx.setProtocol(ctx.protocolId('FTPS'));
-          // the session goes on in TLS: hand it over for the server name and fingerprints
-          ctx.startDissector('tls');
-          return Verdict.Done;
+          return continueInTls(ctx, 'auth_tls', 'FTPS');
         }
       } else {
         const verb = t.split(' ', 1)[0]!.toUpperCase();

@@ -1,5 +1,6 @@
 import { defineDissector, Transport, Verdict } from '../../dissector.js';
 import { readLine, startsWithAscii } from '../../text.js';
+import { continueInTls } from '../../starttls.js';
 
 // IMAP4 (RFC 9051 / 3501): the server greets with an untagged "* OK" (or "* PREAUTH"), the
 // client sends tagged commands "tag COMMAND …". STARTTLS answered by "tag OK" upgrades the
@@ -59,11 +60,7 @@ export default defineDissector<State>({
           ctx.setProtocol(ctx.protocolId('IMAP'));
         } else if (s.startTlsTag !== null && t.startsWith(`${s.startTlsTag} `)) {
           if (/^\S+ OK\b/i.test(t)) {
-            ctx.setField('starttls', true);
-            ctx.setProtocol(ctx.protocolId('IMAPS'));
-            // the session goes on in TLS: hand it over for the server name and fingerprints
-            ctx.startDissector('tls');
-            return Verdict.Done;
+            return continueInTls(ctx, 'starttls', 'IMAPS');
           }
           s.startTlsTag = null;
         }

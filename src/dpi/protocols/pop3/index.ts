@@ -1,5 +1,6 @@
 import { defineDissector, Transport, Verdict } from '../../dissector.js';
 import { readLine, startsWithAscii, startsWithAsciiCI } from '../../text.js';
+import { continueInTls } from '../../starttls.js';
 
 // POP3 (RFC 1939): the server greets with "+OK", the client sends four-letter commands. STLS
 // (RFC 2595) answered by +OK upgrades the session to TLS (named POPS, like nDPI). USER/PASS or
@@ -51,11 +52,7 @@ export default defineDissector<State>({
           s.named = true;
           ctx.setProtocol(ctx.protocolId('POP3'));
         } else if (s.stls && t.startsWith('+OK')) {
-          ctx.setField('starttls', true);
-          ctx.setProtocol(ctx.protocolId('POP3S'));
-          // the session goes on in TLS: hand it over for the server name and fingerprints
-          ctx.startDissector('tls');
-          return Verdict.Done;
+          return continueInTls(ctx, 'starttls', 'POP3S');
         }
       } else {
         const verb = t.split(' ', 1)[0]!.toUpperCase();

@@ -1,5 +1,6 @@
 import { defineDissector, Transport, Verdict } from '../../dissector.js';
 import { isHostName, readLine, startsWithAsciiCI } from '../../text.js';
+import { continueInTls } from '../../starttls.js';
 
 // SMTP (RFC 5321): the server greets with "220 domain …", the client says EHLO/HELO. STARTTLS
 // (RFC 3207) answered by 220 upgrades the session to TLS (nDPI then names it SMTPS). AUTH PLAIN
@@ -69,11 +70,7 @@ export default defineDissector<State>({
           s.greeted ||= s.ehlo;
         } else if (s.startTlsAsked && t.startsWith('220')) {
           s.tls = true;
-          ctx.setField('starttls', true);
-          ctx.setProtocol(ctx.protocolId('SMTPS'));
-          // the session goes on in TLS: hand it over for the server name and fingerprints
-          ctx.startDissector('tls');
-          return Verdict.Done;
+          return continueInTls(ctx, 'starttls', 'SMTPS');
         }
       } else {
         const verb = t.split(' ', 1)[0]!.toUpperCase();
