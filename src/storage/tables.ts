@@ -31,7 +31,7 @@ export const KEY_COLUMNS: readonly ColumnDef[] = [
   { name: 'flow_id', kind: 'int', nullable: false, description: 'the flow, unique in the store: run_id × 2^32 + flow number in the run' },
 ];
 
-export function columnKind(t: FieldType): ColumnKind {
+function columnKind(t: FieldType): ColumnKind {
   switch (t) {
     case 'string':
     case 'string|int':

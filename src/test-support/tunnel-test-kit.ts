@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { ANOMALY_NAMES, AnomalyCounters } from '../decode/anomaly.js';
 import { LAYER_DECODERS, PacketDecoder } from '../decode/decoder.js';
-import { Layer } from '../decode/layers.js';
+import { Layer, Tunnel } from '../decode/layers.js';
 import { type DecodedPacket, MAX_TUNNEL_DEPTH } from '../decode/packet.js';
 
 export const ETHERNET = 1;
@@ -75,6 +75,26 @@ export function assertTransport(p: DecodedPacket, proto: number, sport: number, 
 }
 
 /** mulberry32: a small seeded PRNG so a failing fuzz case can be replayed */
+/** A copy of `buf` with `values` written at `offset` (one damaged field per test). */
+export function withBytes(buf: Uint8Array, offset: number, ...values: number[]): Uint8Array {
+  const copy = buf.slice();
+  copy.set(values, offset);
+  return copy;
+}
+
+/**
+ * The frame decodes as plain UDP between the fixtures' outer addresses, 192.0.2.1 → 192.0.2.2 on
+ * the given ports: the tunnel inside was refused, with exactly `expectAnomalies`.
+ */
+export function assertOuterUdp(buf: Uint8Array, sport: number, dport: number, capLen = buf.length, expectAnomalies: Record<string, number> = {}): void {
+  const { p, anomalies } = decode(buf, capLen);
+  assert.deepEqual(anomalies, expectAnomalies);
+  assert.equal(p.tunnel, Tunnel.None);
+  assert.equal(p.tunnelDepth, 0);
+  assertIpv4(p, '192.0.2.1', '192.0.2.2');
+  assertTransport(p, 17, sport, dport);
+}
+
 export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {

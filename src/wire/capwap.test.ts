@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Layer, Tunnel } from '../decode/layers.js';
 import { hex } from './bytes.js';
-import { assertIpv4, assertTransport, decode, decodeUntil, fuzz } from '../test-support/tunnel-test-kit.js';
+import { assertIpv4, assertOuterUdp, assertTransport, decode, decodeUntil, fuzz, withBytes } from '../test-support/tunnel-test-kit.js';
 
 // Ethernet[IPv4[UDP 12380→5247[CAPWAP data T=0[Ethernet[IPv4[UDP 40000→9]]]]]]
 const CAPWAP_8023 = hex(`
@@ -38,19 +38,8 @@ const CAPWAP_80211 = hex(`
 `);
 const CAPWAP_80211_FRAME_OFFSET = 58;
 
-function withByte(buf: Uint8Array, offset: number, value: number): Uint8Array {
-  const copy = buf.slice();
-  copy[offset] = value;
-  return copy;
-}
 
-function assertPlainUdp(buf: Uint8Array, capLen = buf.length, expectAnomalies: Record<string, number> = {}): void {
-  const { p, anomalies } = decode(buf, capLen);
-  assert.deepEqual(anomalies, expectAnomalies);
-  assert.equal(p.tunnel, Tunnel.None);
-  assertIpv4(p, '192.0.2.1', '192.0.2.2');
-  assertTransport(p, 17, 12380, 5247);
-}
+const assertPlainUdp = (buf: Uint8Array, capLen = buf.length, anomalies: Record<string, number> = {}): void => assertOuterUdp(buf, 12380, 5247, capLen, anomalies);
 
 test('CAPWAP data, T=0: an IEEE 802.3 frame', () => {
   const { p, anomalies } = decode(CAPWAP_8023);
@@ -78,27 +67,27 @@ test('CAPWAP data, T=1 WBID 1: the 802.11 frame starts after HLEN words (radio M
 
 test('CAPWAP: the first fragment of a frame is decoded, later fragments are not', () => {
   // F=1, offset 0
-  const first = decode(withByte(CAPWAP_8023, CAPWAP_OFFSET + 3, 0x80));
+  const first = decode(withBytes(CAPWAP_8023, CAPWAP_OFFSET + 3, 0x80));
   assert.equal(first.p.tunnel, Tunnel.Capwap);
   assertIpv4(first.p, '198.51.100.1', '198.51.100.2');
   // F=1, offset 10 (in 8-byte units, upper 13 bits of bytes 6-7)
-  assertPlainUdp(withByte(withByte(CAPWAP_8023, CAPWAP_OFFSET + 3, 0x80), CAPWAP_OFFSET + 7, 0x50));
+  assertPlainUdp(withBytes(withBytes(CAPWAP_8023, CAPWAP_OFFSET + 3, 0x80), CAPWAP_OFFSET + 7, 0x50));
 });
 
 test('CAPWAP: keep-alives, DTLS, other bindings and non-CAPWAP payloads stay plain UDP flows, without anomaly', () => {
-  assertPlainUdp(withByte(CAPWAP_8023, CAPWAP_OFFSET + 3, 0x08)); // K: keep-alive
-  assertPlainUdp(withByte(CAPWAP_8023, CAPWAP_OFFSET, 0x01)); // preamble type 1: DTLS
-  assertPlainUdp(withByte(CAPWAP_8023, CAPWAP_OFFSET, 0x10)); // preamble version 1
-  assertPlainUdp(withByte(CAPWAP_80211, CAPWAP_OFFSET + 2, 0x47)); // T=1 with WBID 3 (EPCGlobal)
-  assertPlainUdp(withByte(CAPWAP_8023, CAPWAP_OFFSET + 1, 0x08)); // HLEN 1: shorter than the header
-  assertPlainUdp(withByte(CAPWAP_8023, CAPWAP_OFFSET + 1, 0xf8)); // HLEN 31: past the datagram
+  assertPlainUdp(withBytes(CAPWAP_8023, CAPWAP_OFFSET + 3, 0x08)); // K: keep-alive
+  assertPlainUdp(withBytes(CAPWAP_8023, CAPWAP_OFFSET, 0x01)); // preamble type 1: DTLS
+  assertPlainUdp(withBytes(CAPWAP_8023, CAPWAP_OFFSET, 0x10)); // preamble version 1
+  assertPlainUdp(withBytes(CAPWAP_80211, CAPWAP_OFFSET + 2, 0x47)); // T=1 with WBID 3 (EPCGlobal)
+  assertPlainUdp(withBytes(CAPWAP_8023, CAPWAP_OFFSET + 1, 0x08)); // HLEN 1: shorter than the header
+  assertPlainUdp(withBytes(CAPWAP_8023, CAPWAP_OFFSET + 1, 0xf8)); // HLEN 31: past the datagram
 });
 
 test('CAPWAP: cut by the snap length → truncated_capwap, still the UDP flow', () => {
   assertPlainUdp(CAPWAP_8023, CAPWAP_OFFSET + 4, { truncated_capwap: 1 });
   assertPlainUdp(CAPWAP_8023, CAPWAP_OFFSET + 8, { truncated_capwap: 1 }); // no inner frame
   assertPlainUdp(CAPWAP_80211, CAPWAP_OFFSET + 12, { truncated_capwap: 1 }); // inside the radio MAC
-  assertPlainUdp(withByte(CAPWAP_8023, CAPWAP_OFFSET, 0x01), CAPWAP_OFFSET + 4, {}); // DTLS: not counted
+  assertPlainUdp(withBytes(CAPWAP_8023, CAPWAP_OFFSET, 0x01), CAPWAP_OFFSET + 4, {}); // DTLS: not counted
 });
 
 test('CAPWAP: fuzzed packets never throw nor read past the capture', () => {

@@ -4,7 +4,7 @@ import { AnomalyCounters } from '../decode/anomaly.js';
 import { PacketDecoder } from '../decode/decoder.js';
 import { Layer, Tunnel } from '../decode/layers.js';
 import { type DecodedPacket } from '../decode/packet.js';
-import { assertIpv4, assertIpv6, assertTransport, decode, decodeUntil } from '../test-support/tunnel-test-kit.js';
+import { assertIpv4, assertIpv6, assertTransport, decode, decodeUntil, withBytes } from '../test-support/tunnel-test-kit.js';
 import { hex } from './bytes.js';
 import { fuzzDecoder } from '../test-support/decoder-fuzz.js';
 
@@ -115,11 +115,6 @@ const RAW_IPV4_UDP = hex(`
 // IPv6[TCP 49153→443 SYN] with no link header (DLT_RAW)
 const RAW_IPV6_TCP = ETH_IPV6_TCP.subarray(14);
 
-function withBytes(buf: Uint8Array, offset: number, ...values: number[]): Uint8Array {
-  const copy = buf.slice();
-  copy.set(values, offset);
-  return copy;
-}
 
 function assertUdp55555(p: DecodedPacket): void {
   assertIpv4(p, '192.0.2.1', '192.0.2.2');

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Tunnel } from '../decode/layers.js';
 import { hex } from './bytes.js';
-import { assertIpv4, assertIpv6, assertTransport, decode, fuzz } from '../test-support/tunnel-test-kit.js';
+import { assertIpv4, assertIpv6, assertOuterUdp, assertTransport, decode, fuzz, withBytes } from '../test-support/tunnel-test-kit.js';
 
 // Ethernet[IPv4[UDP 49152→6081[Geneve + 8 bytes of options, 0x6558[Ethernet[802.1Q 11[IPv4[UDP 40000→9]]]]]]]
 const GENEVE_ETHERNET = hex(`
@@ -53,19 +53,8 @@ const SHORT_DATAGRAM = hex(`
   00 00 65 58  00 00                             # the start of a Geneve header, and the end of the datagram
 `);
 
-function withByte(buf: Uint8Array, offset: number, value: number): Uint8Array {
-  const copy = buf.slice();
-  copy[offset] = value;
-  return copy;
-}
 
-function assertPlainUdp(buf: Uint8Array, capLen = buf.length, expectAnomalies: Record<string, number> = {}): void {
-  const { p, anomalies } = decode(buf, capLen);
-  assert.deepEqual(anomalies, expectAnomalies);
-  assert.equal(p.tunnel, Tunnel.None);
-  assertIpv4(p, '192.0.2.1', '192.0.2.2');
-  assertTransport(p, 17, 49152, 6081);
-}
+const assertPlainUdp = (buf: Uint8Array, capLen = buf.length, anomalies: Record<string, number> = {}): void => assertOuterUdp(buf, 49152, 6081, capLen, anomalies);
 
 test('Geneve: options skipped, transparent Ethernet inside; the inner VLAN tag counts', () => {
   const { p, anomalies } = decode(GENEVE_ETHERNET);
@@ -92,13 +81,13 @@ test('Geneve: protocol type IPv4 and IPv6 carry IP directly', () => {
 
 test('Geneve: port 6081 carrying something else stays a plain UDP flow, without anomaly', () => {
   // version 1
-  assertPlainUdp(withByte(GENEVE_IPV4, GENEVE_OFFSET, 0x40));
+  assertPlainUdp(withBytes(GENEVE_IPV4, GENEVE_OFFSET, 0x40));
   // a protocol type sonde does not take from Geneve (0x8847)
-  assertPlainUdp(withByte(withByte(GENEVE_IPV4, GENEVE_OFFSET + 2, 0x88), GENEVE_OFFSET + 3, 0x47));
+  assertPlainUdp(withBytes(withBytes(GENEVE_IPV4, GENEVE_OFFSET + 2, 0x88), GENEVE_OFFSET + 3, 0x47));
   // IPv4 announced, but no IPv4 header follows
-  assertPlainUdp(withByte(GENEVE_IPV4, GENEVE_OFFSET + 8, 0x60));
+  assertPlainUdp(withBytes(GENEVE_IPV4, GENEVE_OFFSET + 8, 0x60));
   // options longer than the whole datagram
-  assertPlainUdp(withByte(GENEVE_IPV4, GENEVE_OFFSET, 0x3f));
+  assertPlainUdp(withBytes(GENEVE_IPV4, GENEVE_OFFSET, 0x3f));
   // a complete datagram too short for the header
   assertPlainUdp(SHORT_DATAGRAM);
 });
@@ -110,7 +99,7 @@ test('Geneve: cut by the snap length → truncated_geneve, still the UDP flow', 
   // too little to see the protocol type: still counted, the version bits matched
   assertPlainUdp(GENEVE_ETHERNET, GENEVE_OFFSET + 2, { truncated_geneve: 1 });
   // the protocol type is visible and is not one Geneve carries here: not Geneve
-  const mpls = withByte(withByte(GENEVE_ETHERNET, GENEVE_OFFSET + 2, 0x88), GENEVE_OFFSET + 3, 0x47);
+  const mpls = withBytes(withBytes(GENEVE_ETHERNET, GENEVE_OFFSET + 2, 0x88), GENEVE_OFFSET + 3, 0x47);
   assertPlainUdp(mpls, GENEVE_OFFSET + 5, {});
 });
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Layer, Tunnel } from '../decode/layers.js';
 import { MAX_TUNNEL_DEPTH } from '../decode/packet.js';
 import { hex } from './bytes.js';
-import { assertIpv4, assertIpv6, assertTransport, decode, decodeUntil, fuzz } from '../test-support/tunnel-test-kit.js';
+import { assertIpv4, assertIpv6, assertTransport, decode, decodeUntil, fuzz, withBytes } from '../test-support/tunnel-test-kit.js';
 
 // Ethernet[IPv4[GRE 0x0800[IPv4[TCP 49153→443 SYN]]]]
 const GRE_IPV4 = hex(`
@@ -123,11 +123,6 @@ const GRE_ROUTING = hex(`
   08 00 f7 ff  00 00 00 00
 `);
 
-function withByte(buf: Uint8Array, offset: number, value: number): Uint8Array {
-  const copy = buf.slice();
-  copy[offset] = value;
-  return copy;
-}
 
 /** the packet stays the outer GRE "flow" (protocol 47, no ports) */
 function assertOuterGre(buf: Uint8Array, capLen: number, anomalies: Record<string, number>): void {
@@ -174,9 +169,9 @@ test('GRE: RFC 1701 source route entries are walked to the null entry', () => {
   // capture cut before the null SRE
   assertOuterGre(GRE_ROUTING, GRE_OFFSET + 20, { truncated_gre: 1 });
   // the null SRE turned into an IPv4 one of length 0: the walk runs on into the inner packet and off its end
-  assertOuterGre(withByte(GRE_ROUTING, GRE_OFFSET + 20, 0x08), GRE_ROUTING.length, { truncated_gre: 1 });
+  assertOuterGre(withBytes(GRE_ROUTING, GRE_OFFSET + 20, 0x08), GRE_ROUTING.length, { truncated_gre: 1 });
   // an SRE whose length runs past the packet
-  assertOuterGre(withByte(GRE_ROUTING, GRE_OFFSET + 8 + 3, 0xf0), GRE_ROUTING.length, { truncated_gre: 1 });
+  assertOuterGre(withBytes(GRE_ROUTING, GRE_OFFSET + 8 + 3, 0xf0), GRE_ROUTING.length, { truncated_gre: 1 });
 });
 
 test('ERSPAN type II: tunnel kind ERSPAN, its VLAN field is not a tag on the packet', () => {
@@ -196,7 +191,7 @@ test('ERSPAN type III with the optional platform sub-header', () => {
   assertIpv6(p, '2001:db8::a', '2001:db8::b');
   assertTransport(p, 6, 49153, 80);
   // without the O bit the sub-header would be read as the Ethernet frame: the inner IPv6 is lost
-  const noO = decode(withByte(ERSPAN3_O, ERSPAN3_OFFSET + 11, 0x00));
+  const noO = decode(withBytes(ERSPAN3_O, ERSPAN3_OFFSET + 11, 0x00));
   assert.notEqual(noO.p.ipVersion, 6);
 });
 
@@ -228,16 +223,16 @@ test('PPTP enhanced GRE: an acknowledgement without payload stays the outer GRE 
 });
 
 test('GRE: unknown versions and malformed enhanced GRE → unsupported_gre_version', () => {
-  assertOuterGre(withByte(GRE_IPV4, GRE_OFFSET + 1, 0x02), GRE_IPV4.length, { unsupported_gre_version: 1 });
-  assertOuterGre(withByte(GRE_IPV4, GRE_OFFSET + 1, 0x07), GRE_IPV4.length, { unsupported_gre_version: 1 });
+  assertOuterGre(withBytes(GRE_IPV4, GRE_OFFSET + 1, 0x02), GRE_IPV4.length, { unsupported_gre_version: 1 });
+  assertOuterGre(withBytes(GRE_IPV4, GRE_OFFSET + 1, 0x07), GRE_IPV4.length, { unsupported_gre_version: 1 });
   // version 1 must carry PPP
-  assertOuterGre(withByte(GRE_IPV4, GRE_OFFSET + 1, 0x01), GRE_IPV4.length, { unsupported_gre_version: 1 });
+  assertOuterGre(withBytes(GRE_IPV4, GRE_OFFSET + 1, 0x01), GRE_IPV4.length, { unsupported_gre_version: 1 });
   // version 1 without the key field
-  assertOuterGre(withByte(PPTP_GRE, GRE_OFFSET, 0x10), PPTP_GRE.length, { unsupported_gre_version: 1 });
+  assertOuterGre(withBytes(PPTP_GRE, GRE_OFFSET, 0x10), PPTP_GRE.length, { unsupported_gre_version: 1 });
 });
 
 test('GRE: a protocol type sonde does not decode ends the stack quietly', () => {
-  const wccp = withByte(withByte(GRE_IPV4, GRE_OFFSET + 2, 0x88), GRE_OFFSET + 3, 0x3e);
+  const wccp = withBytes(withBytes(GRE_IPV4, GRE_OFFSET + 2, 0x88), GRE_OFFSET + 3, 0x3e);
   assertOuterGre(wccp, wccp.length, {});
 });
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Layer, Tunnel } from '../decode/layers.js';
 import { hex } from './bytes.js';
-import { assertIpv4, assertIpv6, assertTransport, decode, decodeUntil, fuzz } from '../test-support/tunnel-test-kit.js';
+import { assertIpv4, assertIpv6, assertOuterUdp, assertTransport, decode, decodeUntil, fuzz, withBytes } from '../test-support/tunnel-test-kit.js';
 
 // Ethernet[IPv4[UDP 2152→2152[GTPv1-U G-PDU TEID 1[IPv4[TCP 49153→443 SYN]]]]]
 const GTP_IPV4 = hex(`
@@ -59,19 +59,8 @@ function gtpWithExtensions(count: number): Uint8Array {
   `);
 }
 
-function withByte(buf: Uint8Array, offset: number, value: number): Uint8Array {
-  const copy = buf.slice();
-  copy[offset] = value;
-  return copy;
-}
 
-function assertPlainUdp(buf: Uint8Array, capLen = buf.length, expectAnomalies: Record<string, number> = {}): void {
-  const { p, anomalies } = decode(buf, capLen);
-  assert.deepEqual(anomalies, expectAnomalies);
-  assert.equal(p.tunnel, Tunnel.None);
-  assertIpv4(p, '192.0.2.1', '192.0.2.2');
-  assertTransport(p, 17, 2152, 2152);
-}
+const assertPlainUdp = (buf: Uint8Array, capLen = buf.length, anomalies: Record<string, number> = {}): void => assertOuterUdp(buf, 2152, 2152, capLen, anomalies);
 
 test('GTP-U: a G-PDU carries the user IPv4 packet', () => {
   const { p, anomalies } = decode(GTP_IPV4);
@@ -104,15 +93,15 @@ test('GTP-U: up to 8 extension headers are walked, more are not GTP-U sonde read
 
 test('GTP-U: signalling messages and non-GTPv1 payloads on port 2152 stay plain UDP flows, without anomaly', () => {
   assertPlainUdp(GTP_ECHO);
-  assertPlainUdp(withByte(GTP_IPV4, GTP_OFFSET + 1, 0xfe)); // end marker
-  assertPlainUdp(withByte(GTP_IPV4, GTP_OFFSET + 1, 0x1a)); // error indication
-  assertPlainUdp(withByte(GTP_IPV4, GTP_OFFSET, 0x48)); // GTPv2 header
-  assertPlainUdp(withByte(GTP_IPV4, GTP_OFFSET, 0x10)); // GTPv0
-  assertPlainUdp(withByte(GTP_IPV4, GTP_OFFSET, 0x20)); // GTP' (PT = 0)
-  assertPlainUdp(withByte(GTP_IPV4, GTP_OFFSET + 8, 0x00)); // G-PDU that is not IP
-  assertPlainUdp(withByte(GTP_IPV4, GTP_OFFSET + 2, 0xff)); // length past the datagram
-  assertPlainUdp(withByte(GTP_EXTENSIONS_IPV6, GTP_OFFSET + 12, 0x00)); // extension of length 0
-  assertPlainUdp(withByte(GTP_EXTENSIONS_IPV6, GTP_OFFSET + 12, 0x20)); // extension past the GTP length
+  assertPlainUdp(withBytes(GTP_IPV4, GTP_OFFSET + 1, 0xfe)); // end marker
+  assertPlainUdp(withBytes(GTP_IPV4, GTP_OFFSET + 1, 0x1a)); // error indication
+  assertPlainUdp(withBytes(GTP_IPV4, GTP_OFFSET, 0x48)); // GTPv2 header
+  assertPlainUdp(withBytes(GTP_IPV4, GTP_OFFSET, 0x10)); // GTPv0
+  assertPlainUdp(withBytes(GTP_IPV4, GTP_OFFSET, 0x20)); // GTP' (PT = 0)
+  assertPlainUdp(withBytes(GTP_IPV4, GTP_OFFSET + 8, 0x00)); // G-PDU that is not IP
+  assertPlainUdp(withBytes(GTP_IPV4, GTP_OFFSET + 2, 0xff)); // length past the datagram
+  assertPlainUdp(withBytes(GTP_EXTENSIONS_IPV6, GTP_OFFSET + 12, 0x00)); // extension of length 0
+  assertPlainUdp(withBytes(GTP_EXTENSIONS_IPV6, GTP_OFFSET + 12, 0x20)); // extension past the GTP length
 });
 
 test('GTP-U: the GTP length trims what follows the user packet', () => {
@@ -140,7 +129,7 @@ test('GTP-U: cut by the snap length → truncated_gtp, still the UDP flow', () =
   // a visible message type other than G-PDU: not counted
   assertPlainUdp(GTP_ECHO, GTP_OFFSET + 5, {});
   // GTPv2 flags: not counted
-  assertPlainUdp(withByte(GTP_IPV4, GTP_OFFSET, 0x48), GTP_OFFSET + 1, {});
+  assertPlainUdp(withBytes(GTP_IPV4, GTP_OFFSET, 0x48), GTP_OFFSET + 1, {});
 });
 
 test('GTP-U: fuzzed packets never throw nor read past the capture', () => {

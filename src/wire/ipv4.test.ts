@@ -4,7 +4,7 @@ import { AnomalyCounters } from '../decode/anomaly.js';
 import { PacketDecoder } from '../decode/decoder.js';
 import { Tunnel } from '../decode/layers.js';
 import { type DecodedPacket, MAX_TUNNEL_DEPTH } from '../decode/packet.js';
-import { assertIpv4, assertIpv6, assertTransport, decode, ip4 } from '../test-support/tunnel-test-kit.js';
+import { assertIpv4, assertIpv6, assertTransport, decode, ip4, withBytes } from '../test-support/tunnel-test-kit.js';
 import { hex } from './bytes.js';
 import { fuzzDecoder } from '../test-support/decoder-fuzz.js';
 
@@ -89,11 +89,6 @@ const SIX_IN_FOUR = hex(`
   c0 01 01 bb  00 00 00 01  00 00 00 00  50 02 ff ff  00 00 00 00   # TCP 49153 → 443 SYN
 `);
 
-function withBytes(buf: Uint8Array, offset: number, ...values: number[]): Uint8Array {
-  const copy = buf.slice();
-  copy.set(values, offset);
-  return copy;
-}
 
 /** a malformed header: an anomaly, and no IP header for the flow tracker */
 function assertRejected(buf: Uint8Array, anomalies: Record<string, number>, capLen = buf.length, wireLen = capLen): DecodedPacket {

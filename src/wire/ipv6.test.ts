@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Tunnel } from '../decode/layers.js';
 import { type DecodedPacket, MAX_TUNNEL_DEPTH } from '../decode/packet.js';
-import { assertIpv4, assertIpv6, assertTransport, decode } from '../test-support/tunnel-test-kit.js';
+import { assertIpv4, assertIpv6, assertTransport, decode, withBytes } from '../test-support/tunnel-test-kit.js';
 import { hex } from './bytes.js';
 import { fuzzDecoder } from '../test-support/decoder-fuzz.js';
 
@@ -137,11 +137,6 @@ const ESP = hex(`
   de ad be ef                                     # Ethernet FCS                               (offset 70)
 `);
 
-function withBytes(buf: Uint8Array, offset: number, ...values: number[]): Uint8Array {
-  const copy = buf.slice();
-  copy.set(values, offset);
-  return copy;
-}
 
 /** an IPv6 packet with `n` 8-byte Destination Options headers before TCP */
 function destOptsChain(n: number): Uint8Array {

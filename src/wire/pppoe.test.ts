@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Layer, Tunnel } from '../decode/layers.js';
 import { LinkType } from '../decode/dispatch.js';
 import { hex } from './bytes.js';
-import { assertIpv4, assertIpv6, assertTransport, decode, decodeUntil, fuzz } from '../test-support/tunnel-test-kit.js';
+import { assertIpv4, assertIpv6, assertTransport, decode, decodeUntil, fuzz, withBytes } from '../test-support/tunnel-test-kit.js';
 
 // Ethernet[PPPoE session 0x1234[PPP 0x0021[IPv4[TCP 49153→443 SYN]]]] + 4 bytes of Ethernet padding
 const PPPOE_IPV4 = hex(`
@@ -55,11 +55,6 @@ const PPPOE_PFC = hex(`
   08 00 f7 ff  00 00 00 00
 `);
 
-function withByte(buf: Uint8Array, offset: number, value: number): Uint8Array {
-  const copy = buf.slice();
-  copy[offset] = value;
-  return copy;
-}
 
 test('PPPoE session: PPP protocol 0x0021 → IPv4; not a tunnel', () => {
   const { p, anomalies } = decode(PPPOE_IPV4);
@@ -115,13 +110,13 @@ test('PPPoE session: truncated headers → truncated_pppoe, malformed ones → b
     assert.equal(r.p.ipVersion, 0);
   }
   // ver/type other than 0x11
-  assert.deepEqual(decode(withByte(PPPOE_IPV4, PPPOE_OFFSET, 0x21)).anomalies, { bad_pppoe_header: 1 });
+  assert.deepEqual(decode(withBytes(PPPOE_IPV4, PPPOE_OFFSET, 0x21)).anomalies, { bad_pppoe_header: 1 });
   // a discovery code (PADT) on the session EtherType
-  assert.deepEqual(decode(withByte(PPPOE_IPV4, PPPOE_OFFSET + 1, 0xa7)).anomalies, { bad_pppoe_header: 1 });
+  assert.deepEqual(decode(withBytes(PPPOE_IPV4, PPPOE_OFFSET + 1, 0xa7)).anomalies, { bad_pppoe_header: 1 });
   // length 0: no PPP protocol field
-  assert.deepEqual(decode(withByte(PPPOE_IPV4, PPPOE_OFFSET + 5, 0x00)).anomalies, { bad_pppoe_header: 1 });
+  assert.deepEqual(decode(withBytes(PPPOE_IPV4, PPPOE_OFFSET + 5, 0x00)).anomalies, { bad_pppoe_header: 1 });
   // length 1 with an uncompressed protocol field
-  assert.deepEqual(decode(withByte(PPPOE_IPV4, PPPOE_OFFSET + 5, 0x01)).anomalies, { truncated_pppoe: 1 });
+  assert.deepEqual(decode(withBytes(PPPOE_IPV4, PPPOE_OFFSET + 5, 0x01)).anomalies, { truncated_pppoe: 1 });
 });
 
 test('PPPoE: fuzzed packets never throw nor read past the capture', () => {

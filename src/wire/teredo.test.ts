@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Tunnel } from '../decode/layers.js';
 import { hex } from './bytes.js';
-import { assertIpv4, assertIpv6, assertTransport, decode, fuzz } from '../test-support/tunnel-test-kit.js';
+import { assertIpv4, assertIpv6, assertTransport, decode, fuzz, withBytes } from '../test-support/tunnel-test-kit.js';
 
 const TEREDO_CLIENT = '2001:0:4136:e378:8000:63bf:3fff:fdd2';
 
@@ -70,11 +70,6 @@ const DNS_ON_3544 = hex(`
   07 65 78 61 6d 70 6c 65  03 63 6f 6d 00  00 01 00 01   # example.com A IN
 `);
 
-function withByte(buf: Uint8Array, offset: number, value: number): Uint8Array {
-  const copy = buf.slice();
-  copy[offset] = value;
-  return copy;
-}
 
 function assertPlainUdp(buf: Uint8Array, capLen = buf.length, expectAnomalies: Record<string, number> = {}): void {
   const { p, anomalies } = decode(buf, capLen);
@@ -116,16 +111,16 @@ test('Teredo: origin indication and authentication headers are skipped', () => {
 test('Teredo: a DNS server on port 3544 stays a plain UDP flow, without anomaly', () => {
   assertPlainUdp(DNS_ON_3544);
   // an id that reads as an authentication header
-  assertPlainUdp(withByte(withByte(DNS_ON_3544, TEREDO_OFFSET, 0x00), TEREDO_OFFSET + 1, 0x01));
+  assertPlainUdp(withBytes(withBytes(DNS_ON_3544, TEREDO_OFFSET, 0x00), TEREDO_OFFSET + 1, 0x01));
   // an id that reads as an origin indication
-  assertPlainUdp(withByte(withByte(DNS_ON_3544, TEREDO_OFFSET, 0x00), TEREDO_OFFSET + 1, 0x00));
+  assertPlainUdp(withBytes(withBytes(DNS_ON_3544, TEREDO_OFFSET, 0x00), TEREDO_OFFSET + 1, 0x00));
 });
 
 test('Teredo: the IPv6 payload length must fit the datagram exactly', () => {
-  assertPlainUdp(withByte(TEREDO_UDP, TEREDO_OFFSET + 5, 0x0b)); // one byte short
-  assertPlainUdp(withByte(TEREDO_UDP, TEREDO_OFFSET + 5, 0x0d)); // one byte long
-  assertPlainUdp(withByte(TEREDO_UDP, TEREDO_OFFSET, 0x50)); // version 5
-  assertPlainUdp(withByte(TEREDO_ORIGIN, TEREDO_OFFSET + 1, 0x02)); // an unknown indicator type
+  assertPlainUdp(withBytes(TEREDO_UDP, TEREDO_OFFSET + 5, 0x0b)); // one byte short
+  assertPlainUdp(withBytes(TEREDO_UDP, TEREDO_OFFSET + 5, 0x0d)); // one byte long
+  assertPlainUdp(withBytes(TEREDO_UDP, TEREDO_OFFSET, 0x50)); // version 5
+  assertPlainUdp(withBytes(TEREDO_ORIGIN, TEREDO_OFFSET + 1, 0x02)); // an unknown indicator type
 });
 
 test('Teredo: cut by the snap length', () => {

@@ -5,7 +5,7 @@ import { PacketDecoder } from '../decode/decoder.js';
 import { Layer } from '../decode/layers.js';
 import { type DecodedPacket } from '../decode/packet.js';
 import { mutate, seededRandom } from '../test-support/prng.js';
-import { assertIpv4, assertIpv6, assertTransport, decode, decodeUntil } from '../test-support/tunnel-test-kit.js';
+import { assertIpv4, assertIpv6, assertTransport, decode, decodeUntil, withBytes } from '../test-support/tunnel-test-kit.js';
 import { hex } from './bytes.js';
 import { TcpFlag } from './transport.js';
 
@@ -120,11 +120,6 @@ const OTHER_L4 = hex(`
   13 88 00 50  00 00 00 01  a1 a2 a3 a4 a5 a6 a7 a8   # SPI, sequence, payload                    (offset 34)
 `);
 
-function withBytes(buf: Uint8Array, offset: number, ...values: number[]): Uint8Array {
-  const copy = buf.slice();
-  copy.set(values, offset);
-  return copy;
-}
 
 test('TCP: ports, seq/ack (unsigned), flags, window; options skipped by the data offset', () => {
   const { p, anomalies } = decode(TCP_SYN);

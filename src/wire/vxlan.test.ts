@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Tunnel } from '../decode/layers.js';
 import { MAX_TUNNEL_DEPTH } from '../decode/packet.js';
 import { hex } from './bytes.js';
-import { assertIpv4, assertIpv6, assertTransport, decode, fuzz } from '../test-support/tunnel-test-kit.js';
+import { assertIpv4, assertIpv6, assertOuterUdp, assertTransport, decode, fuzz, withBytes } from '../test-support/tunnel-test-kit.js';
 
 // Ethernet[802.1Q 10[IPv4[UDP 49152→4789[VXLAN 5001[Ethernet[802.1Q 20[IPv4[UDP 40000→9]]]]]]]]
 const VXLAN_VLAN = hex(`
@@ -65,20 +65,8 @@ const SHORT_DATAGRAM = hex(`
   08 00 00 00
 `);
 
-function withByte(buf: Uint8Array, offset: number, value: number): Uint8Array {
-  const copy = buf.slice();
-  copy[offset] = value;
-  return copy;
-}
 
-function assertPlainUdp(buf: Uint8Array, capLen = buf.length, expectAnomalies: Record<string, number> = {}): void {
-  const { p, anomalies } = decode(buf, capLen);
-  assert.deepEqual(anomalies, expectAnomalies);
-  assert.equal(p.tunnel, Tunnel.None);
-  assert.equal(p.tunnelDepth, 0);
-  assertIpv4(p, '192.0.2.1', '192.0.2.2');
-  assertTransport(p, 17, 49152, 4789);
-}
+const assertPlainUdp = (buf: Uint8Array, capLen = buf.length, anomalies: Record<string, number> = {}): void => assertOuterUdp(buf, 49152, 4789, capLen, anomalies);
 
 test('VXLAN: the inner Ethernet frame gives the flow, its VLAN tag replaces the outer one', () => {
   const { p, anomalies } = decode(VXLAN_VLAN);
@@ -108,27 +96,27 @@ test('VXLAN-GPE: the next-protocol byte names an inner IPv4 packet', () => {
   assertIpv4(p, '10.0.0.1', '10.0.0.2');
   assert.equal(p.l4Proto, 1);
   // next protocol 4 (NSH) is not decoded: a UDP flow
-  assertPlainUdp(withByte(VXLAN_GPE_IPV4, 34 + 8 + 3, 4));
+  assertPlainUdp(withBytes(VXLAN_GPE_IPV4, 34 + 8 + 3, 4));
   // next protocol IPv6 while an IPv4 header follows: not entered
-  assertPlainUdp(withByte(VXLAN_GPE_IPV4, 34 + 8 + 3, 2));
+  assertPlainUdp(withBytes(VXLAN_GPE_IPV4, 34 + 8 + 3, 2));
   // GPE version 1
-  assertPlainUdp(withByte(VXLAN_GPE_IPV4, 34 + 8, 0x1c));
+  assertPlainUdp(withBytes(VXLAN_GPE_IPV4, 34 + 8, 0x1c));
 });
 
 test('VXLAN: UDP port 4789 carrying something else stays a plain UDP flow, without anomaly', () => {
   assertPlainUdp(NOT_VXLAN);
   // I flag clear
-  assertPlainUdp(withByte(VXLAN_VLAN, VXLAN_OFFSET, 0x00), undefined, {});
+  assertPlainUdp(withBytes(VXLAN_VLAN, VXLAN_OFFSET, 0x00), undefined, {});
   // unknown flag bit set with I
-  const reservedFlag = withByte(VXLAN_VLAN, VXLAN_OFFSET, 0x09);
+  const reservedFlag = withBytes(VXLAN_VLAN, VXLAN_OFFSET, 0x09);
   const r = decode(reservedFlag);
   assert.deepEqual(r.anomalies, {});
   assert.equal(r.p.tunnel, Tunnel.None);
   assert.equal(r.p.dport, 4789);
   // last (reserved) byte not zero
-  assert.equal(decode(withByte(VXLAN_VLAN, VXLAN_OFFSET + 7, 0x01)).p.tunnel, Tunnel.None);
+  assert.equal(decode(withBytes(VXLAN_VLAN, VXLAN_OFFSET + 7, 0x01)).p.tunnel, Tunnel.None);
   // group-based policy flag next to I is VXLAN
-  assert.equal(decode(withByte(VXLAN_VLAN, VXLAN_OFFSET, 0x88)).p.tunnel, Tunnel.Vxlan);
+  assert.equal(decode(withBytes(VXLAN_VLAN, VXLAN_OFFSET, 0x88)).p.tunnel, Tunnel.Vxlan);
   // a complete datagram too short for the header is not VXLAN either
   const short = decode(SHORT_DATAGRAM);
   assert.deepEqual(short.anomalies, {});

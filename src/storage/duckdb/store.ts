@@ -3,7 +3,7 @@ import {
   BIGINT, BOOLEAN, DOUBLE, DuckDBAppender, DuckDBConnection, DuckDBDataChunk, DuckDBInstance, DuckDBTimestampValue, LIST,
   listValue, TIMESTAMP, VARCHAR, type DuckDBType, type DuckDBValue,
 } from '@duckdb/node-api';
-import { type FlowSink, type RunCounters, type RunInfo, type RunStatus } from '../sink.js';
+import { flowId, type FlowSink, type RunCounters, type RunInfo, type RunStatus } from '../sink.js';
 import { type ColumnKind, KEY_COLUMNS, storedTables, type TableDef, type FlowRows } from '../tables.js';
 
 // The embedded store: one DuckDB file (./sonde.duckdb by default). Tables come from the flow field
@@ -127,6 +127,7 @@ export class DuckDbStore implements FlowSink {
   readonly name = 'duckdb';
   private buffers: TableBuffer[] = [];
   private runId = 0n;
+  private runIdNumber = 0;
   private pendingFlows = 0;
   private inTransaction = false;
   private storedFlows = 0;
@@ -196,6 +197,7 @@ export class DuckDbStore implements FlowSink {
 
   async begin(run: RunInfo): Promise<void> {
     this.runId = BigInt(run.runId);
+    this.runIdNumber = run.runId;
     await this.connection.run(
       "INSERT INTO runs (run_id, status, inputs, started_at, sonde_version, probe, pid) VALUES ($1, 'running', $2, make_timestamp($3::BIGINT), $4, $5, $6)",
       [this.runId, listValue(run.inputs), BigInt(Math.round(run.startedAt * 1e6)), run.sondeVersion, run.probe, BigInt(process.pid)],
@@ -224,7 +226,7 @@ export class DuckDbStore implements FlowSink {
   }
 
   add(flowNumber: number, rows: FlowRows): void {
-    const id = (this.runId << 32n) + BigInt(flowNumber);
+    const id = flowId(this.runIdNumber, flowNumber);
     this.buffers[0]!.push(this.runId, id, rows.flow);
     for (const p of rows.protocols) this.buffers[p.table]!.push(this.runId, id, p.values);
     this.pendingFlows++;
