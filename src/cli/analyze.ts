@@ -8,6 +8,7 @@ import { choiceOption, helpText, numberOption, parseArgs, type OptionSpec, Usage
 import { InputError, openInput } from './input.js';
 import { Progress } from './progress.js';
 import { LineWriter } from './writer.js';
+import { type RunCounters } from '../storage/sink.js';
 import { openStores, type Stores } from './stores.js';
 
 /** bytes needed to recognise pcap and pcapng */
@@ -78,10 +79,11 @@ export async function analyze(argv: string[]): Promise<AnalyzeResult> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // DPI first: it completes the protocol catalog that the store's thread copies
+  const dpi = args.options.has('no-dpi') ? null : createDpiEngine();
   const stores: Stores = await openStores(args, inputs);
   const summary = new ProtocolSummary();
   const view: FlowView = { table: null as never, id: 0, capture: '', endReason: 'end', dpi: null };
-  const dpi = args.options.has('no-dpi') ? null : createDpiEngine();
   view.dpi = dpi?.results ?? null;
   const engine = new Engine({ ...engineOptions, dpi }, (table, id, reason) => {
     summary.add(table, id, dpi?.results ?? null);
@@ -101,53 +103,63 @@ export async function analyze(argv: string[]): Promise<AnalyzeResult> {
   let processed = 0;
   const started = process.hrtime.bigint();
 
-  for (const path of inputs) {
-    let parser: CaptureParser | null = null;
-    try {
-      const input = openInput(path);
-      view.capture = input.name;
-      let head: Uint8Array | null = null;
-      for await (let chunk of input.chunks()) {
-        if (parser === null) {
-          // a pipe may deliver the first bytes one at a time: gather enough to tell the format
-          head = head === null ? Uint8Array.from(chunk) : Buffer.concat([head, chunk]);
-          if (head.length < MAGIC_BYTES) continue;
-          parser = createCaptureParser(head, engine.onPacket, engine.anomalies);
-          chunk = head;
+  const counters = (): RunCounters => ({ packets: engine.stats.records, bytes: engine.stats.wireBytes, flows: engine.stats.flowsEnded });
+  try {
+    for (const path of inputs) {
+      let parser: CaptureParser | null = null;
+      try {
+        const input = openInput(path);
+        view.capture = input.name;
+        let head: Uint8Array | null = null;
+        for await (let chunk of input.chunks()) {
+          if (parser === null) {
+            // a pipe may deliver the first bytes one at a time: gather enough to tell the format
+            head = head === null ? Uint8Array.from(chunk) : Buffer.concat([head, chunk]);
+            if (head.length < MAGIC_BYTES) continue;
+            parser = createCaptureParser(head, engine.onPacket, engine.anomalies);
+            chunk = head;
+          }
+          parser.push(chunk);
+          doneBytes += chunk.length;
+          progress.update(doneBytes, engine.stats.records);
+          await stores.drain();
+          if (parser.stopped || interrupted) break;
         }
-        parser.push(chunk);
-        doneBytes += chunk.length;
-        progress.update(doneBytes, engine.stats.records);
-        await stores.drain();
-        if (parser.stopped || interrupted) break;
+        if (interrupted) break;
+        if (parser === null) {
+          if (head !== null) parser = createCaptureParser(head, engine.onPacket, engine.anomalies); // throws: too short
+          throw new NotACaptureError('not a pcap or pcapng capture (empty input)');
+        }
+        parser.finish();
+        processed++;
+        for (const w of parser.warnings) {
+          progress.done();
+          process.stderr.write(`sonde: ${path}: ${parser.stopped ? 'error' : 'warning'}: ${w}\n`);
+        }
+        if (parser.stopped) failures++;
+      } catch (e) {
+        if (interrupted) break; // the input was cut short on purpose (Ctrl-C on a live input)
+        if (!(e instanceof InputError || e instanceof NotACaptureError)) throw e;
+        progress.done();
+        process.stderr.write(`sonde: ${e instanceof NotACaptureError ? `${path}: ` : ''}${e.message}\n`);
+        failures++;
+      } finally {
+        // flows of one capture never continue in the next
+        engine.flush();
       }
       if (interrupted) break;
-      if (parser === null) {
-        if (head !== null) parser = createCaptureParser(head, engine.onPacket, engine.anomalies); // throws: too short
-        throw new NotACaptureError('not a pcap or pcapng capture (empty input)');
-      }
-      parser.finish();
-      processed++;
-      for (const w of parser.warnings) {
-        progress.done();
-        process.stderr.write(`sonde: ${path}: ${parser.stopped ? 'error' : 'warning'}: ${w}\n`);
-      }
-      if (parser.stopped) failures++;
-    } catch (e) {
-      if (interrupted) break; // the input was cut short on purpose (Ctrl-C on a live input)
-      if (!(e instanceof InputError || e instanceof NotACaptureError)) throw e;
-      progress.done();
-      process.stderr.write(`sonde: ${e instanceof NotACaptureError ? `${path}: ` : ''}${e.message}\n`);
-      failures++;
-    } finally {
-      // flows of one capture never continue in the next
-      engine.flush();
     }
-    if (interrupted) break;
+  } catch (e) {
+    // a store that failed, or anything unexpected: what was written stays, and the stores
+    // close the run (as failed)
+    progress.done();
+    writer?.close();
+    await stores.end('failed', counters()).catch(() => undefined);
+    throw e;
   }
   progress.done();
   writer?.close();
-  const stored = await stores.end(interrupted ? 'interrupted' : 'completed', { packets: engine.stats.records, bytes: engine.stats.wireBytes, flows: engine.stats.flowsEnded });
+  const stored = await stores.end(interrupted ? 'interrupted' : 'completed', counters());
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   if (stored && showSummary) process.stderr.write(`${stored}\n`);

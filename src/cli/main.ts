@@ -4,6 +4,7 @@ import { protocols } from './protocols.js';
 import { exportFlows, flows, query, top } from './store-commands.js';
 import { UsageError } from './args.js';
 import { InputError } from './input.js';
+import { StoreUnavailableError } from './stores.js';
 
 const USAGE = `Usage: sonde COMMAND [options]
 
@@ -58,7 +59,7 @@ main(process.argv.slice(2)).then(
     if (e instanceof UsageError) {
       process.stderr.write(`sonde: ${e.message}\n`);
       process.exitCode = 2;
-    } else if (e instanceof InputError) {
+    } else if (e instanceof InputError || e instanceof StoreUnavailableError) {
       process.stderr.write(`sonde: ${e.message}\n`);
       process.exitCode = 1;
     } else {

@@ -2,11 +2,10 @@ import { hostname } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { type FlowView } from '../flow/schema.js';
 import { ClickHouseSink } from '../storage/clickhouse/sink.js';
-import { ThreadedDuckDbStore } from '../storage/duckdb/threaded-store.js';
-import { type FlowSink, type RunCounters, type RunStatus } from '../storage/sink.js';
+import { StoreOpenError, ThreadedDuckDbStore } from '../storage/duckdb/threaded-store.js';
+import { type FlowSink, type RunCounters, type RunInfo, type RunSink, type RunStatus } from '../storage/sink.js';
 import { FlowRowBuilder } from '../storage/tables.js';
 import { type ParsedArgs, UsageError } from './args.js';
-import { InputError } from './input.js';
 
 // The stores `sonde analyze` writes to: the DuckDB file unless --no-store, ClickHouse with
 // --clickhouse. Opening them is where a locked or unreadable database is reported.
@@ -19,8 +18,12 @@ export const sondeVersion = (): string =>
 export class Stores {
   private flowNumber = 0;
   private readonly rows = new FlowRowBuilder();
+  private readonly sinks: RunSink[];
 
-  constructor(private readonly sinks: FlowSink[], private readonly duck: ThreadedDuckDbStore | null) {}
+  /** the DuckDB store takes flows column-wise; the others (ClickHouse) row by row */
+  constructor(private readonly duck: ThreadedDuckDbStore | null, private readonly rowSinks: FlowSink[]) {
+    this.sinks = duck ? [duck, ...rowSinks] : rowSinks;
+  }
 
   get active(): boolean {
     return this.sinks.length > 0;
@@ -28,41 +31,66 @@ export class Stores {
 
   add(view: FlowView): void {
     if (this.sinks.length === 0) return;
-    const rows = this.rows.rows(view);
     const n = this.flowNumber++;
-    for (const s of this.sinks) s.add(n, rows);
+    this.duck?.add(n, view);
+    if (this.rowSinks.length === 0) return;
+    const rows = this.rows.rows(view);
+    for (const s of this.rowSinks) s.add(n, rows);
+  }
+
+  async begin(run: RunInfo): Promise<void> {
+    for (const s of this.rowSinks) await s.begin(run);
   }
 
   async drain(): Promise<void> {
-    for (const s of this.sinks) await s.drain();
+    try {
+      for (const s of this.sinks) await s.drain();
+    } catch (e) {
+      throw explained(e, this.duck?.path ?? '');
+    }
   }
 
   /** Ends the run in every store; returns a line saying where the flows went ('' when nowhere). */
   async end(status: Exclude<RunStatus, 'running'>, counters: RunCounters): Promise<string> {
     const lines: string[] = [];
-    for (const s of this.sinks) {
-      await s.end(status, counters);
-      if (s instanceof ClickHouseSink) {
-        const r = s.report;
-        lines.push(`wrote ${r.flowsWritten.toLocaleString('en-US')} flows to ClickHouse${r.flowsSpooled > 0 ? `; ${r.flowsSpooled.toLocaleString('en-US')} wait in the spool for the server (${r.lastError ?? 'unreachable'})` : ''}`);
+    try {
+      for (const s of this.sinks) {
+        await s.end(status, counters);
+        if (s instanceof ClickHouseSink) {
+          const r = s.report;
+          lines.push(`wrote ${r.flowsWritten.toLocaleString('en-US')} flows to ClickHouse${r.flowsSpooled > 0 ? `; ${r.flowsSpooled.toLocaleString('en-US')} wait in the spool for the server (${r.lastError ?? 'unreachable'})` : ''}`);
+        }
       }
+    } catch (e) {
+      throw explained(e, this.duck?.path ?? '');
     }
     if (this.duck) lines.unshift(`stored ${this.duck.flowsStored.toLocaleString('en-US')} flows in ${this.duck.path} (run ${this.duck.runId})`);
     return lines.join('\n');
   }
 }
 
+/** The store cannot be used (locked, unreadable): a one-line message, exit status 1. */
+export class StoreUnavailableError extends Error {}
+
+/** a database that could not be opened, as a one-line message that says what to do */
+function explained(e: unknown, path: string): unknown {
+  if (!(e instanceof StoreOpenError)) return e;
+  if (/lock/i.test(e.message)) return new StoreUnavailableError(`the database '${path}' is in use by another sonde process: wait for it, or choose another with --db`);
+  return new StoreUnavailableError(`cannot open the database '${path}': ${e.message} (use --db PATH for another file, or --no-store)`);
+}
+
+/**
+ * Starts the stores of a run: the DuckDB store opens on its own thread while the analysis starts
+ * (the run id is only awaited when ClickHouse needs it too).
+ */
 export async function openStores(args: ParsedArgs, inputs: string[]): Promise<Stores> {
-  const sinks: FlowSink[] = [];
+  const rowSinks: FlowSink[] = [];
   let duck: ThreadedDuckDbStore | null = null;
   const startedAt = Date.now() / 1000;
-  let runId = Math.floor(startedAt);
+  const run = { inputs, startedAt, sondeVersion: sondeVersion(), probe: hostname() };
   if (!args.options.has('no-store')) {
     const path = typeof args.options.get('db') === 'string' ? (args.options.get('db') as string) : DEFAULT_DB;
-    const opened = await openDuckDb(path, startedAt);
-    duck = opened.store;
-    runId = opened.runId;
-    sinks.push(duck);
+    duck = new ThreadedDuckDbStore(path, run);
   }
   const clickhouse = args.options.get('clickhouse');
   if (typeof clickhouse === 'string') {
@@ -75,20 +103,14 @@ export async function openStores(args: ParsedArgs, inputs: string[]): Promise<St
     const database = url.searchParams.get('database') ?? undefined;
     url.search = '';
     const spool = typeof args.options.get('spool') === 'string' ? (args.options.get('spool') as string) : 'sonde-spool';
-    sinks.push(new ClickHouseSink({ url: url.toString(), database, spoolDir: spool }));
+    rowSinks.push(new ClickHouseSink({ url: url.toString(), database, spoolDir: spool }));
   }
-  const run = { runId, inputs, startedAt, sondeVersion: sondeVersion(), probe: hostname() };
-  for (const s of sinks) await s.begin(run);
-  return new Stores(sinks, duck);
-}
-
-/** Opens a DuckDB store, turning DuckDB's errors into a one-line message that says what to do. */
-export async function openDuckDb(path: string, startedAt: number): Promise<{ store: ThreadedDuckDbStore; runId: number }> {
-  try {
-    return await ThreadedDuckDbStore.open(path, startedAt);
-  } catch (e) {
-    const msg = (e as Error).message.split('\n')[0] ?? '';
-    if (/lock/i.test(msg)) throw new InputError(`the database '${path}' is in use by another sonde process: wait for it, or choose another with --db`);
-    throw new InputError(`cannot open the database '${path}': ${msg} (use --db PATH for another file, or --no-store)`);
+  const stores = new Stores(duck, rowSinks);
+  if (rowSinks.length > 0) {
+    // the stores share one run id: DuckDB's when it is on
+    let runId = Math.floor(startedAt);
+    if (duck) runId = await duck.started.catch((e: unknown) => Promise.reject(explained(e, duck!.path)));
+    await stores.begin({ ...run, runId });
   }
+  return stores;
 }

@@ -88,3 +88,19 @@ export function protocolEntry(id: number): CatalogEntry {
 export function allProtocols(): readonly CatalogEntry[] {
   return entries.slice(1);
 }
+
+/** The catalog in id order, as plain data: another thread rebuilds it with adoptCatalog(). */
+export function catalogSpecs(): ProtocolSpec[] {
+  return entries.slice(1).map(({ id: _id, ...spec }) => spec);
+}
+
+/**
+ * Registers another thread's catalog (catalogSpecs()) so that ids mean the same here; throws when
+ * they cannot (the threads declared protocols in different orders).
+ */
+export function adoptCatalog(specs: readonly ProtocolSpec[]): void {
+  specs.forEach((spec, i) => {
+    const id = registerProtocol(spec);
+    if (id !== i + 1) throw new Error(`protocol '${spec.name}' has id ${id} here but ${i + 1} in the analysis: the catalogs differ`);
+  });
+}

@@ -58,6 +58,22 @@ export class DpiResults {
     this.meta[id] = undefined;
   }
 
+  /** Takes flow `id` of another results table in as flow `at`; the meta object is shared, not copied. */
+  copyFlow(from: DpiResults, id: number, at: number): void {
+    this.protocol[at] = from.protocol[id]!;
+    this.application[at] = from.application[id]!;
+    this.confidence[at] = from.confidence[id]!;
+    this.addressOwner[at] = from.addressOwner[id]!;
+    this.dpiPackets[at] = from.dpiPackets[id]!;
+    this.status[at] = from.status[id]!;
+    this.meta[at] = from.meta[id];
+  }
+
+  /** the typed arrays' buffers, to move with postMessage */
+  buffers(): ArrayBuffer[] {
+    return [this.protocol, this.application, this.confidence, this.addressOwner, this.dpiPackets, this.status].map((a) => a.buffer as ArrayBuffer);
+  }
+
   metaOf(id: number): FlowMeta {
     let m = this.meta[id];
     if (!m) this.meta[id] = m = new FlowMeta();

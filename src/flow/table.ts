@@ -12,7 +12,43 @@ export const EARLY_PACKETS = 16;
 export const HISTORY_MAX = 16;
 const NONE = -1;
 
-export class FlowTable {
+/**
+ * The per-flow arrays a flow record is read from (see schema.ts): FlowTable holds them for the
+ * live flows, FlowSnapshot copies them for ended flows that are written elsewhere.
+ */
+export interface FlowRecordArrays {
+  keys: Uint32Array;
+  clientIsA: Uint8Array;
+  tunnel: Uint8Array;
+  anomalyBits: Uint32Array;
+  firstSeen: Float64Array;
+  lastSeen: Float64Array;
+  packets: Float64Array;
+  bytes: Float64Array;
+  payloadBytes: Float64Array;
+  fragments: Float64Array;
+  fragmentBytes: Float64Array;
+  dirFirst: Float64Array;
+  dirLast: Float64Array;
+  tcpFlags: Uint8Array;
+  tcpEvents: Uint8Array;
+  lenMin: Float64Array;
+  lenMax: Float64Array;
+  lenSum: Float64Array;
+  lenSumSq: Float64Array;
+  iatMin: Float64Array;
+  iatMax: Float64Array;
+  iatSum: Float64Array;
+  iatSumSq: Float64Array;
+  earlyCount: Uint8Array;
+  earlySize: Uint32Array;
+  earlyDir: Uint8Array;
+  earlyIat: Float64Array;
+  historyLen: Uint8Array;
+  history: Uint8Array;
+}
+
+export class FlowTable implements FlowRecordArrays {
   capacity = 0;
   live = 0;
   // hash index: slot → flow id + 1 (0 = empty)

@@ -1,6 +1,6 @@
 import { type FlowRows } from './tables.js';
 
-// Where `sonde analyze` sends flow rows: the DuckDB store, ClickHouse, or both. The analyze loop
+// Where `sonde analyze` sends flows: the DuckDB store, ClickHouse, or both. The analyze loop
 // calls add() synchronously from the flow-end callback (a store buffers), awaits drain() between
 // input chunks (backpressure, and where batches are written), and ends the run with end().
 
@@ -24,17 +24,22 @@ export interface RunCounters {
   flows: number;
 }
 
-export interface FlowSink {
+/** A store as a run sees it; how flows are added depends on the store (rows or columns). */
+export interface RunSink {
   /** a short name for messages ('duckdb', 'clickhouse') */
   readonly name: string;
   /** Registers the run (status 'running'); the run id comes from the first sink (see nextRunId). */
   begin(run: RunInfo): Promise<void>;
-  /** One flow's rows, with its flow number in the run (0, 1, …). Must not block. */
-  add(flowNumber: number, rows: FlowRows): void;
   /** Writes what is buffered when a batch is full; resolves when the buffer is small again. */
   drain(): Promise<void>;
   /** Writes everything buffered, then records the run's end (status, counters, flows written). */
   end(status: Exclude<RunStatus, 'running'>, counters: RunCounters): Promise<void>;
+}
+
+/** A store that takes flows row by row (ClickHouse). */
+export interface FlowSink extends RunSink {
+  /** One flow's rows, with its flow number in the run (0, 1, …). Must not block. */
+  add(flowNumber: number, rows: FlowRows): void;
 }
 
 export const flowId = (runId: number, flowNumber: number): bigint => (BigInt(runId) << 32n) + BigInt(flowNumber);

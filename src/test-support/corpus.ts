@@ -66,8 +66,8 @@ export interface CaptureRun {
   anomalies: Record<string, number>;
 }
 
-/** Runs the engine over one capture file, in memory, the way `sonde analyze --format jsonl` does. */
-export function runCapture(path: string, options: EngineOptions): CaptureRun {
+/** Runs the engine over one capture file, in memory, the way `sonde analyze --format jsonl` does; onFlow sees each ended flow too. */
+export function runCapture(path: string, options: EngineOptions, onFlow?: (view: FlowView) => void): CaptureRun {
   const records: Record<string, unknown>[] = [];
   const name = path.split('/').pop()!;
   const view: FlowView = { table: null as never, id: 0, capture: name, endReason: 'end', dpi: null };
@@ -78,6 +78,7 @@ export function runCapture(path: string, options: EngineOptions): CaptureRun {
     view.id = id;
     view.endReason = reason;
     records.push(flowRecord(view));
+    onFlow?.(view);
   });
   const data = readFileSync(path);
   try {

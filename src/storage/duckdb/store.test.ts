@@ -154,3 +154,18 @@ test('Ctrl-C mid-run: the run is marked interrupted with the flows it wrote; a k
   assert.equal(sql(db, `SELECT count(*) AS n FROM flows WHERE run_id = ${String(runs[2]!['run_id'])}`)[0]!['n'], runs[2]!['flows_stored']);
   assert.equal(sql(db, `SELECT count(*) AS n FROM flows WHERE run_id = ${String(runs[0]!['run_id'])}`)[0]!['n'], 21);
 });
+
+test('a database another process holds: one line that says so, exit 1, and the holder keeps its data', async () => {
+  const db = join(dir, 'e.duckdb');
+  assert.equal(runSonde(['analyze', sample, '--db', db, '-q']).status, 0);
+  // this process holds the file (DuckDB locks it per process) while sonde tries to append
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const holder = await DuckDBInstance.create(db);
+  const held = await holder.connect();
+  const r = runSonde(['analyze', sample, '--db', db, '-q']);
+  held.closeSync();
+  holder.closeSync();
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /^sonde: the database '.*e\.duckdb' is in use by another sonde process: wait for it, or choose another with --db\n$/);
+  assert.deepEqual(sql(db, 'SELECT status FROM runs').map((x) => x['status']), ['completed']);
+});

@@ -1,28 +1,31 @@
 import { hostname } from 'node:os';
 import {
-  BIGINT, BOOLEAN, DOUBLE, DuckDBAppender, DuckDBConnection, DuckDBDataChunk, DuckDBInstance, DuckDBTimestampValue, LIST,
-  listValue, TIMESTAMP, VARCHAR, type DuckDBType, type DuckDBValue,
+  BIGINT, BOOLEAN, DOUBLE, type DuckDBAppender, DuckDBConnection, DuckDBInstance, LIST, listValue, TIMESTAMP, VARCHAR, type DuckDBType,
 } from '@duckdb/node-api';
-import { flowId, type FlowSink, type RunCounters, type RunInfo, type RunStatus } from '../sink.js';
-import { type ColumnKind, KEY_COLUMNS, storedTables, type TableDef, type FlowRows } from '../tables.js';
+import { type ColumnBatch } from '../column-batch.js';
+import { type RunCounters, type RunInfo, type RunStatus } from '../sink.js';
+import { type ColumnKind, KEY_COLUMNS, type TableDef } from '../tables.js';
+import { ChunkWriter, CHUNK_ROWS, type ColumnSource } from './chunk-writer.js';
 
 // The embedded store: one DuckDB file (./sonde.duckdb by default). Tables come from the flow field
-// declarations (storage/tables.ts); `runs` records every analyze run. Rows are gathered column by
-// column into DuckDB data chunks and appended chunk-wise, and each batch is committed in one
-// transaction with the run's flushed-flow count, so a crash or Ctrl-C leaves completed runs whole
-// and the interrupted one with exactly the flows it had committed. Time-range queries rely on
-// insertion order: flows arrive roughly in capture-time order, and DuckDB's per-row-group min/max
-// (zone maps) skip the row groups outside a range; no index slows the appends.
+// declarations (storage/tables.ts); `runs` records every analyze run. Flows arrive in column
+// batches (column-batch.ts) and go into DuckDB data chunks (chunk-writer.ts). Every BATCH_FLOWS
+// flows are committed in one transaction with the run's flushed-flow count, so a crash or Ctrl-C
+// leaves completed runs whole and the interrupted one with exactly the flows it had committed.
+// Time-range queries rely on insertion order: flows arrive roughly in capture-time order, and
+// DuckDB's per-row-group min/max (zone maps) skip the row groups outside a range; no index slows
+// the appends.
 
-/** rows per data chunk: DuckDB's vector size */
-const CHUNK_ROWS = 2048;
-/** rows gathered before they are appended (the JS-side buffer stays small) */
-const APPEND_ROWS = 4 * CHUNK_ROWS;
-/**
- * flows per committed transaction: above DuckDB's row group size (122,880 rows), so a batch is
- * written straight into the database file instead of going through the write-ahead log first
- */
+/** flows per committed transaction */
 const BATCH_FLOWS = 64 * CHUNK_ROWS;
+
+/**
+ * Rows per row group (DuckDB's default is 122,880). Appended rows reach the file a full row group
+ * at a time, during the run (write_buffer_row_group_count = 1, and an appender is flushed when it
+ * holds a row group); smaller groups leave less to write when the run ends, and give time-range
+ * queries finer min/max skipping.
+ */
+const ROW_GROUP_ROWS = 8 * CHUNK_ROWS;
 
 export const SQL_TYPE: Record<ColumnKind, string> = {
   text: 'VARCHAR', int: 'BIGINT', double: 'DOUBLE', timestamp: 'TIMESTAMP', bool: 'BOOLEAN',
@@ -33,31 +36,6 @@ const DUCK_TYPE: Record<ColumnKind, DuckDBType> = {
   text: VARCHAR, int: BIGINT, double: DOUBLE, timestamp: TIMESTAMP, bool: BOOLEAN,
   'text[]': LIST(VARCHAR), 'int[]': LIST(BIGINT), 'double[]': LIST(DOUBLE),
 };
-
-const toBigInt = (v: unknown): bigint | null => (typeof v === 'number' ? BigInt(Math.trunc(v)) : typeof v === 'bigint' ? v : null);
-
-/** a JS value of the flow record → the DuckDB value for a column of that kind */
-function duckValue(kind: ColumnKind, v: unknown): DuckDBValue {
-  if (v === null || v === undefined) return null;
-  switch (kind) {
-    case 'text':
-      return typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
-    case 'int':
-      return toBigInt(v);
-    case 'double':
-      return typeof v === 'number' ? v : Number(v);
-    case 'timestamp':
-      return typeof v === 'number' ? new DuckDBTimestampValue(BigInt(Math.round(v * 1e6))) : null;
-    case 'bool':
-      return Boolean(v);
-    case 'text[]':
-      return Array.isArray(v) ? listValue(v.map((x) => (typeof x === 'string' ? x : String(x)))) : null;
-    case 'int[]':
-      return Array.isArray(v) ? listValue(v.map(toBigInt)) : null;
-    case 'double[]':
-      return Array.isArray(v) ? listValue(v.map((x) => (typeof x === 'number' ? x : Number(x)))) : null;
-  }
-}
 
 const RUNS_DDL = `CREATE TABLE IF NOT EXISTS runs (
   run_id BIGINT PRIMARY KEY,
@@ -75,47 +53,14 @@ const RUNS_DDL = `CREATE TABLE IF NOT EXISTS runs (
 )`;
 
 export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+const quoteLiteral = (text: string): string => `'${text.replace(/'/g, "''")}'`;
 
-/** One table's rows gathered column-wise, in the stored table's own column order. */
-class TableBuffer {
-  /** per stored column: where its value sits in our row (-1: a column we do not write, null) */
-  readonly columns: DuckDBValue[][];
-  rows = 0;
-
-  constructor(
-    readonly def: TableDef,
-    /** per stored column: index into KEY_COLUMNS + def.columns, or -1 */
-    readonly sourceIndex: number[],
-    readonly kinds: (ColumnKind | null)[],
-    readonly types: DuckDBType[],
-    readonly appender: DuckDBAppender,
-  ) {
-    this.columns = sourceIndex.map(() => []);
-  }
-
-  push(runId: bigint, flowId: bigint, values: unknown[]): void {
-    for (let c = 0; c < this.sourceIndex.length; c++) {
-      const i = this.sourceIndex[c]!;
-      const col = this.columns[c]!;
-      if (i < 0) col.push(null);
-      else if (i === 0) col.push(runId);
-      else if (i === 1) col.push(flowId);
-      else col.push(duckValue(this.kinds[c]!, values[i - 2]));
-    }
-    this.rows++;
-  }
-
-  /** Appends the gathered rows to the appender, a data chunk at a time. */
-  appendAll(): void {
-    for (let start = 0; start < this.rows; start += CHUNK_ROWS) {
-      const n = Math.min(CHUNK_ROWS, this.rows - start);
-      const chunk = DuckDBDataChunk.create(this.types, n);
-      for (let c = 0; c < this.columns.length; c++) chunk.setColumnValues(c, this.columns[c]!.slice(start, start + n));
-      this.appender.appendDataChunk(chunk);
-    }
-    for (const col of this.columns) col.length = 0;
-    this.rows = 0;
-  }
+/** One stored table being appended to: its appender and how its columns are filled. */
+interface TableAppender {
+  writer: ChunkWriter;
+  appender: DuckDBAppender;
+  /** rows appended since the appender was last flushed */
+  unflushed: number;
 }
 
 export interface DuckDbStoreOptions {
@@ -123,9 +68,9 @@ export interface DuckDbStoreOptions {
   batchFlows?: number;
 }
 
-export class DuckDbStore implements FlowSink {
+export class DuckDbStore {
   readonly name = 'duckdb';
-  private buffers: TableBuffer[] = [];
+  private tables: TableAppender[] = [];
   private runId = 0n;
   private runIdNumber = 0;
   private pendingFlows = 0;
@@ -135,6 +80,8 @@ export class DuckDbStore implements FlowSink {
 
   private constructor(
     readonly path: string,
+    /** the tables to store (storedTables(), passed in so the store's thread needs no dissectors) */
+    private readonly definitions: TableDef[],
     private readonly instance: DuckDBInstance,
     readonly connection: DuckDBConnection,
     options: DuckDbStoreOptions,
@@ -143,34 +90,54 @@ export class DuckDbStore implements FlowSink {
   }
 
   /** Opens (or creates) the store; brings its tables up to the current schema; closes runs left 'running' by a dead process. */
-  static async open(path: string, options: DuckDbStoreOptions = {}): Promise<DuckDbStore> {
-    const instance = await DuckDBInstance.create(path);
+  static async open(path: string, tables: TableDef[], options: DuckDbStoreOptions = {}): Promise<DuckDbStore> {
+    // attached rather than opened directly: only ATTACH takes a row group size
+    const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
-    const store = new DuckDbStore(path, instance, connection, options);
+    try {
+      await connection.run(`ATTACH ${quoteLiteral(path)} AS store (ROW_GROUP_SIZE ${ROW_GROUP_ROWS}); USE store; SET write_buffer_row_group_count = 1`);
+    } catch (e) {
+      connection.closeSync();
+      instance.closeSync();
+      throw e;
+    }
+    const store = new DuckDbStore(path, tables, instance, connection, options);
     await store.migrate();
     await store.recoverInterruptedRuns();
     return store;
   }
 
-  /** Creates missing tables and adds missing columns (new fields, new dissectors). */
+  /** Creates missing tables and adds missing columns (new fields, new dissectors), in one statement list. */
   private async migrate(): Promise<void> {
-    await this.connection.run(RUNS_DDL);
-    for (const t of storedTables()) {
+    const existing = await this.storedColumns();
+    const statements = [RUNS_DDL];
+    for (const t of this.definitions) {
       const cols = [...KEY_COLUMNS, ...t.columns];
-      await this.connection.run(`CREATE TABLE IF NOT EXISTS ${quoteIdent(t.name)} (${cols.map((c) => `${quoteIdent(c.name)} ${SQL_TYPE[c.kind]}`).join(', ')})`);
-      const existing = new Set(await this.columnNames(t.name));
+      const have = existing.get(t.name);
+      if (!have) {
+        statements.push(`CREATE TABLE ${quoteIdent(t.name)} (${cols.map((c) => `${quoteIdent(c.name)} ${SQL_TYPE[c.kind]}`).join(', ')})`);
+        continue;
+      }
+      const names = new Set(have.map((c) => c.name));
       for (const c of cols) {
-        if (!existing.has(c.name)) await this.connection.run(`ALTER TABLE ${quoteIdent(t.name)} ADD COLUMN ${quoteIdent(c.name)} ${SQL_TYPE[c.kind]}`);
+        if (!names.has(c.name)) statements.push(`ALTER TABLE ${quoteIdent(t.name)} ADD COLUMN ${quoteIdent(c.name)} ${SQL_TYPE[c.kind]}`);
       }
     }
+    await this.connection.run(statements.join(';\n'));
   }
 
-  private async columnNames(table: string): Promise<string[]> {
+  /** every table's columns as stored (name and SQL type, in order), read in one query */
+  private async storedColumns(): Promise<Map<string, { name: string; type: string }[]>> {
     const r = await this.connection.runAndReadAll(
-      'SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position',
-      [table],
+      'SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_catalog = current_database() AND table_schema = current_schema() ORDER BY table_name, ordinal_position',
     );
-    return r.getRows().map((row) => String(row[0]));
+    const out = new Map<string, { name: string; type: string }[]>();
+    for (const [table, name, type] of r.getRows()) {
+      const list = out.get(String(table)) ?? [];
+      list.push({ name: String(name), type: String(type) });
+      out.set(String(table), list);
+    }
+    return out;
   }
 
   /**
@@ -202,59 +169,67 @@ export class DuckDbStore implements FlowSink {
       "INSERT INTO runs (run_id, status, inputs, started_at, sonde_version, probe, pid) VALUES ($1, 'running', $2, make_timestamp($3::BIGINT), $4, $5, $6)",
       [this.runId, listValue(run.inputs), BigInt(Math.round(run.startedAt * 1e6)), run.sondeVersion, run.probe, BigInt(process.pid)],
     );
-    this.buffers = [];
-    for (const t of storedTables()) {
-      const stored = await this.connection.runAndReadAll(
-        'SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position',
-        [t.name],
-      );
-      const ours = [...KEY_COLUMNS, ...t.columns];
-      const sourceIndex: number[] = [];
-      const kinds: (ColumnKind | null)[] = [];
+    this.tables = [];
+    const stored = await this.storedColumns();
+    for (const t of this.definitions) {
+      const sources: ColumnSource[] = [];
       const types: DuckDBType[] = [];
-      for (const [name, dataType] of stored.getRows()) {
-        const i = ours.findIndex((c) => c.name === name);
-        sourceIndex.push(i);
-        const kind = i >= 0 ? ours[i]!.kind : null;
-        kinds.push(kind);
-        // a column of an older schema that we no longer write: nulls of its own type
-        types.push(kind !== null ? DUCK_TYPE[kind] : typeForSql(String(dataType)));
+      for (const { name, type } of stored.get(t.name) ?? []) {
+        if (name === 'run_id' || name === 'flow_id') {
+          sources.push({ from: name });
+          types.push(BIGINT);
+          continue;
+        }
+        const index = t.columns.findIndex((c) => c.name === name);
+        if (index < 0) {
+          // a column of an older schema that we no longer write: nulls of its own type
+          const kind = kindForSql(type);
+          sources.push({ from: 'none', width: kind === 'bool' ? 1 : kind === 'text' || kind.endsWith('[]') ? 16 : 8 });
+          types.push(DUCK_TYPE[kind]);
+        } else {
+          const kind = t.columns[index]!.kind;
+          sources.push({ from: 'column', index, kind });
+          types.push(DUCK_TYPE[kind]);
+        }
       }
       const appender = await this.connection.createAppender(t.name);
-      this.buffers.push(new TableBuffer(t, sourceIndex, kinds, types, appender));
+      this.tables.push({ writer: new ChunkWriter(types, sources), appender, unflushed: 0 });
     }
   }
 
-  add(flowNumber: number, rows: FlowRows): void {
-    const id = flowId(this.runIdNumber, flowNumber);
-    this.buffers[0]!.push(this.runId, id, rows.flow);
-    for (const p of rows.protocols) this.buffers[p.table]!.push(this.runId, id, p.values);
-    this.pendingFlows++;
-  }
-
-  async drain(): Promise<void> {
-    if (this.buffers[0]!.rows >= APPEND_ROWS) await this.appendBuffered();
-    if (this.pendingFlows >= this.batchFlows) await this.commitBatch();
-  }
-
-  /** Moves the gathered rows into the open transaction (opening one when needed). */
-  private async appendBuffered(): Promise<void> {
+  /** Appends a batch of flows to the open transaction (opening one when needed); commits every batchFlows flows. */
+  async write(batch: ColumnBatch): Promise<void> {
     if (!this.inTransaction) {
       await this.connection.run('BEGIN TRANSACTION');
       this.inTransaction = true;
     }
-    for (const b of this.buffers) {
-      if (b.rows === 0) continue;
-      b.appendAll();
-      b.appender.flushSync();
+    for (let i = 0; i < batch.tables.length; i++) {
+      const rows = batch.tables[i];
+      if (!rows) continue;
+      const t = this.tables[i]!;
+      for (let start = 0; start < rows.rows; start += CHUNK_ROWS) {
+        t.writer.append(t.appender, rows, start, Math.min(CHUNK_ROWS, rows.rows - start), this.runIdNumber);
+      }
+      // a full row group goes into the transaction now, and so to the file while the analysis
+      // goes on; smaller remainders wait for the commit
+      t.unflushed += rows.rows;
+      if (t.unflushed >= ROW_GROUP_ROWS) {
+        t.appender.flushSync();
+        t.unflushed = 0;
+      }
     }
+    this.pendingFlows += batch.flows;
+    if (this.pendingFlows >= this.batchFlows) await this.commitBatch();
   }
 
   /** Commits the appended rows together with the run's stored-flow count. */
   private async commitBatch(): Promise<void> {
     if (this.pendingFlows === 0) return;
     try {
-      await this.appendBuffered();
+      for (const t of this.tables) {
+        t.appender.flushSync();
+        t.unflushed = 0;
+      }
       const stored = this.storedFlows + this.pendingFlows;
       await this.connection.run('UPDATE runs SET flows_stored = $1 WHERE run_id = $2', [BigInt(stored), this.runId]);
       await this.connection.run('COMMIT');
@@ -270,8 +245,8 @@ export class DuckDbStore implements FlowSink {
 
   async end(status: Exclude<RunStatus, 'running'>, counters: RunCounters): Promise<void> {
     await this.commitBatch();
-    for (const b of this.buffers) b.appender.closeSync();
-    this.buffers = [];
+    for (const t of this.tables) t.appender.closeSync();
+    this.tables = [];
     await this.connection.run(
       'UPDATE runs SET status = $1, ended_at = make_timestamp($2::BIGINT), packets = $3, bytes = $4, flows = $5, flows_stored = $6 WHERE run_id = $7',
       [status, BigInt(Math.round((Date.now() / 1000) * 1e6)), BigInt(counters.packets), BigInt(counters.bytes), BigInt(counters.flows), BigInt(this.storedFlows), this.runId],
@@ -289,10 +264,9 @@ export class DuckDbStore implements FlowSink {
   }
 }
 
-/** the DuckDB type of a stored column from its SQL type name (VARCHAR for anything else) */
-function typeForSql(sql: string): DuckDBType {
-  const kind = (Object.keys(SQL_TYPE) as ColumnKind[]).find((k) => SQL_TYPE[k] === sql);
-  return kind !== undefined ? DUCK_TYPE[kind] : VARCHAR;
+/** the column kind of a stored column from its SQL type name (text for anything else) */
+function kindForSql(sql: string): ColumnKind {
+  return (Object.keys(SQL_TYPE) as ColumnKind[]).find((k) => SQL_TYPE[k] === sql) ?? 'text';
 }
 
 function processAlive(pid: number): boolean {

@@ -1,30 +1,40 @@
 import { Worker } from 'node:worker_threads';
-import { type FlowSink, type RunCounters, type RunInfo, type RunStatus } from '../sink.js';
-import { type FlowRows } from '../tables.js';
+import { catalogSpecs } from '../../dpi/catalog.js';
+import { type FlowView } from '../../flow/schema.js';
+import { FlowBatchBuilder, transferList } from '../flow-batch.js';
+import { type RunCounters, type RunInfo, type RunSink, type RunStatus } from '../sink.js';
 import { type WorkerReply, type WorkerRequest } from './worker-protocol.js';
 
-// The DuckDB store as the analysis thread sees it: flows are gathered into batches and handed to
-// the store's thread (store-worker.ts); at most a few batches wait there, so memory stays bounded
-// when the disk is slower than the analysis.
+// The DuckDB store as the analysis thread sees it: ended flows are copied into batches
+// (flow-batch.ts) and handed to the store's thread (store-worker.ts), which builds their records;
+// at most a few batches wait there, so memory stays bounded when the disk is slower than the
+// analysis. Opening the database runs on that thread while the analysis starts: a database that
+// cannot be opened is reported at the first drain() or at end().
 
 const BATCH_FLOWS = 4096;
 const MAX_BATCHES_IN_FLIGHT = 4;
 
 type Request = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
-export class ThreadedDuckDbStore implements FlowSink {
+/** The database could not be opened (locked, unreadable, not a DuckDB file): DuckDB's first line. */
+export class StoreOpenError extends Error {}
+
+export class ThreadedDuckDbStore implements RunSink {
   readonly name = 'duckdb';
   private readonly worker: Worker;
   private nextId = 1;
   private readonly waiting = new Map<number, { resolve: (v: number) => void; reject: (e: Error) => void }>();
-  private batch: FlowRows[] = [];
-  private batchFirst = 0;
+  private readonly batch = new FlowBatchBuilder(BATCH_FLOWS);
   private inFlight: Promise<number>[] = [];
   private failure: Error | null = null;
+  private exited = false;
   private stored = 0;
+  /** resolves with the run id once the database is open and the run begun */
+  readonly started: Promise<number>;
   runId = 0;
 
-  private constructor(readonly path: string) {
+  /** Starts opening the store on its own thread and beginning a run there; does not wait for it. */
+  constructor(readonly path: string, run: Omit<RunInfo, 'runId'>) {
     this.worker = new Worker(new URL('./store-worker.js', import.meta.url));
     this.worker.on('message', (m: WorkerReply) => {
       const w = this.waiting.get(m.id);
@@ -35,27 +45,26 @@ export class ThreadedDuckDbStore implements FlowSink {
     });
     this.worker.on('error', (e) => this.failAll(e));
     this.worker.on('exit', (code) => {
-      if (this.waiting.size > 0) this.failAll(new Error(`the database thread stopped (exit code ${code})`));
+      this.exited = true;
+      this.failAll(new Error(`the database thread stopped (exit code ${code})`));
     });
+    this.started = this.call({ kind: 'start', path, run, catalog: catalogSpecs() }).then(
+      (id) => (this.runId = id),
+      (e: Error) => {
+        this.failure ??= new StoreOpenError(e.message);
+        throw this.failure;
+      },
+    );
+    // reported through drain() and end()
+    this.started.catch(() => undefined);
   }
 
-  /** Opens the store on its thread; resolves with the store and the next run id. */
-  static async open(path: string, startedAt: number): Promise<{ store: ThreadedDuckDbStore; runId: number }> {
-    const store = new ThreadedDuckDbStore(path);
-    try {
-      const runId = await store.call({ kind: 'open', path, startedAt });
-      return { store, runId };
-    } catch (e) {
-      await store.worker.terminate();
-      throw e;
-    }
-  }
-
-  private call(req: Request): Promise<number> {
+  private call(req: Request, transfer: ArrayBuffer[] = []): Promise<number> {
+    if (this.exited) return Promise.reject(this.failure ?? new Error('the database thread has stopped'));
     const id = this.nextId++;
     return new Promise<number>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      this.worker.postMessage({ ...req, id } as WorkerRequest);
+      this.worker.postMessage({ ...req, id } as WorkerRequest, transfer);
     });
   }
 
@@ -64,38 +73,40 @@ export class ThreadedDuckDbStore implements FlowSink {
     this.waiting.clear();
   }
 
-  async begin(run: RunInfo): Promise<void> {
-    this.runId = run.runId;
-    await this.call({ kind: 'begin', run });
+  /** The run was begun with the store's thread (see started); nothing more to do. */
+  async begin(): Promise<void> {
+    await this.started;
   }
 
-  add(flowNumber: number, rows: FlowRows): void {
-    if (this.batch.length === 0) this.batchFirst = flowNumber;
-    this.batch.push(rows);
+  /** One ended flow, with its number in the run (0, 1, …). */
+  add(flowNumber: number, flow: FlowView): void {
+    this.batch.add(flowNumber, flow);
+    // a full batch goes now: the next flow needs a new one (drain() waits for the store)
+    if (this.batch.full) this.send();
   }
 
   private send(): void {
-    if (this.batch.length === 0) return;
-    const p = this.call({ kind: 'rows', first: this.batchFirst, rows: this.batch });
+    const batch = this.batch.take();
+    if (!batch) return;
+    const p = this.call({ kind: 'flows', batch }, transferList(batch));
     // a failed batch is reported at the next drain or at the end
     p.then((n) => (this.stored = n), (e: Error) => (this.failure ??= e));
     this.inFlight.push(p);
-    this.batch = [];
   }
 
   async drain(): Promise<void> {
     if (this.failure) throw this.failure;
-    if (this.batch.length >= BATCH_FLOWS) this.send();
     while (this.inFlight.length > MAX_BATCHES_IN_FLIGHT) await this.inFlight.shift()!.catch(() => undefined);
     if (this.failure) throw this.failure;
   }
 
   async end(status: Exclude<RunStatus, 'running'>, counters: RunCounters): Promise<void> {
+    await this.started;
     this.send();
     await Promise.allSettled(this.inFlight);
     this.inFlight = [];
     // even after a failed batch the run is closed, as 'failed', with what was committed
-    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    const exited = this.exited ? Promise.resolve() : new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
     this.stored = await this.call({ kind: 'end', status: this.failure ? 'failed' : status, counters });
     await exited;
     if (this.failure) throw this.failure;

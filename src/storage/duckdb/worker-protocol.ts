@@ -1,12 +1,14 @@
+import { type ProtocolSpec } from '../../dpi/catalog.js';
+import { type FlowBatch } from '../flow-batch.js';
 import { type RunCounters, type RunInfo, type RunStatus } from '../sink.js';
-import { type FlowRows } from '../tables.js';
 
 // Messages between the analysis thread and the DuckDB store's thread.
 
 export type WorkerRequest =
-  | { kind: 'open'; id: number; path: string; startedAt: number; batchFlows?: number }
-  | { kind: 'begin'; id: number; run: RunInfo }
-  | { kind: 'rows'; id: number; first: number; rows: FlowRows[] }
+  /** opens the store, brings it to the tables' schema, and begins a run; replies with its run id */
+  /** catalog: the analysis thread's protocol catalog (catalogSpecs()), so that protocol ids name the same */
+  | { kind: 'start'; id: number; path: string; run: Omit<RunInfo, 'runId'>; catalog: ProtocolSpec[]; batchFlows?: number }
+  | { kind: 'flows'; id: number; batch: FlowBatch }
   | { kind: 'end'; id: number; status: Exclude<RunStatus, 'running'>; counters: RunCounters };
 
 export type WorkerReply = { kind: 'done'; id: number; value: number } | { kind: 'error'; id: number; message: string };

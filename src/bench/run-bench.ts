@@ -1,0 +1,173 @@
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// `npm run bench [-- PCAP] [--runs N] [--only a,b]`: sonde against ndpiReader on one large
+// capture of real traffic, each configuration run in turn (a, b, c, a, b, c, …) so that a slow
+// minute of a shared machine hits all of them alike; prints the medians as a Markdown table.
+
+const ROOT = resolve(fileURLToPath(new URL('../../', import.meta.url)));
+const SONDE = join(ROOT, 'bin', 'sonde');
+const CORPUS = process.env['SONDE_CORPUS'] ?? resolve(ROOT, '..', 'shared', 'corpus', 'ndpi', 'pcap');
+const BUILD_TOOL = process.env['SONDE_BENCH_TOOL'] ?? resolve(ROOT, '..', 'shared', 'tools', 'build-bench-pcap');
+const OUT_DIR = join(ROOT, 'bench-out');
+
+interface Config {
+  name: string;
+  what: string;
+  /** the command, given the capture and a scratch directory for this run */
+  command(pcap: string, scratch: string): string[];
+  /** whether it is sonde (its ratio to ndpiReader is shown) */
+  sonde: boolean;
+}
+
+const CONFIGS: Config[] = [
+  { name: 'sonde-1', what: 'sonde analyze --no-store, pinned to one core', sonde: true, command: (p) => ['taskset', '-c', '0', SONDE, 'analyze', p, '--no-store', '-q'] },
+  { name: 'sonde-nostore', what: 'sonde analyze --no-store (not pinned)', sonde: true, command: (p) => [SONDE, 'analyze', p, '--no-store', '-q'] },
+  { name: 'sonde-store', what: 'sonde analyze with the DuckDB store (a fresh file each run)', sonde: true, command: (p, s) => [SONDE, 'analyze', p, '--db', join(s, 'bench.duckdb'), '-q'] },
+  { name: 'ndpiReader', what: 'ndpiReader -i FILE -q, pinned to the same core', sonde: false, command: (p) => ['taskset', '-c', '0', 'ndpiReader', '-i', p, '-q'] },
+];
+
+interface Sample {
+  wall: number;
+  cpu: number;
+  rssKb: number;
+}
+
+function fail(message: string): never {
+  process.stderr.write(`bench: ${message}\n`);
+  process.exit(1);
+}
+
+function parseArgs(argv: string[]): { pcap: string | null; runs: number; only: string[] | null } {
+  let pcap: string | null = null;
+  let runs = 3;
+  let only: string[] | null = null;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--runs') runs = Number(argv[++i]);
+    else if (a === '--only') only = (argv[++i] ?? '').split(',');
+    else if (a.startsWith('-')) fail(`unknown option '${a}' (use [PCAP] [--runs N] [--only ${CONFIGS.map((c) => c.name).join(',')}])`);
+    else pcap = a;
+  }
+  if (!Number.isInteger(runs) || runs < 1) fail('--runs needs a whole number of at least 1');
+  for (const o of only ?? []) if (!CONFIGS.some((c) => c.name === o)) fail(`no configuration '${o}' (choose from ${CONFIGS.map((c) => c.name).join(', ')})`);
+  return { pcap, runs, only };
+}
+
+/** the benchmark capture: the one given, or ../shared's corpus concatenated 20 times (built once) */
+function benchCapture(given: string | null): string {
+  if (given) {
+    if (!existsSync(given)) fail(`no capture at '${given}'`);
+    return given;
+  }
+  const big = join(OUT_DIR, 'big.pcap');
+  if (existsSync(big)) return big;
+  if (!existsSync(CORPUS) || !existsSync(BUILD_TOOL)) {
+    fail(`no capture given, and the corpus (${CORPUS}) or its build tool (${BUILD_TOOL}) is missing: pass a PCAP path`);
+  }
+  mkdirSync(OUT_DIR, { recursive: true });
+  process.stderr.write(`building ${big} from ${CORPUS} (20 copies)…\n`);
+  const r = spawnSync(BUILD_TOOL, [CORPUS, OUT_DIR, '20'], { stdio: 'inherit' });
+  if (r.status !== 0) fail('build-bench-pcap failed');
+  return big;
+}
+
+/** packets and wire bytes of a classic pcap (records' original lengths) */
+function countPcap(path: string): { packets: number; bytes: number } {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(24);
+    readSync(fd, head, 0, 24, 0);
+    const magic = head.readUInt32LE(0);
+    const le = magic === 0xa1b2c3d4 || magic === 0xa1b23c4d;
+    if (!le && head.readUInt32BE(0) !== 0xa1b2c3d4 && head.readUInt32BE(0) !== 0xa1b23c4d) fail(`${path} is not a classic pcap file`);
+    const size = statSync(path).size;
+    const rec = Buffer.alloc(16);
+    let at = 24;
+    let packets = 0;
+    let bytes = 0;
+    while (at + 16 <= size) {
+      readSync(fd, rec, 0, 16, at);
+      const incl = le ? rec.readUInt32LE(8) : rec.readUInt32BE(8);
+      bytes += le ? rec.readUInt32LE(12) : rec.readUInt32BE(12);
+      packets++;
+      at += 16 + incl;
+    }
+    return { packets, bytes };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** the flows sonde finds in the capture (from its summary) */
+function countFlows(pcap: string): number {
+  const r = spawnSync(SONDE, ['analyze', pcap, '--no-store'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const m = /^\s*flows\s+([\d,]+)/m.exec(r.stdout ?? '');
+  if (r.status !== 0 || !m) fail(`sonde analyze failed on ${pcap}: ${(r.stderr ?? '').trim().split('\n')[0]}`);
+  return Number(m[1]!.replace(/,/g, ''));
+}
+
+function runOnce(c: Config, pcap: string): Sample {
+  const scratch = join(tmpdir(), `sonde-bench-${process.pid}`);
+  rmSync(scratch, { recursive: true, force: true });
+  mkdirSync(scratch, { recursive: true });
+  try {
+    const cmd = c.command(pcap, scratch);
+    const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', ...cmd], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const last = (r.stderr ?? '').trim().split('\n').pop() ?? '';
+    const m = /^([\d.]+) ([\d.]+) ([\d.]+) (\d+)$/.exec(last);
+    if (r.status !== 0 || !m) fail(`${c.name} failed (exit ${r.status}): ${(r.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}`);
+    return { wall: Number(m[1]), cpu: Number(m[2]) + Number(m[3]), rssKb: Number(m[4]) };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+function main(): void {
+  const { pcap: given, runs, only } = parseArgs(process.argv.slice(2));
+  if (!existsSync('/usr/bin/time')) fail("GNU time is missing: apt-get install -y time");
+  const configs = CONFIGS.filter((c) => !only || only.includes(c.name));
+  if (configs.some((c) => !c.sonde) && spawnSync('ndpiReader', ['-h']).error) fail('ndpiReader is missing: apt-get install -y libndpi-bin (or --only without it)');
+  const pcap = benchCapture(given);
+  const { packets, bytes } = countPcap(pcap);
+  const flows = countFlows(pcap);
+  process.stderr.write(`${pcap}: ${packets.toLocaleString('en-US')} packets, ${(bytes / 1e9).toFixed(2)} GB on the wire, ${flows.toLocaleString('en-US')} flows; ${runs} runs of ${configs.map((c) => c.name).join(', ')}\n`);
+  const samples = new Map<string, Sample[]>(configs.map((c) => [c.name, []]));
+  for (let i = 0; i < runs; i++) {
+    for (const c of configs) {
+      const s = runOnce(c, pcap);
+      samples.get(c.name)!.push(s);
+      process.stderr.write(`  run ${i + 1}/${runs} ${c.name}: ${s.wall.toFixed(2)} s, cpu ${s.cpu.toFixed(2)} s, ${(s.rssKb / 1024).toFixed(0)} MB\n`);
+    }
+  }
+  const wallOf = (name: string): number | null => (samples.has(name) ? median(samples.get(name)!.map((s) => s.wall)) : null);
+  const ndpi = wallOf('ndpiReader');
+  const noStore = wallOf('sonde-nostore');
+  const lines = [
+    `Capture: ${pcap} (${packets.toLocaleString('en-US')} packets, ${(bytes / 1e9).toFixed(2)} GB, ${flows.toLocaleString('en-US')} flows)`,
+    `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GB; Node ${process.version}; medians of ${runs} runs`,
+    '',
+    '| configuration | wall s | CPU s | packets/s | Gbit/s | flows/s | peak RSS MB | vs ndpiReader |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const c of configs) {
+    const ss = samples.get(c.name)!;
+    const wall = median(ss.map((s) => s.wall));
+    const ratio = ndpi && c.sonde ? `${(ndpi / wall).toFixed(2)}×` : '';
+    lines.push(`| ${c.name} | ${wall.toFixed(2)} | ${median(ss.map((s) => s.cpu)).toFixed(2)} | ${Math.round(packets / wall).toLocaleString('en-US')} | ${((bytes * 8) / wall / 1e9).toFixed(2)} | ${Math.round(flows / wall).toLocaleString('en-US')} | ${(median(ss.map((s) => s.rssKb)) / 1024).toFixed(0)} | ${ratio} |`);
+  }
+  const store = wallOf('sonde-store');
+  if (store && noStore) lines.push('', `DuckDB store: ${(((store - noStore) / noStore) * 100).toFixed(1)}% over --no-store (medians, neither pinned).`);
+  lines.push('', ...configs.map((c) => `- ${c.name}: ${c.what}`));
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+main();
