@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { identify } from '../test-support/dpi-test-kit.js';
+import { analyzeFrames, identify } from '../test-support/dpi-test-kit.js';
+import { ethernet, ipv4, tcp } from '../test-support/packet-builder.js';
 import { alpnExt, clientHelloBody, handshake, record } from './protocols/tls/hello-builder.js';
 
 // How the inspector completes identification at the end of a flow (see DpiEngine.identify).
@@ -37,4 +38,20 @@ test('an unknown protocol to a known address: application by address; else the p
   const guess = identify([{ dir: 0, payload: 'x' }], { transport: 'tcp', serverPort: 22, server: '192.0.2.200' });
   assert.equal(guess['protocol'], 'SSH');
   assert.equal(guess['confidence'], 'port');
+});
+
+test('a handshake without payload keeps no inspection, yet its SYN places out-of-order first segments', () => {
+  const c = { src: '10.1.1.1', dst: '10.2.2.2', proto: 6 };
+  const s = { src: '10.2.2.2', dst: '10.1.1.1', proto: 6 };
+  const request = new TextEncoder().encode('GET / HTTP/1.1\r\nHost: syn.example\r\n\r\n');
+  const frames = [
+    ethernet(0x0800, ipv4(c, tcp(40000, 80, 0x02, new Uint8Array(0), 5000))),
+    ethernet(0x0800, ipv4(s, tcp(80, 40000, 0x12, new Uint8Array(0), 9000, 5001))),
+    // the request's second half first: only the SYN says where the stream starts
+    ethernet(0x0800, ipv4(c, tcp(40000, 80, 0x18, request.subarray(10), 5001 + 10, 9001))),
+    ethernet(0x0800, ipv4(c, tcp(40000, 80, 0x18, request.subarray(0, 10), 5001, 9001))),
+  ];
+  const [r] = analyzeFrames(frames);
+  assert.equal(r!['protocol'], 'HTTP');
+  assert.equal(r!['hostname'], 'syn.example');
 });

@@ -62,6 +62,10 @@ class FlowInspection {
 export class DpiEngine {
   readonly results = new DpiResults();
   private readonly inspections: (FlowInspection | undefined)[] = [];
+  /** per flow: the directions whose SYN came before any payload (bit 0 client, bit 1 server) */
+  private synSeen = new Uint8Array(0);
+  /** per flow and direction ([id*2+dir]): that SYN's sequence number */
+  private synSeq = new Uint32Array(0);
   /** [transport index 0 TCP / 1 UDP][first byte] → dissector indexes */
   private readonly byFirstByte: number[][][] = [[], []];
   /** [transport][first byte][dissector index] → 1 when that byte may start that dissector's protocol */
@@ -122,6 +126,15 @@ export class DpiEngine {
     this.results.ensure(capacity);
     this.results.reset(id);
     this.inspections[id] = undefined;
+    if (this.synSeen.length < capacity) {
+      const seen = new Uint8Array(capacity);
+      seen.set(this.synSeen);
+      this.synSeen = seen;
+      const seq = new Uint32Array(capacity * 2);
+      seq.set(this.synSeq);
+      this.synSeq = seq;
+    }
+    this.synSeen[id] = 0;
   }
 
   /** Every packet of a flow still being inspected; O(1) once its DPI is done. */
@@ -138,14 +151,21 @@ export class DpiEngine {
     const captured = Math.min(p.payloadLen, p.end - p.payloadOffset);
     if (insp === undefined) {
       if (l4 === 6 && (p.tcpFlags & 0x02) !== 0 && captured <= 0) {
-        // a SYN before any payload: remember its sequence number for the stream
-        insp = this.inspections[id] = new FlowInspection();
+        // a SYN before any payload: its sequence number is all the stream needs for now, kept
+        // in an array (handshakes without payload, scans above all, are many)
+        // the first SYN's, as a stream keeps it
+        if ((this.synSeen[id]! & (1 << dir)) === 0) this.synSeq[id * 2 + dir] = p.tcpSeq;
+        this.synSeen[id]! |= 1 << dir;
         r.status[id] = DpiStatus.Inspecting;
-      } else if (captured <= 0) {
         return;
-      } else {
-        insp = this.inspections[id] = new FlowInspection();
-        r.status[id] = DpiStatus.Inspecting;
+      }
+      if (captured <= 0) return;
+      insp = this.inspections[id] = new FlowInspection();
+      r.status[id] = DpiStatus.Inspecting;
+      for (let d = 0; d < 2; d++) {
+        if ((this.synSeen[id]! & (1 << d)) === 0) continue;
+        const s = (insp.streams[d] = new TcpStream());
+        s.syn(this.synSeq[id * 2 + d]!);
       }
     }
     let data = p.buf;

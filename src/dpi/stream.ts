@@ -16,8 +16,13 @@ function seqDiff(a: number, b: number): number {
   return (a - b) | 0;
 }
 
+/** no bytes yet: streams that never carry payload allocate nothing */
+const EMPTY = new Uint8Array(0);
+/** the first allocation: most first segments are small, and live flows are many */
+const FIRST_BYTES = 64;
+
 export class TcpStream {
-  buf = new Uint8Array(512);
+  buf: Uint8Array = EMPTY;
   len = 0;
   /** sequence number of the next in-order byte; undefined until the first segment or SYN */
   private next = 0;
@@ -99,7 +104,7 @@ export class TcpStream {
     const n = Math.min(len, room);
     if (n > 0) {
       if (this.len + n > this.buf.length) {
-        const grown = new Uint8Array(Math.min(this.cap, Math.max(this.buf.length * 2, this.len + n)));
+        const grown = new Uint8Array(Math.min(this.cap, Math.max(this.buf.length * 2, this.len + n, FIRST_BYTES)));
         grown.set(this.buf.subarray(0, this.len));
         this.buf = grown;
       }
