@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type PcapRecord, writePcap } from '../test-support/capture-writer.js';
+import { ethernet, ipv4, tcp, udp } from '../test-support/packet-builder.js';
 import { DEFAULT_ENGINE_OPTIONS } from '../engine/engine.js';
 import { flowRecord } from '../flow/schema.js';
 import { CAPTURES_DIR, FIXTURES_DIR } from '../test-support/golden.js';
@@ -13,8 +16,27 @@ import { type ColumnKind, storedTables } from './tables.js';
 // The store's thread builds flow records from copies of the flows (flow-batch.ts), then lays them
 // out in columns (column-batch.ts): both must give back exactly the records of `--format jsonl`.
 
+const scratch = mkdtempSync(join(tmpdir(), 'sonde-batch-'));
+test.after(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** many short flows, and a long one that the 5 s active timeout cuts into several records */
+function generatedCapture(): string {
+  const records: PcapRecord[] = [];
+  const t0 = 1_700_000_000_000_000;
+  for (let i = 0; i < 200; i++) records.push({ ts: t0 + i * 1000, data: ethernet(0x0800, ipv4({ src: '10.0.0.1', dst: '10.0.0.2', proto: 17 }, udp(2000 + i, 9, new Uint8Array(8)))) });
+  for (let i = 0; i < 30; i++) records.push({ ts: t0 + 300_000 + i * 1_000_000, data: ethernet(0x0800, ipv4({ src: '10.0.0.3', dst: '10.0.0.4', proto: 6 }, tcp(40000, 80, 0x18, new TextEncoder().encode(`GET /${i} HTTP/1.1\r\nHost: long.example\r\n\r\n`), 1000 + i * 100))) });
+  records.sort((a, b) => a.ts - b.ts);
+  const path = join(scratch, 'generated.pcap');
+  writeFileSync(path, writePcap(records, { linkType: 1 }));
+  return path;
+}
+
 const captures = (): string[] => {
-  const out = [...readdirSync(FIXTURES_DIR).map((f) => join(FIXTURES_DIR, f)), ...readdirSync(CAPTURES_DIR).filter((f) => f.endsWith('.pcap')).map((f) => join(CAPTURES_DIR, f))];
+  const out = [
+    generatedCapture(),
+    ...readdirSync(FIXTURES_DIR).map((f) => join(FIXTURES_DIR, f)),
+    ...readdirSync(CAPTURES_DIR).filter((f) => f.endsWith('.pcap')).map((f) => join(CAPTURES_DIR, f)),
+  ];
   // real traffic with many dissectors' fields, when the shared corpus is there
   const corpus = ndpiCorpusDir();
   if (corpus) out.push(...corpusCaptures(corpus).filter((_, i) => i % 8 === 0).map((f) => join(corpus, 'pcap', f)));
