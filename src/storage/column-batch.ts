@@ -1,11 +1,10 @@
-import { FLOW_FIELDS, type FlowView } from '../flow/schema.js';
-import { type ColumnKind, storedTables } from './tables.js';
+import { type FlowView } from '../flow/schema.js';
+import { type ColumnKind, flowColumnGetters, storedTables, tableIndexBySource } from './tables.js';
 
 // Flows gathered column by column for a columnar store (DuckDB), straight from the flow table,
 // in typed arrays only: numbers in Float64Arrays, text as UTF-8 bytes with offsets, lists as
 // offsets into a column of their items (the layout of Arrow). No value outlives the flow it came
-// from as a JS object, so a batch of thousands of flows costs the garbage collector nothing, and
-// its buffers move to the store's thread with postMessage without being copied.
+// from as a JS object, so a batch of thousands of flows costs the garbage collector nothing.
 
 /** numbers (int, double, timestamp in seconds, bool as 1/0); NaN is null */
 export interface NumberColumn {
@@ -43,25 +42,6 @@ export interface TableBatch {
 export interface ColumnBatch {
   flows: number;
   tables: (TableBatch | null)[];
-}
-
-/** the buffers of a batch, to hand over with postMessage instead of copying them */
-export function transferList(batch: ColumnBatch): ArrayBuffer[] {
-  const out: ArrayBuffer[] = [];
-  const add = (c: ColumnData): void => {
-    if (c.type === 'number') out.push(c.values.buffer as ArrayBuffer);
-    else if (c.type === 'text') out.push(c.bytes.buffer as ArrayBuffer, c.offsets.buffer as ArrayBuffer, c.valid.buffer as ArrayBuffer);
-    else {
-      out.push(c.offsets.buffer as ArrayBuffer, c.valid.buffer as ArrayBuffer);
-      add(c.items);
-    }
-  };
-  for (const t of batch.tables) {
-    if (!t) continue;
-    out.push(t.flowNumbers.buffer as ArrayBuffer);
-    for (const c of t.columns) add(c);
-  }
-  return out;
 }
 
 const numberOf = (v: unknown): number =>
@@ -250,9 +230,8 @@ export class TableBuilder {
 /** Gathers flows into ColumnBatches: add() each ended flow, take() a batch when full. */
 export class ColumnBatchBuilder {
   private readonly tables = storedTables();
-  private readonly getters = FLOW_FIELDS.filter((f) => f.type !== 'object').map((f) => f.get);
-  /** dissector name → its table's index */
-  private readonly tableOf = new Map(this.tables.map((t, i) => [t.source ?? '', i]));
+  private readonly getters = flowColumnGetters();
+  private readonly tableOf = tableIndexBySource();
   private builders: (TableBuilder | null)[] = [];
   flows = 0;
 

@@ -77,8 +77,11 @@ export function storedTables(): TableDef[] {
   return cached;
 }
 
-/** The index of each flows column's field in FLOW_FIELDS (for reading values without a record). */
-const flowGetters = (): ((v: FlowView) => unknown)[] => FLOW_FIELDS.filter((f) => f.type !== 'object').map((f) => f.get);
+/** The getters of the flows table's columns, in column order (values without building a record). */
+export const flowColumnGetters = (): ((v: FlowView) => unknown)[] => FLOW_FIELDS.filter((f) => f.type !== 'object').map((f) => f.get);
+
+/** dissector name (a flow record's object field) → its table's index in storedTables() */
+export const tableIndexBySource = (): Map<string, number> => new Map(storedTables().map((t, i) => [t.source ?? '', i]));
 
 /**
  * One flow as stored rows: `flows` values in column order (keys excluded), and for each
@@ -92,9 +95,8 @@ export interface FlowRows {
 
 export class FlowRowBuilder {
   private readonly tables = storedTables();
-  private readonly getters = flowGetters();
-  /** dissector name → its table's index */
-  private readonly tableOf = new Map(this.tables.map((t, i) => [t.source ?? '', i]));
+  private readonly getters = flowColumnGetters();
+  private readonly tableOf = tableIndexBySource();
 
   rows(v: FlowView): FlowRows {
     const flow = this.getters.map((g) => g(v) ?? null);

@@ -327,13 +327,11 @@ const HTTP: readonly Column[] = [
 function tlsVersion(v: string | null): string | null {
   if (v === null) return null;
   const m = /^(D?TLS)v1(?:\.(\d))?$/.exec(v);
-  if (m) return `${m[1]}v1${m[2] ?? '0'}`;
-  const hex = /^0x([0-9a-f]{1,4})$/i.exec(v);
-  return hex ? `unknown-${parseInt(hex[1]!, 16)}` : v;
+  return m ? `${m[1]}v1${m[2] ?? '0'}` : unknownNumber(v);
 }
 
-/** sonde writes suites it has no name for in hex; Zeek's cipher_desc says unknown-N */
-function cipherName(v: string | null): string | null {
+/** sonde writes versions and suites it has no name for in hex; Zeek says unknown-N */
+function unknownNumber(v: string | null): string | null {
   const hex = v === null ? null : /^0x([0-9a-f]{1,4})$/i.exec(v);
   return hex ? `unknown-${parseInt(hex[1]!, 16)}` : v;
 }
@@ -356,7 +354,7 @@ function sniMatchesCert(c: Context): boolean | null {
 const SSL: readonly Column[] = [
   ...ID_COLUMNS,
   col('version', 'string', (c) => tlsVersion(str(c.p, 'version'))),
-  col('cipher', 'string', (c) => cipherName(str(c.p, 'cipher'))),
+  col('cipher', 'string', (c) => unknownNumber(str(c.p, 'cipher'))),
   col('curve', 'string', unset),
   col('server_name', 'string', (c) => str(c.p, 'sni')),
   col('resumed', 'bool', unset),

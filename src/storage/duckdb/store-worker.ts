@@ -39,7 +39,7 @@ async function handle(m: WorkerRequest): Promise<void> {
   switch (m.kind) {
     case 'start': {
       adoptCatalog(m.catalog);
-      store = await DuckDbStore.open(m.path, storedTables(), { batchFlows: m.batchFlows });
+      store = await DuckDbStore.open(m.path, storedTables());
       const runId = await store.nextRunId(m.run.startedAt);
       await store.begin({ ...m.run, runId });
       reply({ kind: 'done', id: m.id, value: runId });

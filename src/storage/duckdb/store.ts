@@ -64,7 +64,7 @@ interface TableAppender {
 }
 
 export interface DuckDbStoreOptions {
-  /** flows per committed batch (default 32768) */
+  /** flows per committed transaction (default BATCH_FLOWS) */
   batchFlows?: number;
 }
 

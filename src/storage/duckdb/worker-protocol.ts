@@ -7,7 +7,7 @@ import { type RunCounters, type RunInfo, type RunStatus } from '../sink.js';
 export type WorkerRequest =
   /** opens the store, brings it to the tables' schema, and begins a run; replies with its run id */
   /** catalog: the analysis thread's protocol catalog (catalogSpecs()), so that protocol ids name the same */
-  | { kind: 'start'; id: number; path: string; run: Omit<RunInfo, 'runId'>; catalog: ProtocolSpec[]; batchFlows?: number }
+  | { kind: 'start'; id: number; path: string; run: Omit<RunInfo, 'runId'>; catalog: ProtocolSpec[] }
   | { kind: 'flows'; id: number; batch: FlowBatch }
   | { kind: 'end'; id: number; status: Exclude<RunStatus, 'running'>; counters: RunCounters };
 
