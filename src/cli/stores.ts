@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { type FlowView } from '../flow/schema.js';
 import { ClickHouseSink } from '../storage/clickhouse/sink.js';
-import { StoreOpenError, ThreadedDuckDbStore } from '../storage/duckdb/threaded-store.js';
+import { StoreOpenError, StoreWriteError, ThreadedDuckDbStore } from '../storage/duckdb/threaded-store.js';
 import { type FlowSink, type RunCounters, type RunInfo, type RunSink, type RunStatus } from '../storage/sink.js';
 import { FlowRowBuilder } from '../storage/tables.js';
 import { type ParsedArgs, UsageError } from './args.js';
@@ -46,7 +46,7 @@ export class Stores {
     try {
       for (const s of this.sinks) await s.drain();
     } catch (e) {
-      throw explained(e, this.duck?.path ?? '');
+      throw explained(e, this.duck?.path ?? '', this.duck?.flowsStored ?? 0);
     }
   }
 
@@ -62,18 +62,23 @@ export class Stores {
         }
       }
     } catch (e) {
-      throw explained(e, this.duck?.path ?? '');
+      throw explained(e, this.duck?.path ?? '', this.duck?.flowsStored ?? 0);
     }
     if (this.duck) lines.unshift(`stored ${this.duck.flowsStored.toLocaleString('en-US')} flows in ${this.duck.path} (run ${this.duck.runId})`);
     return lines.join('\n');
   }
 }
 
-/** The store cannot be used (locked, unreadable): a one-line message, exit status 1. */
+/** The store cannot be used (locked, unreadable, failed writing): a one-line message, exit status 1. */
 export class StoreUnavailableError extends Error {}
 
-/** a database that could not be opened, as a one-line message that says what to do */
-function explained(e: unknown, path: string): unknown {
+/** a database that could not be opened or written, as a one-line message that says what to do */
+function explained(e: unknown, path: string, committed: number): unknown {
+  if (e instanceof StoreWriteError) {
+    return new StoreUnavailableError(
+      `storing flows in '${path}' failed: ${e.message}; the run keeps the ${committed.toLocaleString('en-US')} flows committed before (free some disk space, use --db PATH for another file, or --no-store)`,
+    );
+  }
   if (!(e instanceof StoreOpenError)) return e;
   if (/lock/i.test(e.message)) return new StoreUnavailableError(`the database '${path}' is in use by another sonde process: wait for it, or choose another with --db`);
   return new StoreUnavailableError(`cannot open the database '${path}': ${e.message} (use --db PATH for another file, or --no-store)`);
@@ -109,7 +114,7 @@ export async function openStores(args: ParsedArgs, inputs: string[]): Promise<St
   if (rowSinks.length > 0) {
     // the stores share one run id: DuckDB's when it is on
     let runId = Math.floor(startedAt);
-    if (duck) runId = await duck.started.catch((e: unknown) => Promise.reject(explained(e, duck!.path)));
+    if (duck) runId = await duck.started.catch((e: unknown) => Promise.reject(explained(e, duck!.path, 0)));
     await stores.begin({ ...run, runId });
   }
   return stores;

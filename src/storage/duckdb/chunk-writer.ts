@@ -38,14 +38,22 @@ function putInt64(u32: Uint32Array, i: number, v: number): void {
 }
 
 export class ChunkWriter {
-  constructor(
-    private readonly types: DuckDBType[],
-    private readonly sources: ColumnSource[],
-  ) {}
+  /**
+   * One data chunk, reset and refilled for every append (the appender copies its rows): a new
+   * chunk per append is native memory that only the JS garbage collector frees, and it does
+   * not see it, so hundreds of megabytes of dead chunks piled up during a run.
+   */
+  private readonly chunk: DuckDBDataChunk;
+
+  constructor(types: DuckDBType[], private readonly sources: ColumnSource[]) {
+    this.chunk = DuckDBDataChunk.create(types);
+  }
 
   /** Appends rows [start, start + count) of the batch table (count ≤ CHUNK_ROWS). */
   append(appender: DuckDBAppender, table: TableBatch, start: number, count: number, runId: number): void {
-    const chunk = DuckDBDataChunk.create(this.types, count);
+    const chunk = this.chunk;
+    chunk.reset();
+    chunk.rowCount = count;
     for (let c = 0; c < this.sources.length; c++) {
       const vector = duckdb.data_chunk_get_vector(chunk.chunk, c);
       const s = this.sources[c]!;

@@ -30,8 +30,8 @@ port.on('message', (m: WorkerRequest) => {
     .then(() => handle(m))
     .catch((e: unknown) => {
       reply({ kind: 'error', id: m.id, message: (e as Error).message.split('\n')[0] ?? String(e) });
-      // without an open store nothing that follows can succeed
-      if (m.kind === 'start') stop();
+      // without an open store nothing that follows can succeed, and after the end nothing follows
+      if (m.kind === 'start' || m.kind === 'end') stop();
     });
 });
 

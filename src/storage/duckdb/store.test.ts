@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CAPTURES_DIR, FIXTURES_DIR, runSonde, SONDE_BIN } from '../../test-support/golden.js';
@@ -168,4 +168,29 @@ test('a database another process holds: one line that says so, exit 1, and the h
   assert.equal(r.status, 1, r.stderr);
   assert.match(r.stderr, /^sonde: the database '.*e\.duckdb' is in use by another sonde process: wait for it, or choose another with --db\n$/);
   assert.deepEqual(sql(db, 'SELECT status FROM runs').map((x) => x['status']), ['completed']);
+});
+
+test('writes that fail (file too large): one line that says so, exit 1, no hang, the run marked failed, earlier runs intact', () => {
+  const db = join(dir, 'f.duckdb');
+  assert.equal(runSonde(['analyze', sample, '--db', db, '-q']).status, 0);
+  // 40,000 one-packet UDP flows: several row groups, written to the file during the run
+  const records = [];
+  for (let i = 0; i < 40_000; i++) {
+    const src = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+    records.push({ ts: 1_700_000_000_000_000 + i * 100, data: ethernet(0x0800, ipv4({ src, dst: '10.255.0.1', proto: 17 }, udp(1024 + (i % 60000), 9999, new Uint8Array(16)))) });
+  }
+  const many = join(dir, 'many.pcap');
+  writeFileSync(many, writePcap(records, { linkType: 1 }));
+  // the file may grow 256 KB past its size after the first run (bash counts 1 KB blocks), then
+  // writes fail with EFBIG (Node ignores SIGXFSZ)
+  const limitKb = Math.ceil(statSync(db).size / 1024) + 256;
+  const r = spawnSync('bash', ['-c', `ulimit -f ${limitKb}; exec "$0" "$@"`, process.execPath, SONDE_BIN, 'analyze', many, '--db', db, '-q'], { encoding: 'utf8', timeout: 120_000 });
+  assert.equal(r.signal, null, 'sonde must not hang after a failed write');
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /^sonde: storing flows in '.*f\.duckdb' failed: .*File too large; the run keeps the 0 flows committed before \(free some disk space, use --db PATH for another file, or --no-store\)\n$/);
+  const runs = sql(db, 'SELECT status, flows_stored FROM runs ORDER BY run_id');
+  assert.deepEqual(runs.map((x) => x['status']), ['completed', 'failed']);
+  assert.equal(runs[1]!['flows_stored'], 0);
+  // the first run's flows, and none of the failed one's
+  assert.deepEqual(sql(db, 'SELECT count(*) AS n FROM flows'), sql(db, 'SELECT flows AS n FROM runs ORDER BY run_id LIMIT 1'));
 });

@@ -77,6 +77,8 @@ export class DuckDbStore {
   private inTransaction = false;
   private storedFlows = 0;
   private readonly batchFlows: number;
+  /** the first failed write: the run cannot store more */
+  private failure: Error | null = null;
 
   private constructor(
     readonly path: string,
@@ -197,8 +199,22 @@ export class DuckDbStore {
     }
   }
 
-  /** Appends a batch of flows to the open transaction (opening one when needed); commits every batchFlows flows. */
+  /**
+   * Appends a batch of flows to the open transaction (opening one when needed); commits every
+   * batchFlows flows. After a failure (disk full, file too large) every later write fails with
+   * the same error: the transaction is lost, and the run ends with what was committed before.
+   */
   async write(batch: ColumnBatch): Promise<void> {
+    if (this.failure) throw this.failure;
+    try {
+      await this.append(batch);
+    } catch (e) {
+      this.failure = e as Error;
+      throw e;
+    }
+  }
+
+  private async append(batch: ColumnBatch): Promise<void> {
     if (!this.inTransaction) {
       await this.connection.run('BEGIN TRANSACTION');
       this.inTransaction = true;
@@ -243,14 +259,27 @@ export class DuckDbStore {
     this.pendingFlows = 0;
   }
 
+  /**
+   * Commits what is left and closes the run with its counters. A run whose writes failed (here
+   * or before) is closed as 'failed' with the flows committed before, and the failure thrown.
+   */
   async end(status: Exclude<RunStatus, 'running'>, counters: RunCounters): Promise<void> {
-    await this.commitBatch();
-    for (const t of this.tables) t.appender.closeSync();
-    this.tables = [];
+    if (!this.failure) await this.commitBatch().catch((e: unknown) => (this.failure = e as Error));
+    if (this.failure) {
+      // the appenders hold rows of the lost transaction: dropped, not flushed
+      await this.connection.run('ROLLBACK').catch(() => undefined);
+      this.inTransaction = false;
+      this.tables = [];
+      status = 'failed';
+    } else {
+      for (const t of this.tables) t.appender.closeSync();
+      this.tables = [];
+    }
     await this.connection.run(
       'UPDATE runs SET status = $1, ended_at = make_timestamp($2::BIGINT), packets = $3, bytes = $4, flows = $5, flows_stored = $6 WHERE run_id = $7',
       [status, BigInt(Math.round((Date.now() / 1000) * 1e6)), BigInt(counters.packets), BigInt(counters.bytes), BigInt(counters.flows), BigInt(this.storedFlows), this.runId],
     );
+    if (this.failure) throw this.failure;
   }
 
   /** flows committed in this run so far */

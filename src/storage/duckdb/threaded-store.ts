@@ -19,6 +19,9 @@ type Request = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<
 /** The database could not be opened (locked, unreadable, not a DuckDB file): DuckDB's first line. */
 export class StoreOpenError extends Error {}
 
+/** Writing to the database failed during the run (disk full, file too large): DuckDB's first line. */
+export class StoreWriteError extends Error {}
+
 export class ThreadedDuckDbStore implements RunSink {
   readonly name = 'duckdb';
   private readonly worker: Worker;
@@ -90,7 +93,7 @@ export class ThreadedDuckDbStore implements RunSink {
     if (!batch) return;
     const p = this.call({ kind: 'flows', batch }, transferList(batch));
     // a failed batch is reported at the next drain or at the end
-    p.then((n) => (this.stored = n), (e: Error) => (this.failure ??= e));
+    p.then((n) => (this.stored = n), (e: Error) => (this.failure ??= new StoreWriteError(e.message)));
     this.inFlight.push(p);
   }
 
@@ -105,9 +108,13 @@ export class ThreadedDuckDbStore implements RunSink {
     this.send();
     await Promise.allSettled(this.inFlight);
     this.inFlight = [];
-    // even after a failed batch the run is closed, as 'failed', with what was committed
+    // even after a failed batch the run is closed, as 'failed', with what was committed; the
+    // thread ends either way, so the process can exit
     const exited = this.exited ? Promise.resolve() : new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
-    this.stored = await this.call({ kind: 'end', status: this.failure ? 'failed' : status, counters });
+    await this.call({ kind: 'end', status: this.failure ? 'failed' : status, counters }).then(
+      (n) => (this.stored = n),
+      (e: Error) => (this.failure ??= new StoreWriteError(e.message)),
+    );
     await exited;
     if (this.failure) throw this.failure;
   }
