@@ -33,27 +33,35 @@ function isAckPadding(p: DecodedPacket, captured: number): boolean {
   return true;
 }
 
+/** numbers per candidate in FlowInspection.candidates */
+const CANDIDATE_WORDS = 3;
+/** in a candidate's first word: another dissector handed it the flow (it was not probed) */
+const HANDED_OVER = 0x10000;
+
 function addCandidate(insp: FlowInspection, index: number, state: unknown, start0: number, start1: number, handedOver: boolean): void {
-  insp.candidates.push(index);
+  insp.candidates.push(handedOver ? index | HANDED_OVER : index, start0, start1);
   insp.states.push(state);
-  insp.starts.push(start0, start1);
-  insp.handedOver.push(handedOver);
 }
 
 function removeCandidate(insp: FlowInspection, i: number): void {
-  insp.candidates.splice(i, 1);
+  insp.candidates.splice(i * CANDIDATE_WORDS, CANDIDATE_WORDS);
   insp.states.splice(i, 1);
-  insp.starts.splice(i * 2, 2);
-  insp.handedOver.splice(i, 1);
+}
+
+function hasCandidate(insp: FlowInspection, index: number): boolean {
+  for (let k = 0; k < insp.candidates.length; k += CANDIDATE_WORDS) if ((insp.candidates[k]! & 0xffff) === index) return true;
+  return false;
 }
 
 class FlowInspection {
+  /**
+   * per candidate, CANDIDATE_WORDS numbers: its dissector index (| HANDED_OVER), then where its
+   * view of each direction's stream starts; one array, not one per attribute, because a flow
+   * waiting for more payload keeps them all (memory per live flow)
+   */
   candidates: number[] = [];
+  /** per candidate: its dissector's state; states.length is the number of candidates */
   states: unknown[] = [];
-  /** per candidate: where its view of each direction's stream starts ([i*2+dir]) */
-  starts: number[] = [];
-  /** per candidate: it was started by another dissector (a hand-off), not by probing */
-  handedOver: boolean[] = [];
   streams: [TcpStream | null, TcpStream | null] = [null, null];
   payloadPackets = 0;
   budget = 0;
@@ -196,17 +204,17 @@ export class DpiEngine {
     insp.payloadPackets++;
     const ctx = this.ctx;
     ctx.bind(table, id, p, dir, insp.payloadPackets, newData, gap, insp);
-    if (insp.payloadPackets === 1 || insp.candidates.length === 0 && insp.budget === 0) {
+    if (insp.payloadPackets === 1 || insp.states.length === 0 && insp.budget === 0) {
       this.chooseCandidates(insp, data, newData, off + len - newData, l4 === 6 ? 0 : 1, ctx);
-      if (insp.candidates.length === 0) {
+      if (insp.states.length === 0) {
         this.finishInspection(table, id);
         return;
       }
     }
-    for (let i = 0; i < insp.candidates.length; ) {
-      const d = DISSECTORS[insp.candidates[i]!]!;
+    for (let i = 0; i < insp.states.length; ) {
+      const d = DISSECTORS[insp.candidates[i * CANDIDATE_WORDS]! & 0xffff]!;
       ctx.dissector = d.name;
-      const start = l4 === 6 ? insp.starts[i * 2 + dir]! : 0;
+      const start = l4 === 6 ? insp.candidates[i * CANDIDATE_WORDS + 1 + dir]! : 0;
       if (start >= len) {
         i++; // a hand-off that has no bytes of this direction yet
         continue;
@@ -221,8 +229,8 @@ export class DpiEngine {
       }
       if (verdict === Verdict.Done) {
         // the flow is named: only dissectors handed the flow go on
-        for (let j = insp.candidates.length - 1; j >= 0; j--) if (j === i || !insp.handedOver[j]) removeCandidate(insp, j);
-        if (insp.candidates.length === 0) {
+        for (let j = insp.states.length - 1; j >= 0; j--) if (j === i || (insp.candidates[j * CANDIDATE_WORDS]! & HANDED_OVER) === 0) removeCandidate(insp, j);
+        if (insp.states.length === 0) {
           this.finishInspection(table, id);
           return;
         }
@@ -235,7 +243,7 @@ export class DpiEngine {
       }
       i++;
     }
-    if (insp.candidates.length === 0 || insp.payloadPackets >= insp.budget) this.finishInspection(table, id);
+    if (insp.states.length === 0 || insp.payloadPackets >= insp.budget) this.finishInspection(table, id);
   }
 
   private chooseCandidates(insp: FlowInspection, data: Uint8Array, off: number, len: number, t: number, ctx: Context): void {
@@ -258,7 +266,7 @@ export class DpiEngine {
       if (member[i] === 0 || this.tried[i] === 1) continue;
       this.tried[i] = 1;
       const d = DISSECTORS[i]!;
-      if (insp.candidates.includes(i)) continue;
+      if (hasCandidate(insp, i)) continue;
       let mine: boolean;
       try {
         mine = d.probe(data, off, len, ctx);
@@ -277,7 +285,7 @@ export class DpiEngine {
   handOver(insp: FlowInspection, name: string): void {
     const i = DISSECTORS.findIndex((d) => d.name === name);
     if (i < 0) throw new Error(`startDissector: no dissector named '${name}'`);
-    if (insp.candidates.includes(i)) return;
+    if (hasCandidate(insp, i)) return;
     const d = DISSECTORS[i]!;
     addCandidate(insp, i, d.createState(), insp.streams[0]?.len ?? 0, insp.streams[1]?.len ?? 0, true);
     insp.budget = Math.min(HARD_MAX_PACKETS, Math.max(insp.budget, insp.payloadPackets + (d.maxPackets ?? DEFAULT_MAX_PACKETS)));
@@ -327,11 +335,7 @@ export class DpiEngine {
   }
 
   private addRisk(id: number, name: string, info: string): void {
-    const meta = this.results.metaOf(id);
-    const i = riskIndex(name);
-    if (meta.risks.includes(i)) return;
-    meta.risks.push(i);
-    meta.riskInfo.push(info);
+    this.results.metaOf(id).addRisk(riskIndex(name), info);
   }
 
   private identify(table: FlowTable, id: number): void {
@@ -521,11 +525,7 @@ class Context implements InspectContext {
   }
 
   addRisk(name: string, info?: string): void {
-    const meta = this.engine.results.metaOf(this.id);
-    const i = riskIndex(name);
-    if (meta.risks.includes(i)) return;
-    meta.risks.push(i);
-    meta.riskInfo.push(info ?? '');
+    this.engine.results.metaOf(this.id).addRisk(riskIndex(name), info ?? '');
   }
 
   shareApplicationWithClientSocket(): void {

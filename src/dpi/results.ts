@@ -16,11 +16,18 @@ export class FlowMeta {
   alpn: readonly string[] | null = null;
   /** names of the server certificate (SAN, else subject CN) */
   certificateNames: readonly string[] | null = null;
-  /** risk indexes (see risks.ts) with their explanations */
-  risks: number[] = [];
-  riskInfo: string[] = [];
+  /** risk indexes (see risks.ts) with their explanations; null until the first (most flows have none) */
+  risks: number[] | null = null;
+  riskInfo: string[] | null = null;
   /** per dissector: its declared fields */
   fields: Record<string, Record<string, unknown>> = {};
+
+  /** Flags risk `index` (once) with its explanation. */
+  addRisk(index: number, info: string): void {
+    if (this.risks?.includes(index)) return;
+    (this.risks ??= []).push(index);
+    (this.riskInfo ??= []).push(info);
+  }
 }
 
 export class DpiResults {

@@ -1,5 +1,5 @@
 import { KEY_WORDS } from './key.js';
-import { EARLY_PACKETS, HISTORY_MAX, type FlowRecordArrays } from './table.js';
+import { EARLY_IAT_WIDE, EARLY_PACKETS, EARLY_SIZE_WIDE, HISTORY_MAX, type FlowRecordArrays, wideKey } from './table.js';
 
 // Copies of ended flows' record arrays, side by side, so that their records can be built on
 // another thread (the store's) from plain typed arrays: copying a flow costs a few hundred
@@ -16,12 +16,14 @@ export class FlowSnapshot {
     const f64 = (per: number): Float64Array => new Float64Array(capacity * per);
     const u32 = (per: number): Uint32Array => new Uint32Array(capacity * per);
     const u8 = (per: number): Uint8Array => new Uint8Array(capacity * per);
+    const i32 = (per: number): Int32Array => new Int32Array(capacity * per);
+    const u16 = (per: number): Uint16Array => new Uint16Array(capacity * per);
     this.arrays = {
       keys: u32(KEY_WORDS), clientIsA: u8(1), tunnel: u8(1), anomalyBits: u32(2), firstSeen: f64(1), lastSeen: f64(1),
       packets: f64(2), bytes: f64(2), payloadBytes: f64(2), fragments: f64(2), fragmentBytes: f64(2), dirFirst: f64(2), dirLast: f64(2),
-      tcpFlags: u8(2), tcpEvents: u8(2), lenMin: f64(2), lenMax: f64(2), lenSum: f64(2), lenSumSq: f64(2),
+      tcpFlags: u8(2), tcpEvents: u8(2), lenMin: u32(2), lenMax: u32(2), lenSum: f64(2), lenSumSq: f64(2),
       iatMin: f64(2), iatMax: f64(2), iatSum: f64(2), iatSumSq: f64(2),
-      earlyCount: u8(1), earlySize: u32(EARLY_PACKETS), earlyDir: u8(EARLY_PACKETS), earlyIat: f64(EARLY_PACKETS),
+      earlyCount: u8(1), earlySize: u16(EARLY_PACKETS), earlyDir: u8(EARLY_PACKETS), earlyIat: i32(EARLY_PACKETS), earlyWide: new Map(),
       historyLen: u8(1), history: u8(HISTORY_MAX),
     };
   }
@@ -75,9 +77,15 @@ export class FlowSnapshot {
     a.iatSumSq[2 * at] = t.iatSumSq[2 * id]!;
     a.iatSumSq[2 * at + 1] = t.iatSumSq[2 * id + 1]!;
     a.earlyCount[at] = t.earlyCount[id]!;
-    for (let i = 0, to = at * EARLY_PACKETS, from = id * EARLY_PACKETS; i < EARLY_PACKETS; i++) a.earlySize[to + i] = t.earlySize[from + i]!;
+    for (let i = 0, to = at * EARLY_PACKETS, from = id * EARLY_PACKETS; i < EARLY_PACKETS; i++) {
+      const size = (a.earlySize[to + i] = t.earlySize[from + i]!);
+      if (size === EARLY_SIZE_WIDE) a.earlyWide.set(wideKey(to + i, false), t.earlyWide.get(wideKey(from + i, false))!);
+    }
     for (let i = 0, to = at * EARLY_PACKETS, from = id * EARLY_PACKETS; i < EARLY_PACKETS; i++) a.earlyDir[to + i] = t.earlyDir[from + i]!;
-    for (let i = 0, to = at * EARLY_PACKETS, from = id * EARLY_PACKETS; i < EARLY_PACKETS; i++) a.earlyIat[to + i] = t.earlyIat[from + i]!;
+    for (let i = 0, to = at * EARLY_PACKETS, from = id * EARLY_PACKETS; i < EARLY_PACKETS; i++) {
+      const us = (a.earlyIat[to + i] = t.earlyIat[from + i]!);
+      if (us === EARLY_IAT_WIDE) a.earlyWide.set(wideKey(to + i, true), t.earlyWide.get(wideKey(from + i, true))!);
+    }
     a.historyLen[at] = t.historyLen[id]!;
     for (let i = 0, to = at * HISTORY_MAX, from = id * HISTORY_MAX; i < HISTORY_MAX; i++) a.history[to + i] = t.history[from + i]!;
     return at;
@@ -85,6 +93,6 @@ export class FlowSnapshot {
 
   /** the buffers to move with postMessage */
   buffers(): ArrayBuffer[] {
-    return Object.values(this.arrays).map((a: RecordArray) => a.buffer as ArrayBuffer);
+    return Object.values(this.arrays).flatMap((a: RecordArray) => (a instanceof Map ? [] : [a.buffer as ArrayBuffer]));
   }
 }

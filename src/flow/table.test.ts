@@ -4,7 +4,9 @@ import { AnomalyCounters } from '../decode/anomaly.js';
 import { FragmentReassembler } from '../decode/fragments.js';
 import { DecodedPacket } from '../decode/packet.js';
 import { FlowKeyBuilder, hashKey, KEY_WORDS } from './key.js';
-import { FlowTable } from './table.js';
+import { type FlowRecordArrays, FlowTable } from './table.js';
+import { FLOW_FIELDS, type FlowView } from './schema.js';
+import { FlowSnapshot } from './snapshot.js';
 import { connState } from './tcp-state.js';
 
 function packet(src: number, sport: number, dst: number, dport: number, proto = 6, flags = 0, payload = 0, ts = 0, wire = 60): DecodedPacket {
@@ -24,6 +26,8 @@ function packet(src: number, sport: number, dst: number, dport: number, proto = 
 
 const A = 0x0a000001; // 10.0.0.1
 const B = 0x0a000002; // 10.0.0.2
+
+const fieldValue = (v: FlowView, name: string): unknown => FLOW_FIELDS.find((f) => f.name === name)!.get(v);
 
 test('a flow and its reverse build the same key and hash', () => {
   const kb = new FlowKeyBuilder();
@@ -162,4 +166,41 @@ test('the LRU list orders flows by last packet, the age list by start', () => {
   mk(1, 30); // touch the first flow again
   assert.equal(t.lruHead, second);
   assert.equal(t.ageHead, first);
+});
+
+test('early values: sizes in 16 bits and gaps in whole microseconds in 32, wider ones (and their copies) exact beside them, cleared with the flow', () => {
+  const t = new FlowTable(16);
+  const kb = new FlowKeyBuilder();
+  // gaps 0, +1.4 µs (rounds to 1), +40 min 0.123 ms, -36 min (a capture out of time order), +2 ms
+  const times = [1e12, 1e12 + 1.4, 1e12 + 2_400_000_123 + 1.4, 1e12 + 2_400_000_123 + 1.4 - 2_160_000_000, 1e12 + 2_400_000_123 + 1.4 - 2_160_000_000 + 2000];
+  const sizes = [10, 65_534, 65_535, 70_000, 0];
+  let id = -1;
+  times.forEach((ts, i) => {
+    const p = packet(A, 1234, B, 9999, 17, 0, sizes[i], ts);
+    kb.build(p);
+    id = t.lookupOrCreate(kb, ts);
+    t.update(id, p, kb.aIsSource);
+  });
+  const view = (table: FlowRecordArrays, at: number): FlowView => ({ table, id: at, capture: '', endReason: 'end', dpi: null });
+  const gaps = [0, 0.001, 2_400_000.123, -2_160_000, 2];
+  assert.deepEqual(fieldValue(view(t, id), 'early_iats_ms'), gaps);
+  assert.deepEqual(fieldValue(view(t, id), 'early_sizes'), sizes);
+  assert.equal(t.earlyWide.size, 4);
+  // a snapshot of the ended flow carries the wide values with it
+  const snap = new FlowSnapshot(4);
+  snap.add(new FlowSnapshot(1).arrays, 0);
+  const at = snap.add(t, id);
+  assert.deepEqual(fieldValue(view(snap.arrays, at), 'early_iats_ms'), gaps);
+  assert.deepEqual(fieldValue(view(snap.arrays, at), 'early_sizes'), sizes);
+  // the slot's next flow starts without them
+  t.remove(id);
+  assert.equal(t.earlyWide.size, 4, 'kept until the slot is reused');
+  const p = packet(A, 1, B, 2, 17, 0, 10, 2e12);
+  kb.build(p);
+  const next = t.lookupOrCreate(kb, 2e12);
+  t.update(next, p, kb.aIsSource);
+  assert.equal(next, id);
+  assert.equal(t.earlyWide.size, 0);
+  assert.deepEqual(fieldValue(view(t, next), 'early_iats_ms'), [0]);
+  assert.deepEqual(fieldValue(view(t, next), 'early_sizes'), [10]);
 });

@@ -11,6 +11,12 @@ import { TcpEvent, tcpEventsOf, historyLetter } from './tcp-state.js';
 export const EARLY_PACKETS = 16;
 export const HISTORY_MAX = 16;
 const NONE = -1;
+/** in earlySize: a payload too long for 16 bits (jumbograms, offloaded captures); see earlyWide */
+export const EARLY_SIZE_WIDE = 0xffff;
+/** in earlyIat: a gap too long for 32 bits (first packets 35 minutes apart); see earlyWide */
+export const EARLY_IAT_WIDE = -0x80000000;
+/** earlyWide's key of an early value: its index in the early arrays, and which array */
+export const wideKey = (index: number, ofIat: boolean): number => index * 2 + (ofIat ? 1 : 0);
 
 /**
  * The per-flow arrays a flow record is read from (see schema.ts): FlowTable holds them for the
@@ -32,8 +38,8 @@ export interface FlowRecordArrays {
   dirLast: Float64Array;
   tcpFlags: Uint8Array;
   tcpEvents: Uint8Array;
-  lenMin: Float64Array;
-  lenMax: Float64Array;
+  lenMin: Uint32Array;
+  lenMax: Uint32Array;
   lenSum: Float64Array;
   lenSumSq: Float64Array;
   iatMin: Float64Array;
@@ -41,9 +47,13 @@ export interface FlowRecordArrays {
   iatSum: Float64Array;
   iatSumSq: Float64Array;
   earlyCount: Uint8Array;
-  earlySize: Uint32Array;
+  /** payload bytes; EARLY_SIZE_WIDE means the size is in earlyWide */
+  earlySize: Uint16Array;
   earlyDir: Uint8Array;
-  earlyIat: Float64Array;
+  /** whole microseconds; EARLY_IAT_WIDE means the gap is in earlyWide */
+  earlyIat: Int32Array;
+  /** the rare early values too wide for their arrays, exact, by wideKey() */
+  earlyWide: Map<number, number>;
   historyLen: Uint8Array;
   history: Uint8Array;
 }
@@ -77,8 +87,8 @@ export class FlowTable implements FlowRecordArrays {
   dirLast = new Float64Array(0);
   tcpFlags = new Uint8Array(0);
   tcpEvents = new Uint8Array(0);
-  lenMin = new Float64Array(0);
-  lenMax = new Float64Array(0);
+  lenMin = new Uint32Array(0);
+  lenMax = new Uint32Array(0);
   lenSum = new Float64Array(0);
   lenSumSq = new Float64Array(0);
   iatMin = new Float64Array(0);
@@ -88,9 +98,10 @@ export class FlowTable implements FlowRecordArrays {
 
   // the first packets of the flow
   earlyCount = new Uint8Array(0);
-  earlySize = new Uint32Array(0);
+  earlySize = new Uint16Array(0);
   earlyDir = new Uint8Array(0);
-  earlyIat = new Float64Array(0);
+  earlyIat = new Int32Array(0);
+  earlyWide = new Map<number, number>();
 
   // Zeek-style history: letters in order of first occurrence
   historyLen = new Uint8Array(0);
@@ -194,6 +205,9 @@ export class FlowTable implements FlowRecordArrays {
       this.iatSumSq[d] = 0;
     }
     this.earlyCount[id] = 0;
+    if (this.earlyWide.size > 0) {
+      for (let k = wideKey(id * EARLY_PACKETS, false); k < wideKey((id + 1) * EARLY_PACKETS, false); k++) this.earlyWide.delete(k);
+    }
     this.historyLen[id] = 0;
   }
 
@@ -248,9 +262,22 @@ export class FlowTable implements FlowRecordArrays {
     const n = this.earlyCount[id]!;
     if (n < EARLY_PACKETS) {
       const e = id * EARLY_PACKETS + n;
-      this.earlySize[e] = p.payloadLen;
+      // 2 and 4 bytes a packet instead of 4 and 8: the rare wider values go to earlyWide
+      if (p.payloadLen >= EARLY_SIZE_WIDE) {
+        this.earlySize[e] = EARLY_SIZE_WIDE;
+        this.earlyWide.set(wideKey(e, false), p.payloadLen);
+      } else {
+        this.earlySize[e] = p.payloadLen;
+      }
       this.earlyDir[e] = dir;
-      this.earlyIat[e] = n === 0 ? 0 : ts - this.lastSeen[id]!;
+      // whole microseconds, as records give them
+      const iat = n === 0 ? 0 : Math.round(ts - this.lastSeen[id]!);
+      if (iat > 0x7fffffff || iat <= EARLY_IAT_WIDE) {
+        this.earlyIat[e] = EARLY_IAT_WIDE;
+        this.earlyWide.set(wideKey(e, true), iat);
+      } else {
+        this.earlyIat[e] = iat;
+      }
       this.earlyCount[id] = n + 1;
     }
 
@@ -354,6 +381,7 @@ export class FlowTable implements FlowRecordArrays {
     const u32 = (a: Uint32Array, per: number): Uint32Array<ArrayBuffer> => { const n = new Uint32Array(newCapacity * per); n.set(a); return n; };
     const u8 = (a: Uint8Array, per: number): Uint8Array<ArrayBuffer> => { const n = new Uint8Array(newCapacity * per); n.set(a); return n; };
     const i32 = (a: Int32Array, per: number): Int32Array<ArrayBuffer> => { const n = new Int32Array(newCapacity * per); n.set(a); return n; };
+    const u16 = (a: Uint16Array, per: number): Uint16Array<ArrayBuffer> => { const n = new Uint16Array(newCapacity * per); n.set(a); return n; };
     this.keys = u32(this.keys, KEY_WORDS);
     this.hashes = u32(this.hashes, 1);
     this.clientIsA = u8(this.clientIsA, 1);
@@ -371,8 +399,8 @@ export class FlowTable implements FlowRecordArrays {
     this.dirLast = f64(this.dirLast, 2);
     this.tcpFlags = u8(this.tcpFlags, 2);
     this.tcpEvents = u8(this.tcpEvents, 2);
-    this.lenMin = f64(this.lenMin, 2);
-    this.lenMax = f64(this.lenMax, 2);
+    this.lenMin = u32(this.lenMin, 2);
+    this.lenMax = u32(this.lenMax, 2);
     this.lenSum = f64(this.lenSum, 2);
     this.lenSumSq = f64(this.lenSumSq, 2);
     this.iatMin = f64(this.iatMin, 2);
@@ -380,9 +408,9 @@ export class FlowTable implements FlowRecordArrays {
     this.iatSum = f64(this.iatSum, 2);
     this.iatSumSq = f64(this.iatSumSq, 2);
     this.earlyCount = u8(this.earlyCount, 1);
-    this.earlySize = u32(this.earlySize, EARLY_PACKETS);
+    this.earlySize = u16(this.earlySize, EARLY_PACKETS);
     this.earlyDir = u8(this.earlyDir, EARLY_PACKETS);
-    this.earlyIat = f64(this.earlyIat, EARLY_PACKETS);
+    this.earlyIat = i32(this.earlyIat, EARLY_PACKETS);
     this.historyLen = u8(this.historyLen, 1);
     this.history = u8(this.history, HISTORY_MAX);
     this.lruPrev = i32(this.lruPrev, 1);
