@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { analyze } from './analyze.js';
 import { protocols } from './protocols.js';
-import { exportFlows, flows, query, top } from './store-commands.js';
 import { UsageError } from './args.js';
 import { InputError } from './input.js';
 import { StoreUnavailableError } from './stores.js';
@@ -19,6 +18,9 @@ Commands:
 
 Run 'sonde COMMAND --help' for a command's options.`;
 
+/** the store's commands, loaded when one runs: DuckDB's bindings take ~0.1 s to load, and analyze does not need them on its own thread */
+const storeCommands = (): Promise<typeof import('./store-commands.js')> => import('./store-commands.js');
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -27,13 +29,13 @@ async function main(argv: string[]): Promise<number> {
     case 'protocols':
       return protocols(rest);
     case 'query':
-      return query(rest);
+      return (await storeCommands()).query(rest);
     case 'top':
-      return top(rest);
+      return (await storeCommands()).top(rest);
     case 'flows':
-      return flows(rest);
+      return (await storeCommands()).flows(rest);
     case 'export':
-      return exportFlows(rest);
+      return (await storeCommands()).exportFlows(rest);
     case '--version':
     case '-V': {
       const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
