@@ -4,9 +4,11 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-// `npm run bench [-- PCAP] [--runs N] [--only a,b]`: sonde against ndpiReader on one large
-// capture of real traffic, each configuration run in turn (a, b, c, a, b, c, …) so that a slow
-// minute of a shared machine hits all of them alike; prints the medians as a Markdown table.
+// `npm run bench [-- PCAP] [--runs N] [--only a,b] [--copies N,M,…]`: sonde against ndpiReader on
+// one large capture of real traffic, each configuration run in turn (a, b, c, a, b, c, …) so that
+// a slow minute of a shared machine hits all of them alike; prints the medians as a Markdown
+// table. With --copies, the same on captures of the corpus repeated N, M, … times, to see
+// whether speed and memory stay flat from a small input to a large one.
 
 const ROOT = resolve(fileURLToPath(new URL('../../', import.meta.url)));
 const SONDE = join(ROOT, 'bin', 'sonde');
@@ -41,38 +43,53 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-function parseArgs(argv: string[]): { pcap: string | null; runs: number; only: string[] | null } {
+interface Args {
+  pcap: string | null;
+  runs: number;
+  only: string[] | null;
+  copies: number[] | null;
+}
+
+function parseArgs(argv: string[]): Args {
   let pcap: string | null = null;
   let runs = 3;
   let only: string[] | null = null;
+  let copies: number[] | null = null;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--runs') runs = Number(argv[++i]);
     else if (a === '--only') only = (argv[++i] ?? '').split(',');
-    else if (a.startsWith('-')) fail(`unknown option '${a}' (use [PCAP] [--runs N] [--only ${CONFIGS.map((c) => c.name).join(',')}])`);
+    else if (a === '--copies') copies = (argv[++i] ?? '').split(',').map(Number);
+    else if (a.startsWith('-')) fail(`unknown option '${a}' (use [PCAP] [--runs N] [--only ${CONFIGS.map((c) => c.name).join(',')}] [--copies 2,67])`);
     else pcap = a;
   }
   if (!Number.isInteger(runs) || runs < 1) fail('--runs needs a whole number of at least 1');
   for (const o of only ?? []) if (!CONFIGS.some((c) => c.name === o)) fail(`no configuration '${o}' (choose from ${CONFIGS.map((c) => c.name).join(', ')})`);
-  return { pcap, runs, only };
+  if (copies && (copies.length < 2 || copies.some((n) => !Number.isInteger(n) || n < 1))) fail('--copies needs two or more whole numbers, such as 2,67');
+  if (copies && pcap) fail('--copies builds its own captures: give no PCAP with it');
+  return { pcap, runs, only, copies };
 }
 
-/** the benchmark capture: the one given, or ../shared's corpus concatenated 20 times (built once) */
-function benchCapture(given: string | null): string {
-  if (given) {
-    if (!existsSync(given)) fail(`no capture at '${given}'`);
-    return given;
-  }
-  const big = join(OUT_DIR, 'big.pcap');
+/** ../shared's corpus concatenated `copies` times with distinct VLAN ids (built once, in bench-out) */
+function builtCapture(copies: number): string {
+  const dir = copies === 20 ? OUT_DIR : join(OUT_DIR, `copies-${copies}`);
+  const big = join(dir, 'big.pcap');
   if (existsSync(big)) return big;
   if (!existsSync(CORPUS) || !existsSync(BUILD_TOOL)) {
-    fail(`no capture given, and the corpus (${CORPUS}) or its build tool (${BUILD_TOOL}) is missing: pass a PCAP path`);
+    fail(`the corpus (${CORPUS}) or its build tool (${BUILD_TOOL}) is missing: pass a PCAP path`);
   }
-  mkdirSync(OUT_DIR, { recursive: true });
-  process.stderr.write(`building ${big} from ${CORPUS} (20 copies)…\n`);
-  const r = spawnSync(BUILD_TOOL, [CORPUS, OUT_DIR, '20'], { stdio: 'inherit' });
+  mkdirSync(dir, { recursive: true });
+  process.stderr.write(`building ${big} from ${CORPUS} (${copies} copies)…\n`);
+  const r = spawnSync(BUILD_TOOL, [CORPUS, dir, String(copies)], { stdio: 'inherit' });
   if (r.status !== 0) fail('build-bench-pcap failed');
   return big;
+}
+
+/** the benchmark capture: the one given, or the corpus 20 times */
+function benchCapture(given: string | null): string {
+  if (!given) return builtCapture(20);
+  if (!existsSync(given)) fail(`no capture at '${given}'`);
+  return given;
 }
 
 /** packets and wire bytes of a classic pcap (records' original lengths) */
@@ -131,12 +148,16 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
-function main(): void {
-  const { pcap: given, runs, only } = parseArgs(process.argv.slice(2));
-  if (!existsSync('/usr/bin/time')) fail("GNU time is missing: apt-get install -y time");
-  const configs = CONFIGS.filter((c) => !only || only.includes(c.name));
-  if (configs.some((c) => !c.sonde) && spawnSync('ndpiReader', ['-h']).error) fail('ndpiReader is missing: apt-get install -y libndpi-bin (or --only without it)');
-  const pcap = benchCapture(given);
+interface Measured {
+  pcap: string;
+  packets: number;
+  bytes: number;
+  flows: number;
+  samples: Map<string, Sample[]>;
+}
+
+/** every configuration `runs` times on one capture, in turn */
+function measure(pcap: string, configs: Config[], runs: number): Measured {
   const { packets, bytes } = countPcap(pcap);
   const flows = countFlows(pcap);
   process.stderr.write(`${pcap}: ${packets.toLocaleString('en-US')} packets, ${(bytes / 1e9).toFixed(2)} GB on the wire, ${flows.toLocaleString('en-US')} flows; ${runs} runs of ${configs.map((c) => c.name).join(', ')}\n`);
@@ -148,12 +169,20 @@ function main(): void {
       process.stderr.write(`  run ${i + 1}/${runs} ${c.name}: ${s.wall.toFixed(2)} s, cpu ${s.cpu.toFixed(2)} s, ${(s.rssKb / 1024).toFixed(0)} MB\n`);
     }
   }
+  return { pcap, packets, bytes, flows, samples };
+}
+
+const machineLine = (runs: number): string =>
+  `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GB; Node ${process.version}; medians of ${runs} runs`;
+
+function comparisonTable(m: Measured, configs: Config[], runs: number): string[] {
+  const { pcap, packets, bytes, flows, samples } = m;
   const wallOf = (name: string): number | null => (samples.has(name) ? median(samples.get(name)!.map((s) => s.wall)) : null);
   const ndpi = wallOf('ndpiReader');
   const noStore = wallOf('sonde-nostore');
   const lines = [
     `Capture: ${pcap} (${packets.toLocaleString('en-US')} packets, ${(bytes / 1e9).toFixed(2)} GB, ${flows.toLocaleString('en-US')} flows)`,
-    `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GB; Node ${process.version}; medians of ${runs} runs`,
+    machineLine(runs),
     '',
     '| configuration | wall s | CPU s | packets/s | Gbit/s | flows/s | peak RSS MB | vs ndpiReader |',
     '|---|---:|---:|---:|---:|---:|---:|---:|',
@@ -166,6 +195,42 @@ function main(): void {
   }
   const store = wallOf('sonde-store');
   if (store && noStore) lines.push('', `DuckDB store: ${(((store - noStore) / noStore) * 100).toFixed(1)}% over --no-store (medians, neither pinned).`);
+  return lines;
+}
+
+/** one row per capture size and configuration, then how far the smallest is from the largest */
+function flatnessTable(ms: Measured[], configs: Config[], runs: number, copies: number[]): string[] {
+  const lines = [
+    machineLine(runs),
+    '',
+    '| copies | capture GB | packets | configuration | wall s | packets/s | peak RSS MB |',
+    '|---:|---:|---:|---|---:|---:|---:|',
+  ];
+  const rate = (m: Measured, c: Config): number => m.packets / median(m.samples.get(c.name)!.map((s) => s.wall));
+  const rss = (m: Measured, c: Config): number => median(m.samples.get(c.name)!.map((s) => s.rssKb)) / 1024;
+  ms.forEach((m, i) => {
+    for (const c of configs) {
+      lines.push(`| ${copies[i]} | ${(statSync(m.pcap).size / 1e9).toFixed(2)} | ${m.packets.toLocaleString('en-US')} | ${c.name} | ${median(m.samples.get(c.name)!.map((s) => s.wall)).toFixed(2)} | ${Math.round(rate(m, c)).toLocaleString('en-US')} | ${rss(m, c).toFixed(0)} |`);
+    }
+  });
+  lines.push('');
+  const first = ms[0]!;
+  const last = ms[ms.length - 1]!;
+  for (const c of configs) {
+    const pct = (a: number, b: number): string => `${a >= b ? '+' : ''}${(((a - b) / b) * 100).toFixed(1)}%`;
+    lines.push(`- ${c.name}: ${copies[0]} copies against ${copies[copies.length - 1]}: packets/s ${pct(rate(first, c), rate(last, c))}, peak RSS ${pct(rss(first, c), rss(last, c))}`);
+  }
+  return lines;
+}
+
+function main(): void {
+  const { pcap: given, runs, only, copies } = parseArgs(process.argv.slice(2));
+  if (!existsSync('/usr/bin/time')) fail("GNU time is missing: apt-get install -y time");
+  const configs = CONFIGS.filter((c) => !only || only.includes(c.name));
+  if (configs.some((c) => !c.sonde) && spawnSync('ndpiReader', ['-h']).error) fail('ndpiReader is missing: apt-get install -y libndpi-bin (or --only without it)');
+  const lines = copies
+    ? flatnessTable(copies.map((n) => measure(builtCapture(n), configs, runs)), configs, runs, copies)
+    : comparisonTable(measure(benchCapture(given), configs, runs), configs, runs);
   lines.push('', ...configs.map((c) => `- ${c.name}: ${c.what}`));
   process.stdout.write(lines.join('\n') + '\n');
 }
