@@ -184,7 +184,7 @@ test('writes that fail (file too large): one line that says so, exit 1, no hang,
   // the file may grow 256 KB past its size after the first run (bash counts 1 KB blocks), then
   // writes fail with EFBIG (Node ignores SIGXFSZ)
   const limitKb = Math.ceil(statSync(db).size / 1024) + 256;
-  const r = spawnSync('bash', ['-c', `ulimit -f ${limitKb}; exec "$0" "$@"`, process.execPath, SONDE_BIN, 'analyze', many, '--db', db, '-q'], { encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync('bash', ['-c', `ulimit -f ${limitKb}; exec "$0" "$@"`, process.execPath, SONDE_BIN, 'analyze', many, '--db', db, '-q'], { encoding: 'utf8', timeout: 120_000, killSignal: 'SIGKILL' });
   assert.equal(r.signal, null, 'sonde must not hang after a failed write');
   assert.equal(r.status, 1, r.stderr);
   assert.match(r.stderr, /^sonde: storing flows in '.*f\.duckdb' failed: .*File too large; the run keeps the 0 flows committed before \(free some disk space, use --db PATH for another file, or --no-store\)\n$/);
