@@ -26,6 +26,10 @@ function generatedCapture(): string {
   for (let i = 0; i < 200; i++) records.push({ ts: t0 + i * 1000, data: ethernet(0x0800, ipv4({ src: '10.0.0.1', dst: '10.0.0.2', proto: 17 }, udp(2000 + i, 9, new Uint8Array(8)))) });
   for (let i = 0; i < 30; i++) records.push({ ts: t0 + 300_000 + i * 1_000_000, data: ethernet(0x0800, ipv4({ src: '10.0.0.3', dst: '10.0.0.4', proto: 6 }, tcp(40000, 80, 0x18, new TextEncoder().encode(`GET /${i} HTTP/1.1\r\nHost: long.example\r\n\r\n`), 1000 + i * 100))) });
   records.sort((a, b) => a.ts - b.ts);
+  // a capture out of time order: the flow's second packet 40 minutes before its first (an early
+  // gap too wide for the flow table's 32-bit array, kept beside it)
+  const late = t0 + 40_000_000;
+  for (const ts of [late, late - 2_400_000_000]) records.push({ ts, data: ethernet(0x0800, ipv4({ src: '10.0.0.5', dst: '10.0.0.6', proto: 17 }, udp(5000, 5001, new Uint8Array(4)))) });
   const path = join(scratch, 'generated.pcap');
   writeFileSync(path, writePcap(records, { linkType: 1 }));
   return path;
