@@ -1,3 +1,4 @@
+import { latin1 } from '../../text.js';
 import { formatIpv4, formatIpv6 } from '../../../flow/address.js';
 
 // DNS messages (RFC 1035 §4.1, RFC 3596 AAAA, RFC 6891 EDNS OPT), also the wire format of mDNS
@@ -96,13 +97,15 @@ export function headerLooksValid(data: Uint8Array, off: number, len: number, str
   return true;
 }
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
 /** printable form of one label: ASCII as is, valid UTF-8 decoded, other bytes as '?' */
 function labelText(data: Uint8Array, from: number, n: number): string {
   let ascii = true;
   for (let i = from; i < from + n; i++) if (data[i]! < 0x20 || data[i]! > 0x7e) ascii = false;
-  if (ascii) return String.fromCharCode(...data.subarray(from, from + n));
+  if (ascii) return latin1(data, from, from + n);
   try {
-    const s = new TextDecoder('utf-8', { fatal: true }).decode(data.subarray(from, from + n));
+    const s = strictUtf8.decode(data.subarray(from, from + n));
     if (!/[\x00-\x1f\x7f]/.test(s)) return s;
   } catch {
     // not UTF-8

@@ -1,3 +1,4 @@
+import { latin1 } from '../../text.js';
 // HTTP/1.x message heads (RFC 9112 §2–§5): a start line, header field lines, an empty line.
 // Pure functions over bytes. Only the head is read; bodies are never looked at here.
 
@@ -32,9 +33,6 @@ export interface MessageHead {
 
 const isUpper = (c: number): boolean => c >= 0x41 && c <= 0x5a;
 
-function latin1(data: Uint8Array, from: number, to: number): string {
-  return Buffer.from(data.buffer, data.byteOffset + from, to - from).toString('latin1');
-}
 
 /**
  * Could `data[off..off+len)` be the start of an HTTP/1.x message? Checks only what is there:

@@ -1,3 +1,4 @@
+import { latin1 } from '../../text.js';
 import { createHash } from 'node:crypto';
 
 // CONTRACT between the TLS, DTLS and QUIC dissectors (implemented by the TLS dissector's author):
@@ -170,12 +171,6 @@ function parse(d: Uint8Array, off: number, len: number): ClientHello | null {
   return ch;
 }
 
-/** bytes as a string, one char per byte (ALPN ids are opaque bytes; JA4 needs the raw bytes) */
-function latin1(d: Uint8Array, start: number, end: number): string {
-  let s = '';
-  for (let i = start; i < end; i++) s += String.fromCharCode(d[i]!);
-  return s;
-}
 
 const hex4 = (v: number): string => v.toString(16).padStart(4, '0');
 

@@ -1,3 +1,4 @@
+import { latin1 } from '../../text.js';
 // A minimal DER reader (X.690) for the few X.509 fields the TLS dissector shows (RFC 5280 §4.1):
 // subject and issuer common names, the subjectAltName DNS names, and the validity period.
 // Hostile input never throws: anything malformed yields null.
@@ -68,11 +69,11 @@ function text(d: Uint8Array, t: Tlv): string {
     for (let i = t.start; i + 1 < t.end; i += 2) s += String.fromCharCode((d[i]! << 8) | d[i + 1]!);
     return s;
   }
-  if (t.tag === 0x0c) return new TextDecoder('utf-8', { fatal: false }).decode(d.subarray(t.start, t.end));
-  let s = '';
-  for (let i = t.start; i < t.end; i++) s += String.fromCharCode(d[i]!);
-  return s;
+  if (t.tag === 0x0c) return utf8.decode(d.subarray(t.start, t.end));
+  return latin1(d, t.start, t.end);
 }
+
+const utf8 = new TextDecoder('utf-8', { fatal: false });
 
 /** the last commonName in a Name (the most specific one) */
 function commonName(d: Uint8Array, name: Tlv): string | null {
