@@ -43,9 +43,14 @@ function addCandidate(insp: FlowInspection, index: number, state: unknown, start
   insp.states.push(state);
 }
 
+/** Drops candidate i in place (splice would allocate an array of what it removes, on every call). */
 function removeCandidate(insp: FlowInspection, i: number): void {
-  insp.candidates.splice(i * CANDIDATE_WORDS, CANDIDATE_WORDS);
-  insp.states.splice(i, 1);
+  const c = insp.candidates;
+  for (let k = i * CANDIDATE_WORDS; k + CANDIDATE_WORDS < c.length; k++) c[k] = c[k + CANDIDATE_WORDS]!;
+  c.length -= CANDIDATE_WORDS;
+  const s = insp.states;
+  for (let k = i; k + 1 < s.length; k++) s[k] = s[k + 1];
+  s.length--;
 }
 
 function hasCandidate(insp: FlowInspection, index: number): boolean {

@@ -173,6 +173,7 @@ function parse(d: Uint8Array, off: number, len: number): ClientHello | null {
 
 
 const hex4 = (v: number): string => v.toString(16).padStart(4, '0');
+const byNumber = (a: number, b: number): number => a - b;
 
 /** the version JA4 shows: the highest non-GREASE supported_versions value, else legacy_version */
 export function ja4Version(ch: ClientHello): number {
@@ -235,8 +236,9 @@ export function ja4Parts(ch: ClientHello, transport: 't' | 'q' | 'd', style: Ja4
   const exts = ch.extensions.filter((e) => !isGrease(e));
   const a = transport + (VERSION_CODES[ja4Version(ch)] ?? '00') + destinationChar(ch, exts, style) +
     two(ciphers.length) + two(exts.length) + alpnCode(ch, style);
-  const b = ciphers.map(hex4).sort().join(',');
-  const sortedExts = exts.filter((e) => e !== EXT_SERVER_NAME && e !== EXT_ALPN).map(hex4).sort().join(',');
+  // four lower-case hex digits sort as their numbers do: sorted as numbers, without a string compare
+  const b = ciphers.sort(byNumber).map(hex4).join(',');
+  const sortedExts = exts.filter((e) => e !== EXT_SERVER_NAME && e !== EXT_ALPN).sort(byNumber).map(hex4).join(',');
   const sigs = ch.signatureAlgorithms.filter((s) => !isGrease(s)).map(hex4).join(',');
   const c = sigs.length > 0 ? `${sortedExts}_${sigs}` : sortedExts;
   return [a, b, sortedExts.length > 0 ? c : ''];
