@@ -195,3 +195,10 @@ test('a registered method with a damaged version is still an HTTP request (malfo
   const made = identify([{ dir: 0, payload: 'FROB /relay HTTP/d.1\r\nHost: h.example\r\n\r\n' }], { transport: 'tcp', serverPort: 8000 });
   assert.notEqual(made['protocol'], 'HTTP');
 });
+
+test('header names and values are trimmed as String.prototype.trim does (every Latin-1 blank), names lower-cased, folded lines joined', () => {
+  const bytes = Uint8Array.from(Buffer.from('GET / HTTP/1.1\r\n\x0b\xa0X-Name \t:\x0c\xa0 a value \xa0\x0b\r\nEmpty:\r\nFolded: one\r\n  two \r\n:no-name\r\n\r\n', 'latin1'));
+  const h = parseHead(bytes, 0, bytes.length)!;
+  assert.deepEqual(h.headers, [['x-name', 'a value'], ['empty', ''], ['folded', 'one two']]);
+  assert.equal(h.complete, true);
+});

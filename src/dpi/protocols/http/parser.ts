@@ -33,6 +33,16 @@ export interface MessageHead {
 
 const isUpper = (c: number): boolean => c >= 0x41 && c <= 0x5a;
 
+/** the Latin-1 bytes String.prototype.trim removes: TAB, LF, VT, FF, CR, space, no-break space */
+const isTrimmed = (c: number): boolean => (c >= 0x09 && c <= 0x0d) || c === 0x20 || c === 0xa0;
+
+/** latin1(data, from, to).trim(), without the untrimmed string */
+function trimmedText(data: Uint8Array, from: number, to: number): string {
+  while (from < to && isTrimmed(data[from]!)) from++;
+  while (to > from && isTrimmed(data[to - 1]!)) to--;
+  return latin1(data, from, to);
+}
+
 
 /**
  * Could `data[off..off+len)` be the start of an HTTP/1.x message? Checks only what is there:
@@ -126,15 +136,21 @@ export function parseHead(data: Uint8Array, off: number, len: number): MessageHe
       head.end = e + 1;
       break;
     }
-    const line = latin1(data, p, le);
-    const first = line.charCodeAt(0);
+    const first = data[p]!;
     if ((first === 0x20 || first === 0x09) && head.headers.length > 0) {
       // obsolete line folding (RFC 9112 §5.2): a continuation of the previous value
       const last = head.headers[head.headers.length - 1]!;
-      last[1] = `${last[1]} ${line.trim()}`.trim();
+      last[1] = `${last[1]} ${latin1(data, p, le).trim()}`.trim();
     } else {
-      const colon = line.indexOf(':');
-      if (colon > 0) head.headers.push([line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()]);
+      // name and value cut and trimmed on the bytes: a string for each, not for the whole line too
+      let colon = -1;
+      for (let i = p; i < le; i++) {
+        if (data[i] === 0x3a) {
+          colon = i;
+          break;
+        }
+      }
+      if (colon > p) head.headers.push([trimmedText(data, p, colon).toLowerCase(), trimmedText(data, colon + 1, le)]);
     }
     p = e + 1;
   }
