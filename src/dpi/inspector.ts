@@ -164,9 +164,9 @@ export class DpiEngine {
     const captured = Math.min(p.payloadLen, p.end - p.payloadOffset);
     if (insp === undefined) {
       if (l4 === 6 && (p.tcpFlags & 0x02) !== 0 && captured <= 0) {
-        // a SYN before any payload: its sequence number is all the stream needs for now, kept
-        // in an array (handshakes without payload, scans above all, are many)
-        // the first SYN's, as a stream keeps it
+        // a SYN before any payload: its sequence number (the first SYN's, as a stream keeps it)
+        // is all the stream needs for now, kept in an array: handshakes without payload, scans
+        // above all, are many
         if ((this.synSeen[id]! & (1 << dir)) === 0) this.synSeq[id * 2 + dir] = p.tcpSeq;
         this.synSeen[id]! |= 1 << dir;
         r.status[id] = DpiStatus.Inspecting;

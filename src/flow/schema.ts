@@ -3,7 +3,7 @@ import { TUNNEL_NAMES } from '../decode/layers.js';
 import { formatAddress } from './address.js';
 import { KEY_WORDS } from './key.js';
 import { l4Name } from './l4-names.js';
-import { EARLY_IAT_WIDE, EARLY_PACKETS, EARLY_SIZE_WIDE, HISTORY_MAX, type FlowRecordArrays, wideKey } from './table.js';
+import { earlyIatAt, EARLY_PACKETS, earlySizeAt, HISTORY_MAX, type FlowRecordArrays } from './table.js';
 import { connState } from './tcp-state.js';
 import { type DpiResults } from '../dpi/results.js';
 
@@ -47,35 +47,11 @@ const ms = (micros: number): number => Math.round(micros) / 1000;
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 
 /** the flow's early-packet values as a plain array (records are built for every flow: no views) */
-function earlyList(v: FlowView, values: ArrayLike<number>): number[] {
+function earlyList(v: FlowView, valueAt: (t: FlowRecordArrays, index: number) => number): number[] {
   const n = v.table.earlyCount[v.id]!;
   const at = v.id * EARLY_PACKETS;
   const out = new Array<number>(n);
-  for (let i = 0; i < n; i++) out[i] = values[at + i]!;
-  return out;
-}
-
-/** the early payload sizes (the widest kept aside) */
-function earlySizes(v: FlowView): number[] {
-  const n = v.table.earlyCount[v.id]!;
-  const at = v.id * EARLY_PACKETS;
-  const out = new Array<number>(n);
-  for (let i = 0; i < n; i++) {
-    const size = v.table.earlySize[at + i]!;
-    out[i] = size === EARLY_SIZE_WIDE ? v.table.earlyWide.get(wideKey(at + i, false))! : size;
-  }
-  return out;
-}
-
-/** the early gaps in milliseconds (kept as whole microseconds, the longest aside) */
-function earlyIats(v: FlowView): number[] {
-  const n = v.table.earlyCount[v.id]!;
-  const at = v.id * EARLY_PACKETS;
-  const out = new Array<number>(n);
-  for (let i = 0; i < n; i++) {
-    const us = v.table.earlyIat[at + i]!;
-    out[i] = (us === EARLY_IAT_WIDE ? v.table.earlyWide.get(wideKey(at + i, true))! : us) / 1000;
-  }
+  for (let i = 0; i < n; i++) out[i] = valueAt(v.table, at + i);
   return out;
 }
 
@@ -133,9 +109,9 @@ export const FLOW_FIELDS: FieldSpec[] = [
   ...perDirection(1, 's2c'),
   { name: 'conn_state', type: 'string', nullable: false, description: "Zeek's conn_state (S0 S1 SF REJ S2 S3 RSTO RSTR RSTOS0 RSTRH SH SHR OTH); for non-TCP flows S0 (one-way) or SF", get: (v) => connState(l4Of(v) === 6, v.table.tcpEvents[v.id * 2]!, v.table.tcpEvents[v.id * 2 + 1]!, v.table.packets[v.id * 2 + 1]!) },
   { name: 'history', type: 'string', nullable: false, description: "Zeek-style history: S syn, H syn-ack, A pure ack, D data, F fin, R rst, each letter at its first occurrence; upper case client, lower case server", get: (v) => { let h = ''; const at = v.id * HISTORY_MAX; for (let i = 0; i < v.table.historyLen[v.id]!; i++) h += String.fromCharCode(v.table.history[at + i]!); return h; } },
-  { name: 'early_sizes', type: 'int[]', nullable: false, description: `transport payload bytes of the first ${EARLY_PACKETS} packets`, get: earlySizes },
-  { name: 'early_dirs', type: 'int[]', nullable: false, description: `direction of the first ${EARLY_PACKETS} packets: 0 client to server, 1 server to client`, get: (v) => earlyList(v, v.table.earlyDir) },
-  { name: 'early_iats_ms', type: 'double[]', nullable: false, description: `gap before each of the first ${EARLY_PACKETS} packets (either direction), milliseconds; 0 for the first`, get: earlyIats },
+  { name: 'early_sizes', type: 'int[]', nullable: false, description: `transport payload bytes of the first ${EARLY_PACKETS} packets`, get: (v) => earlyList(v, earlySizeAt) },
+  { name: 'early_dirs', type: 'int[]', nullable: false, description: `direction of the first ${EARLY_PACKETS} packets: 0 client to server, 1 server to client`, get: (v) => earlyList(v, (t, i) => t.earlyDir[i]!) },
+  { name: 'early_iats_ms', type: 'double[]', nullable: false, description: `gap before each of the first ${EARLY_PACKETS} packets (either direction), milliseconds; 0 for the first`, get: (v) => earlyList(v, (t, i) => earlyIatAt(t, i) / 1000) },
   { name: 'anomalies', type: 'string[]', nullable: false, description: "names of the anomalies this flow's packets raised (see the Anomalies section below)", get: (v) => { const out: string[] = []; for (let i = 0; i < ANOMALY_NAMES.length; i++) if ((v.table.anomalyBits[v.id * 2 + (i >> 5)]! & (1 << (i & 31))) !== 0) out.push(ANOMALY_NAMES[i]!); return out; } },
   { name: 'end_reason', type: 'string', nullable: false, description: 'why the record was written: idle (idle timeout), active (active timeout; the flow goes on in a new record), end (end of input), evicted (flow table full)', get: (v) => v.endReason },
 ];

@@ -1,5 +1,5 @@
 import { KEY_WORDS } from './key.js';
-import { EARLY_IAT_WIDE, EARLY_PACKETS, EARLY_SIZE_WIDE, HISTORY_MAX, type FlowRecordArrays, wideKey } from './table.js';
+import { copyEarlyWide, EARLY_PACKETS, HISTORY_MAX, type FlowRecordArrays } from './table.js';
 
 // Copies of ended flows' record arrays, side by side, so that their records can be built on
 // another thread (the store's) from plain typed arrays: copying a flow costs a few hundred
@@ -77,15 +77,10 @@ export class FlowSnapshot {
     a.iatSumSq[2 * at] = t.iatSumSq[2 * id]!;
     a.iatSumSq[2 * at + 1] = t.iatSumSq[2 * id + 1]!;
     a.earlyCount[at] = t.earlyCount[id]!;
-    for (let i = 0, to = at * EARLY_PACKETS, from = id * EARLY_PACKETS; i < EARLY_PACKETS; i++) {
-      const size = (a.earlySize[to + i] = t.earlySize[from + i]!);
-      if (size === EARLY_SIZE_WIDE) a.earlyWide.set(wideKey(to + i, false), t.earlyWide.get(wideKey(from + i, false))!);
-    }
+    for (let i = 0, to = at * EARLY_PACKETS, from = id * EARLY_PACKETS; i < EARLY_PACKETS; i++) a.earlySize[to + i] = t.earlySize[from + i]!;
     for (let i = 0, to = at * EARLY_PACKETS, from = id * EARLY_PACKETS; i < EARLY_PACKETS; i++) a.earlyDir[to + i] = t.earlyDir[from + i]!;
-    for (let i = 0, to = at * EARLY_PACKETS, from = id * EARLY_PACKETS; i < EARLY_PACKETS; i++) {
-      const us = (a.earlyIat[to + i] = t.earlyIat[from + i]!);
-      if (us === EARLY_IAT_WIDE) a.earlyWide.set(wideKey(to + i, true), t.earlyWide.get(wideKey(from + i, true))!);
-    }
+    for (let i = 0, to = at * EARLY_PACKETS, from = id * EARLY_PACKETS; i < EARLY_PACKETS; i++) a.earlyIat[to + i] = t.earlyIat[from + i]!;
+    copyEarlyWide(a, at, t, id);
     a.historyLen[at] = t.historyLen[id]!;
     for (let i = 0, to = at * HISTORY_MAX, from = id * HISTORY_MAX; i < HISTORY_MAX; i++) a.history[to + i] = t.history[from + i]!;
     return at;

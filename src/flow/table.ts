@@ -12,11 +12,33 @@ export const EARLY_PACKETS = 16;
 export const HISTORY_MAX = 16;
 const NONE = -1;
 /** in earlySize: a payload too long for 16 bits (jumbograms, offloaded captures); see earlyWide */
-export const EARLY_SIZE_WIDE = 0xffff;
+const EARLY_SIZE_WIDE = 0xffff;
 /** in earlyIat: a gap too long for 32 bits (first packets 35 minutes apart); see earlyWide */
-export const EARLY_IAT_WIDE = -0x80000000;
+const EARLY_IAT_WIDE = -0x80000000;
 /** earlyWide's key of an early value: its index in the early arrays, and which array */
-export const wideKey = (index: number, ofIat: boolean): number => index * 2 + (ofIat ? 1 : 0);
+const wideKey = (index: number, ofIat: boolean): number => index * 2 + (ofIat ? 1 : 0);
+
+/** early packet `index`'s payload bytes (flow id × EARLY_PACKETS + n) */
+export function earlySizeAt(t: FlowRecordArrays, index: number): number {
+  const size = t.earlySize[index]!;
+  return size === EARLY_SIZE_WIDE ? t.earlyWide.get(wideKey(index, false))! : size;
+}
+
+/** early packet `index`'s gap in whole microseconds */
+export function earlyIatAt(t: FlowRecordArrays, index: number): number {
+  const us = t.earlyIat[index]!;
+  return us === EARLY_IAT_WIDE ? t.earlyWide.get(wideKey(index, true))! : us;
+}
+
+/** Copies flow `from`'s wide early values of table `t` into `to`'s place in table `into` (both hold only the current record's). */
+export function copyEarlyWide(into: FlowRecordArrays, to: number, t: FlowRecordArrays, from: number): void {
+  if (t.earlyWide.size === 0) return;
+  const shift = wideKey(to * EARLY_PACKETS, false) - wideKey(from * EARLY_PACKETS, false);
+  for (let k = wideKey(from * EARLY_PACKETS, false); k < wideKey((from + 1) * EARLY_PACKETS, false); k++) {
+    const v = t.earlyWide.get(k);
+    if (v !== undefined) into.earlyWide.set(k + shift, v);
+  }
+}
 
 /**
  * The per-flow arrays a flow record is read from (see schema.ts): FlowTable holds them for the

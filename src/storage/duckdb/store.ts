@@ -269,12 +269,11 @@ export class DuckDbStore {
       // the appenders hold rows of the lost transaction: dropped, not flushed
       await this.connection.run('ROLLBACK').catch(() => undefined);
       this.inTransaction = false;
-      this.tables = [];
       status = 'failed';
     } else {
       for (const t of this.tables) t.appender.closeSync();
-      this.tables = [];
     }
+    this.tables = [];
     await this.connection.run(
       'UPDATE runs SET status = $1, ended_at = make_timestamp($2::BIGINT), packets = $3, bytes = $4, flows = $5, flows_stored = $6 WHERE run_id = $7',
       [status, BigInt(Math.round((Date.now() / 1000) * 1e6)), BigInt(counters.packets), BigInt(counters.bytes), BigInt(counters.flows), BigInt(this.storedFlows), this.runId],

@@ -43,7 +43,6 @@ function trimmedText(data: Uint8Array, from: number, to: number): string {
   return latin1(data, from, to);
 }
 
-
 /**
  * Could `data[off..off+len)` be the start of an HTTP/1.x message? Checks only what is there:
  * a method token (upper-case letters, '-' and '_') followed by a space, or "HTTP/". Allocation-free.

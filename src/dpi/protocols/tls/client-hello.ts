@@ -171,7 +171,6 @@ function parse(d: Uint8Array, off: number, len: number): ClientHello | null {
   return ch;
 }
 
-
 const hex4 = (v: number): string => v.toString(16).padStart(4, '0');
 const byNumber = (a: number, b: number): number => a - b;
 
