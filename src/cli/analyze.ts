@@ -1,11 +1,13 @@
 import { statSync } from 'node:fs';
-import { createCaptureParser, NotACaptureError, type CaptureParser } from '../capture/parser.js';
-import { DEFAULT_ENGINE_OPTIONS, Engine } from '../engine/engine.js';
+import { createCaptureParser, NotACaptureError } from '../capture/parser.js';
+import { DEFAULT_ENGINE_OPTIONS } from '../engine/engine.js';
+import { type CaptureRun, LocalCaptureRun } from '../engine/capture-run.js';
+import { ShardedCaptureRun } from '../engine/sharded.js';
 import { createDpiEngine } from '../dpi/index.js';
 import { flowRecord, type FlowView } from '../flow/schema.js';
 import { ProtocolSummary } from '../output/summary.js';
 import { choiceOption, helpText, numberOption, parseArgs, type OptionSpec, UsageError } from './args.js';
-import { InputError, openInput } from './input.js';
+import { CHUNK_BYTES, InputError, openInput } from './input.js';
 import { Progress } from './progress.js';
 import { LineWriter } from './writer.js';
 import { type RunCounters } from '../storage/sink.js';
@@ -13,6 +15,7 @@ import { openStores, type Stores } from './stores.js';
 
 /** bytes needed to recognise pcap and pcapng */
 const MAGIC_BYTES = 4;
+const MAX_WORKERS = 64;
 
 export const ANALYZE_OPTIONS: OptionSpec[] = [
   { name: 'format', short: 'f', value: true, valueName: 'table|jsonl', help: 'table: summary per protocol (default); jsonl: one flow record per line' },
@@ -24,6 +27,7 @@ export const ANALYZE_OPTIONS: OptionSpec[] = [
   { name: 'no-store', value: false, help: 'do not write flows to the DuckDB store' },
   { name: 'clickhouse', value: true, valueName: 'URL', help: 'also write flows to ClickHouse over HTTP (e.g. http://127.0.0.1:8123/?database=sonde)' },
   { name: 'spool', value: true, valueName: 'DIR', help: 'where ClickHouse batches wait while the server is down (default ./sonde-spool)' },
+  { name: 'workers', value: true, valueName: 'N', help: 'analyse on N threads, each with a share of the flows (default 1; the records are the same)' },
   { name: 'no-dpi', value: false, help: 'track flows only: no protocol or application identification' },
   { name: 'no-progress', value: false, help: 'no progress bar (it only shows on a terminal anyway)' },
   { name: 'quiet', short: 'q', value: false, help: 'no summary table' },
@@ -53,6 +57,8 @@ export async function analyze(argv: string[]): Promise<AnalyzeResult> {
     activeTimeoutS: numberOption(args, 'active-timeout', DEFAULT_ENGINE_OPTIONS.activeTimeoutS),
     maxFlows: Math.floor(numberOption(args, 'max-flows', DEFAULT_ENGINE_OPTIONS.maxFlows, 1)),
   };
+  const workers = Math.floor(numberOption(args, 'workers', 1, 1));
+  if (workers > MAX_WORKERS) throw new UsageError(`option '--workers' takes 1 to ${MAX_WORKERS} workers, not ${workers}`);
   if (args.positionals.length === 0) throw new UsageError("no capture given: 'sonde analyze FILE...' (or '-' for standard input)");
   if (args.positionals.filter((p) => p === '-').length > 1) throw new UsageError("standard input ('-') can be read only once");
 
@@ -83,18 +89,12 @@ export async function analyze(argv: string[]): Promise<AnalyzeResult> {
   const dpi = args.options.has('no-dpi') ? null : createDpiEngine();
   const stores: Stores = await openStores(args, inputs);
   const summary = new ProtocolSummary();
-  const view: FlowView = { table: null as never, id: 0, capture: '', endReason: 'end', dpi: null };
-  view.dpi = dpi?.results ?? null;
-  const engine = new Engine({ ...engineOptions, dpi }, (table, id, reason) => {
-    summary.add(table, id, dpi?.results ?? null);
-    if (writer || stores.active) {
-      view.table = table;
-      view.id = id;
-      view.endReason = reason;
-      if (writer) writer.write(JSON.stringify(flowRecord(view)) + '\n');
-      stores.add(view);
-    }
-  });
+  const onFlow = (view: FlowView): void => {
+    summary.add(view.table, view.id, view.dpi);
+    if (writer) writer.write(JSON.stringify(flowRecord(view)) + '\n');
+    stores.add(view);
+  };
+  const run: CaptureRun = workers > 1 ? new ShardedCaptureRun(workers, CHUNK_BYTES, engineOptions, dpi !== null, onFlow) : new LocalCaptureRun(engineOptions, dpi, onFlow);
 
   const totalBytes = inputs.reduce((sum, p) => sum + fileSize(p), 0);
   const progress = new Progress(!args.options.has('no-progress') && process.stderr.isTTY === true, totalBytes);
@@ -103,40 +103,45 @@ export async function analyze(argv: string[]): Promise<AnalyzeResult> {
   let processed = 0;
   const started = process.hrtime.bigint();
 
-  const counters = (): RunCounters => ({ packets: engine.stats.records, bytes: engine.stats.wireBytes, flows: engine.stats.flowsEnded });
+  const counters = (): RunCounters => {
+    const stats = run.stats();
+    return { packets: stats.records, bytes: stats.wireBytes, flows: stats.flowsEnded };
+  };
   try {
     for (const path of inputs) {
-      let parser: CaptureParser | null = null;
+      let begun = false;
+      let ended = false;
       try {
         const input = openInput(path);
-        view.capture = input.name;
         let head: Uint8Array | null = null;
         for await (let chunk of input.chunks()) {
-          if (parser === null) {
+          if (!begun) {
             // a pipe may deliver the first bytes one at a time: gather enough to tell the format
             head = head === null ? Uint8Array.from(chunk) : Buffer.concat([head, chunk]);
             if (head.length < MAGIC_BYTES) continue;
-            parser = createCaptureParser(head, engine.onPacket, engine.anomalies);
+            run.begin(input.name, head);
+            begun = true;
             chunk = head;
           }
-          parser.push(chunk);
+          await run.push(chunk);
           doneBytes += chunk.length;
-          progress.update(doneBytes, engine.stats.records);
+          progress.update(doneBytes, run.records);
           await stores.drain();
-          if (parser.stopped || interrupted) break;
+          if (run.stopped || interrupted) break;
         }
         if (interrupted) break;
-        if (parser === null) {
-          if (head !== null) parser = createCaptureParser(head, engine.onPacket, engine.anomalies); // throws: too short
+        if (!begun) {
+          if (head !== null) createCaptureParser(head, () => undefined); // throws: too short
           throw new NotACaptureError('not a pcap or pcapng capture (empty input)');
         }
-        parser.finish();
+        const end = await run.end();
+        ended = true;
         processed++;
-        for (const w of parser.warnings) {
+        for (const w of end.warnings) {
           progress.done();
-          process.stderr.write(`sonde: ${path}: ${parser.stopped ? 'error' : 'warning'}: ${w}\n`);
+          process.stderr.write(`sonde: ${path}: ${end.stopped ? 'error' : 'warning'}: ${w}\n`);
         }
-        if (parser.stopped) failures++;
+        if (end.stopped) failures++;
       } catch (e) {
         if (interrupted) break; // the input was cut short on purpose (Ctrl-C on a live input)
         if (!(e instanceof InputError || e instanceof NotACaptureError)) throw e;
@@ -144,8 +149,8 @@ export async function analyze(argv: string[]): Promise<AnalyzeResult> {
         process.stderr.write(`sonde: ${e instanceof NotACaptureError ? `${path}: ` : ''}${e.message}\n`);
         failures++;
       } finally {
-        // flows of one capture never continue in the next
-        engine.flush();
+        // flows of one capture never continue in the next; those of a capture cut short are written
+        if (begun && !ended) await run.end();
       }
       if (interrupted) break;
     }
@@ -155,8 +160,10 @@ export async function analyze(argv: string[]): Promise<AnalyzeResult> {
     progress.done();
     writer?.close();
     await stores.end('failed', counters()).catch(() => undefined);
+    await run.close();
     throw e;
   }
+  await run.close();
   progress.done();
   writer?.close();
   const stored = await stores.end(interrupted ? 'interrupted' : 'completed', counters());
@@ -164,7 +171,7 @@ export async function analyze(argv: string[]): Promise<AnalyzeResult> {
   process.off('SIGTERM', onSignal);
   if (stored && showSummary) process.stderr.write(`${stored}\n`);
   const elapsedS = Number(process.hrtime.bigint() - started) / 1e9;
-  if (showSummary) process.stdout.write(summary.render(engine.stats, engine.anomalies.toObject(), elapsedS, processed));
+  if (showSummary) process.stdout.write(summary.render(run.stats(), run.anomalies().toObject(), elapsedS, processed));
   if (interrupted) process.stderr.write('sonde: interrupted: the flows seen so far were written; the run is marked interrupted\n');
   return { exitCode: interrupted ? 130 : failures > 0 ? 1 : 0 };
 }

@@ -1,16 +1,14 @@
 import { Anomaly, type AnomalyCounters } from '../decode/anomaly.js';
 import { type DecodedPacket } from '../decode/packet.js';
-import { formatAddress } from '../flow/address.js';
-import { KEY_WORDS } from '../flow/key.js';
 import { type FlowTable } from '../flow/table.js';
 import { type ApplicationDatabase } from './applications.js';
-import { allProtocols, findProtocol, protocolEntry, protocolId } from './catalog.js';
+import { findProtocol } from './catalog.js';
 import { type Dissector, type InspectContext, Transport, Verdict } from './dissector.js';
 import { DISSECTORS } from './registry.js';
+import { clientSocket, type CrossFlowLearner, FlowNaming } from './naming.js';
 import { Confidence, DpiResults, DpiStatus } from './results.js';
 import { riskIndex } from './risks.js';
 import { TcpStream } from './stream.js';
-import { registerL4Protocols } from './l4-protocols.js';
 
 // Runs the dissectors over the first packets of each flow. Candidates are chosen once per flow,
 // from tables indexed by transport and first payload byte (not a scan of every dissector), with
@@ -20,7 +18,6 @@ import { registerL4Protocols } from './l4-protocols.js';
 const DEFAULT_MAX_PACKETS = 8;
 /** a flow is never inspected beyond this many payload packets, whatever the dissectors ask */
 const HARD_MAX_PACKETS = 32;
-const LEARNED_NAMES_MAX = 65536;
 
 /**
  * A pure ACK (no PSH) whose one or two payload bytes are zero: padding some stacks and middle
@@ -86,21 +83,20 @@ export class DpiEngine {
   /** scratch marks for one candidate choice (no allocation per flow) */
   private readonly tried = new Uint8Array(DISSECTORS.length);
   private readonly portHint: Map<number, number[]>[] = [new Map(), new Map()];
-  private readonly portGuess: Map<number, number>[] = [new Map(), new Map()];
-  private readonly dnsCache = new Map<string, number>();
-  /** client "address port" → application, from media flows that named one (a call's ICE socket) */
-  private readonly socketApplications = new Map<string, number>();
-  /** protocol id × 65536 + address owner id → application (ProtocolSpec.byAddress) */
-  private readonly byAddress = new Map<number, number>();
-  /** protocols that declare byAddress: real-time media, whose flows a call's socket names */
-  private readonly mediaProtocols = new Set<number>();
   private readonly ctx: Context;
-  private readonly l4Protocols: Map<number, number>;
+  /** names flows at their end, with what flows taught each other */
+  readonly naming: FlowNaming;
+  /** where what a flow teaches goes: the naming, or (a worker's) a log for the main thread */
+  learner: CrossFlowLearner;
+  /** false in a worker: the main thread names the flows (engine/sharded.ts) */
+  nameAtEnd = true;
+  private readonly beforeNaming = new SavedNaming();
   /** where dissector failures are counted (the engine's anomaly counters) */
   anomalies: AnomalyCounters | null = null;
 
-  constructor(private readonly apps: ApplicationDatabase) {
-    this.l4Protocols = registerL4Protocols();
+  constructor(apps: ApplicationDatabase) {
+    this.naming = new FlowNaming(apps);
+    this.learner = this.naming;
     for (let t = 0; t < 2; t++) {
       for (let b = 0; b < 256; b++) {
         this.byFirstByte[t]![b] = [];
@@ -124,14 +120,6 @@ export class DpiEngine {
         }
       }
     });
-    for (const e of allProtocols()) {
-      e.tcpPorts.forEach((port) => this.portGuess[0]!.has(port) || this.portGuess[0]!.set(port, e.id));
-      e.udpPorts.forEach((port) => this.portGuess[1]!.has(port) || this.portGuess[1]!.set(port, e.id));
-      for (const [owner, app] of Object.entries(e.byAddress)) {
-        this.byAddress.set(e.id * 65536 + protocolId(owner), protocolId(app));
-        this.mediaProtocols.add(e.id);
-      }
-    }
     this.ctx = new Context(this);
   }
 
@@ -303,135 +291,26 @@ export class DpiEngine {
   }
 
   /**
-   * At the end of a flow: fills in what the packets did not say. A host name names the
-   * application; otherwise the server address (DNS answers seen, provider prefixes), then the
-   * port; L4-only protocols by number.
+   * At the end of a flow: its inspection stops, and (unless another thread names flows, see
+   * nameAtEnd) it is named from what its packets did not say (naming.ts). A flow cut by the
+   * active timeout (`continues`) is named for this record only: resume() takes the naming back,
+   * so that the next record is named at its own end, as a worker's would be.
    */
-  finish(table: FlowTable, id: number): void {
+  finish(table: FlowTable, id: number, continues = false): void {
     const r = this.results;
     if (r.status[id] !== DpiStatus.Done) {
       r.status[id] = DpiStatus.Done;
       r.dpiPackets[id] = Math.min(65535, table.packets[id * 2]! + table.packets[id * 2 + 1]!);
       this.inspections[id] = undefined;
     }
-    this.identify(table, id);
-    this.flowRisks(table, id);
+    if (!this.nameAtEnd) return;
+    if (continues) this.beforeNaming.save(r, id);
+    this.naming.name(table, r, id);
   }
 
-  /** Risks any flow can have, whatever its protocol. */
-  private flowRisks(table: FlowTable, id: number): void {
-    const r = this.results;
-    const l4 = table.keys[id * KEY_WORDS]! & 0xff;
-    if ((l4 === 6 || l4 === 17) && table.packets[id * 2 + 1] === 0 && table.packets[id * 2]! > 0) {
-      this.addRisk(id, 'unidirectional_traffic', 'no server to client traffic');
-    }
-    if (r.confidence[id] === Confidence.Dpi && r.protocol[id] !== 0) {
-      const e = protocolEntry(r.protocol[id]!);
-      const ports = l4 === 6 ? e.tcpPorts : l4 === 17 ? e.udpPorts : [];
-      if (ports.length > 0) {
-        const w = table.keys[id * KEY_WORDS + 9]!;
-        const serverPort = table.clientIsA[id] === 0 ? w >>> 16 : w & 0xffff;
-        const clientPort = table.clientIsA[id] === 0 ? w & 0xffff : w >>> 16;
-        if (!ports.includes(serverPort) && !ports.includes(clientPort)) {
-          this.addRisk(id, 'known_protocol_on_non_standard_port', `${e.name} on port ${serverPort}`);
-        }
-      }
-    }
-  }
-
-  private addRisk(id: number, name: string, info: string): void {
-    this.results.metaOf(id).addRisk(riskIndex(name), info);
-  }
-
-  private identify(table: FlowTable, id: number): void {
-    const r = this.results;
-    const meta = r.meta[id];
-    if (r.application[id] === 0 && meta?.hostname) {
-      const app = this.apps.domains.match(meta.hostname);
-      if (app !== 0) {
-        r.application[id] = app;
-        if (r.protocol[id] !== 0) r.confidence[id] = Confidence.Dpi;
-      }
-    }
-    // no server name asked for: the names the server's certificate is for
-    if (r.application[id] === 0 && !meta?.hostname && meta?.certificateNames) {
-      for (const name of meta.certificateNames) {
-        const app = this.apps.domains.match(name);
-        if (app === 0) continue;
-        r.application[id] = app;
-        if (r.protocol[id] !== 0) r.confidence[id] = Confidence.Dpi;
-        break;
-      }
-    }
-    const meta0 = table.keys[id * KEY_WORDS]!;
-    const l4 = meta0 & 0xff;
-    const ownerConfidence = this.addressOwner(table, id);
-    if (r.protocol[id] !== 0) {
-      if (r.confidence[id] === Confidence.Unknown) r.confidence[id] = Confidence.Dpi;
-      // nothing in the flow named the application, but its protocol says what a flow to this
-      // owner's servers is (STUN to Google: a Google Meet call)
-      const owner = r.addressOwner[id]!;
-      if (r.application[id] === 0 && this.socketApplications.size > 0 && this.mediaProtocols.has(r.protocol[id]!)) {
-        const app = this.socketApplications.get(this.clientSocket(table, id));
-        if (app !== undefined) {
-          r.application[id] = app;
-          r.confidence[id] = Confidence.SocketCache;
-          return;
-        }
-      }
-      if (r.application[id] === 0 && owner !== 0) {
-        const app = this.byAddress.get(r.protocol[id]! * 65536 + owner);
-        if (app !== undefined) {
-          r.application[id] = app;
-          r.confidence[id] = ownerConfidence;
-        }
-      }
-      return;
-    }
-    const l4Proto = this.l4Protocols.get(l4);
-    if (l4Proto !== undefined) {
-      r.protocol[id] = l4Proto;
-      r.confidence[id] = Confidence.Dpi;
-      return;
-    }
-    if (r.application[id] !== 0) {
-      r.confidence[id] = Confidence.Dpi;
-      return;
-    }
-    if (r.addressOwner[id] !== 0) {
-      r.application[id] = r.addressOwner[id]!;
-      r.confidence[id] = ownerConfidence;
-      return;
-    }
-    const serverIsA = table.clientIsA[id] === 0;
-    const ports = table.keys[id * KEY_WORDS + 9]!;
-    const serverPort = serverIsA ? ports >>> 16 : ports & 0xffff;
-    const clientPort = serverIsA ? ports & 0xffff : ports >>> 16;
-    const t = l4 === 6 ? 0 : l4 === 17 ? 1 : -1;
-    if (t >= 0) {
-      const guess = this.portGuess[t]!.get(serverPort) ?? this.portGuess[t]!.get(clientPort);
-      if (guess !== undefined) {
-        r.protocol[id] = guess;
-        r.confidence[id] = Confidence.Port;
-      }
-    }
-  }
-
-  /**
-   * Records whose the server's address is (a DNS answer seen earlier, else a provider's prefix)
-   * and returns the confidence that name has.
-   */
-  private addressOwner(table: FlowTable, id: number): number {
-    const r = this.results;
-    const version = (table.keys[id * KEY_WORDS]! >>> 8) & 0xff;
-    const serverAt = id * KEY_WORDS + (table.clientIsA[id] === 0 ? 1 : 5);
-    const cached = this.dnsCache.size > 0 ? this.dnsCache.get(formatAddress(version, table.keys, serverAt)) : undefined;
-    if (cached !== undefined) {
-      r.addressOwner[id] = cached;
-      return Confidence.DnsCache;
-    }
-    if (version === 4) r.addressOwner[id] = this.apps.ipv4.match(table.keys[serverAt]!);
-    return Confidence.Ip;
+  /** After the record of a flow cut by the active timeout was written: its live naming as before finish(). */
+  resume(id: number): void {
+    if (this.nameAtEnd) this.beforeNaming.restore(this.results, id);
   }
 
   /** flow storage is about to be reused */
@@ -442,37 +321,59 @@ export class DpiEngine {
 
   /** Forgets what earlier flows taught (DNS answers, call sockets): a new, unrelated capture follows. */
   forgetLearned(): void {
-    this.dnsCache.clear();
-    this.socketApplications.clear();
-  }
-
-  /** "address port" of the flow's client */
-  clientSocket(table: FlowTable, id: number): string {
-    const version = (table.keys[id * KEY_WORDS]! >>> 8) & 0xff;
-    const clientIsA = table.clientIsA[id] !== 0;
-    const ports = table.keys[id * KEY_WORDS + 9]!;
-    return `${formatAddress(version, table.keys, id * KEY_WORDS + (clientIsA ? 1 : 5))} ${clientIsA ? ports >>> 16 : ports & 0xffff}`;
+    this.naming.forget();
   }
 
   shareApplicationWithClientSocket(table: FlowTable, id: number): void {
     const app = this.results.application[id]!;
     if (app === 0) return;
-    setBounded(this.socketApplications, this.clientSocket(table, id), app);
+    this.learner.socketApplication(clientSocket(table, id), app);
   }
 
   learnDnsAnswer(name: string, address: string): void {
-    const app = this.apps.domains.match(name);
+    const app = this.naming.applicationOfName(name);
     if (app === 0) return;
-    setBounded(this.dnsCache, address, app);
+    this.learner.dnsAnswer(address, app);
   }
-
-
 }
 
-/** Sets a learned name, forgetting the oldest once LEARNED_NAMES_MAX names are kept. */
-function setBounded(cache: Map<string, number>, key: string, app: number): void {
-  if (cache.size >= LEARNED_NAMES_MAX) cache.delete(cache.keys().next().value!);
-  cache.set(key, app);
+/** One flow's naming before finish() named it, to take back after an active-timeout cut. */
+class SavedNaming {
+  private protocol = 0;
+  private application = 0;
+  private confidence = 0;
+  private addressOwner = 0;
+  private hadMeta = false;
+  private risks = 0;
+
+  save(r: DpiResults, id: number): void {
+    this.protocol = r.protocol[id]!;
+    this.application = r.application[id]!;
+    this.confidence = r.confidence[id]!;
+    this.addressOwner = r.addressOwner[id]!;
+    const meta = r.meta[id];
+    this.hadMeta = meta !== undefined;
+    this.risks = meta?.risks?.length ?? 0;
+  }
+
+  restore(r: DpiResults, id: number): void {
+    r.protocol[id] = this.protocol;
+    r.application[id] = this.application;
+    r.confidence[id] = this.confidence;
+    r.addressOwner[id] = this.addressOwner;
+    const meta = r.meta[id];
+    if (!this.hadMeta) {
+      r.meta[id] = undefined;
+    } else if (meta?.risks) {
+      if (this.risks === 0) {
+        meta.risks = null;
+        meta.riskInfo = null;
+      } else {
+        meta.risks.length = this.risks;
+        meta.riskInfo!.length = this.risks;
+      }
+    }
+  }
 }
 
 /** The one InspectContext, re-aimed at each packet (no allocation per packet). */

@@ -4,6 +4,7 @@ import { FlowKeyBuilder } from '../flow/key.js';
 import { type EndReason } from '../flow/schema.js';
 import { FlowTable } from '../flow/table.js';
 import { DpiEngine } from '../dpi/inspector.js';
+import { type Shard, shardOf } from './shard.js';
 
 // The data path, in order: capture record → decode → flow → (later: dissect → classify) → sink.
 // Pure: no I/O. The caller feeds capture records and receives finished flows through `onFlowEnd`.
@@ -17,6 +18,8 @@ export interface EngineOptions {
   maxFlows: number;
   /** protocol and application identification; null for flow tracking only */
   dpi?: DpiEngine | null;
+  /** one of several workers that each read every packet and keep the flows of their share (shard.ts) */
+  shard?: Shard;
 }
 
 export const DEFAULT_ENGINE_OPTIONS: EngineOptions = { idleTimeoutS: 120, activeTimeoutS: 1800, maxFlows: 262_144 };
@@ -42,14 +45,23 @@ export class EngineStats {
 }
 
 export class Engine {
+  /** anomalies of this engine's flows (their dissectors, a full table), and of packets as below */
   readonly anomalies = new AnomalyCounters();
-  readonly decoder = new PacketDecoder(this.anomalies);
+  /**
+   * anomalies of capture records and packets, before any flow: the same counters, except in a
+   * worker other than the first, where they are counted (by the first) but not reported
+   */
+  readonly packetAnomalies: AnomalyCounters;
+  readonly decoder: PacketDecoder;
   readonly flows: FlowTable;
   readonly stats = new EngineStats();
   readonly dpi: DpiEngine | null;
   private readonly keyBuilder = new FlowKeyBuilder();
   private readonly idleMicros: number;
   private readonly activeMicros: number;
+  private readonly shard: Shard | null;
+  /** the latest capture time seen (µs) */
+  private clock = Number.NEGATIVE_INFINITY;
 
   constructor(
     readonly options: EngineOptions,
@@ -60,6 +72,9 @@ export class Engine {
     this.flows = new FlowTable(Math.min(options.maxFlows, 4096));
     this.dpi = options.dpi ?? null;
     if (this.dpi) this.dpi.anomalies = this.anomalies;
+    this.shard = options.shard && options.shard.count > 1 ? options.shard : null;
+    this.packetAnomalies = this.shard && this.shard.index > 0 ? new AnomalyCounters() : this.anomalies;
+    this.decoder = new PacketDecoder(this.packetAnomalies);
   }
 
   /** One capture record (the PacketSink of the capture parsers). */
@@ -71,7 +86,9 @@ export class Engine {
     if (stats.records === 1) stats.firstTsMicros = tsMicros;
     stats.lastTsMicros = tsMicros;
 
-    this.expire(tsMicros);
+    // the clock never goes back: a capture out of time order does not undo timeouts
+    if (tsMicros > this.clock) this.clock = tsMicros;
+    this.expire(this.clock);
     const p = this.decoder.decode(buf, offset, capLen, wireLen, tsMicros, linkType);
     if (p.heldFragment) {
       stats.fragmentsHeld++;
@@ -86,9 +103,11 @@ export class Engine {
     if (p.reassembled) stats.datagramsReassembled++;
     const kb = this.keyBuilder;
     kb.build(p);
+    if (this.shard !== null && shardOf(kb.hash, this.shard.count) !== this.shard.index) return;
     const table = this.flows;
     const id = table.lookupOrCreate(kb, tsMicros);
     if (table.created) {
+      table.ageSince[id] = this.clock;
       stats.flowsCreated++;
       this.dpi?.flowCreated(id, table.capacity);
       if (table.live > this.options.maxFlows) {
@@ -97,22 +116,24 @@ export class Engine {
       }
     }
     table.update(id, p, kb.aIsSource);
+    table.idleSince[id] = this.clock;
     if (this.dpi !== null) this.dpi.onPacket(table, id, p, table.lastDir);
   };
 
-  /** Writes the flows whose timeouts passed at capture time `now`. */
+  /** Writes the flows whose timeouts passed at capture time `now` (the engine's clock: it never goes back). */
   expire(now: number): void {
     this.decoder.fragments.expire(now);
     const table = this.flows;
     if (this.idleMicros > 0) {
-      while (table.lruHead !== -1 && now - table.lastSeen[table.lruHead]! > this.idleMicros) this.end(table.lruHead, 'idle');
+      while (table.lruHead !== -1 && now - table.idleSince[table.lruHead]! > this.idleMicros) this.end(table.lruHead, 'idle');
     }
     if (this.activeMicros > 0) {
-      while (table.ageHead !== -1 && now - table.firstSeen[table.ageHead]! > this.activeMicros) {
+      while (table.ageHead !== -1 && now - table.ageSince[table.ageHead]! > this.activeMicros) {
         const id = table.ageHead;
         if (table.packets[id * 2]! + table.packets[id * 2 + 1]! > 0) {
-          this.dpi?.finish(table, id);
+          this.dpi?.finish(table, id, true);
           this.onFlowEnd(table, id, 'active');
+          this.dpi?.resume(id);
         }
         this.stats.flowsEnded++;
         table.restartAge(id, now);
@@ -124,6 +145,8 @@ export class Engine {
   flush(): void {
     const table = this.flows;
     while (table.ageHead !== -1) this.end(table.ageHead, 'end');
+    // the next capture has a clock of its own
+    this.clock = Number.NEGATIVE_INFINITY;
   }
 
   private end(id: number, reason: EndReason): void {

@@ -98,6 +98,14 @@ export class FlowTable implements FlowRecordArrays {
   alive = new Uint8Array(0);
   firstSeen = new Float64Array(0);
   lastSeen = new Float64Array(0);
+  /**
+   * the engine's clock (the latest capture time so far) at the flow's last packet, and at the
+   * start of its record: the timeouts go by these, not by the packets' own times, so that a
+   * capture out of time order keeps the lists in order and a flow times out at the same packet
+   * whichever other flows share its table (one engine, or several workers)
+   */
+  idleSince = new Float64Array(0);
+  ageSince = new Float64Array(0);
 
   // per direction
   packets = new Float64Array(0);
@@ -200,6 +208,8 @@ export class FlowTable implements FlowRecordArrays {
     this.alive[id] = 1;
     this.firstSeen[id] = ts;
     this.lastSeen[id] = ts;
+    this.idleSince[id] = ts;
+    this.ageSince[id] = ts;
     this.resetCounters(id);
     this.lruAppend(id);
     this.ageAppend(id);
@@ -394,6 +404,7 @@ export class FlowTable implements FlowRecordArrays {
     this.ageUnlink(id);
     this.ageAppend(id);
     this.firstSeen[id] = ts;
+    this.ageSince[id] = ts;
     this.resetCounters(id);
   }
 
@@ -412,6 +423,8 @@ export class FlowTable implements FlowRecordArrays {
     this.alive = u8(this.alive, 1);
     this.firstSeen = f64(this.firstSeen, 1);
     this.lastSeen = f64(this.lastSeen, 1);
+    this.idleSince = f64(this.idleSince, 1);
+    this.ageSince = f64(this.ageSince, 1);
     this.packets = f64(this.packets, 2);
     this.bytes = f64(this.bytes, 2);
     this.payloadBytes = f64(this.payloadBytes, 2);

@@ -2,7 +2,7 @@ import { protocolEntry } from '../dpi/catalog.js';
 import { CONFIDENCE_NAMES, type DpiResults } from '../dpi/results.js';
 import { KEY_WORDS } from '../flow/key.js';
 import { l4Name } from '../flow/l4-names.js';
-import { type FlowTable } from '../flow/table.js';
+import { type FlowRecordArrays } from '../flow/table.js';
 import { type EngineStats } from '../engine/engine.js';
 
 // The `sonde analyze` summary, in the spirit of ndpiReader's: traffic totals, a table per
@@ -22,7 +22,7 @@ export class ProtocolSummary {
   private readonly byConfidence = new Float64Array(CONFIDENCE_NAMES.length);
   flows = 0;
 
-  add(table: FlowTable, id: number, dpi: DpiResults | null): void {
+  add(table: FlowRecordArrays, id: number, dpi: DpiResults | null): void {
     let label: string;
     let category: string;
     const nameId = dpi ? dpi.application[id] || dpi.protocol[id]! : 0;

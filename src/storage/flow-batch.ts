@@ -1,4 +1,4 @@
-import { DpiResults } from '../dpi/results.js';
+import { DpiResults, FlowMeta } from '../dpi/results.js';
 import { type EndReason, type FlowView } from '../flow/schema.js';
 import { FlowSnapshot } from '../flow/snapshot.js';
 
@@ -69,19 +69,32 @@ export function transferList(b: FlowBatch): ArrayBuffer[] {
   return [...b.table.buffers(), ...(b.dpi?.buffers() ?? []), b.endReasons.buffer as ArrayBuffer];
 }
 
+/** Gives a batch that came through postMessage its classes back (postMessage keeps the data only). */
+export function reviveBatch(b: FlowBatch): void {
+  Object.setPrototypeOf(b.table, FlowSnapshot.prototype);
+  if (!b.dpi) return;
+  Object.setPrototypeOf(b.dpi, DpiResults.prototype);
+  for (const m of b.dpi.meta) if (m) Object.setPrototypeOf(m, FlowMeta.prototype);
+}
+
+/** Aims `view` at flow `i` of a revived batch. */
+export function aimView(view: FlowView, b: FlowBatch, i: number): void {
+  view.table = b.table.arrays;
+  view.dpi = b.dpi;
+  view.id = i;
+  view.capture = b.captures[i]!;
+  view.endReason = END_REASONS[b.endReasons[i]!]!;
+}
+
 /**
  * The flows of a batch that came through postMessage, as views for the field getters (flow number,
  * view); the view object is reused from flow to flow.
  */
 export function* batchViews(b: FlowBatch): Generator<[number, FlowView]> {
-  // postMessage keeps the data but not the classes
-  Object.setPrototypeOf(b.table, FlowSnapshot.prototype);
-  if (b.dpi) Object.setPrototypeOf(b.dpi, DpiResults.prototype);
+  reviveBatch(b);
   const view: FlowView = { table: b.table.arrays, id: 0, capture: '', endReason: 'end', dpi: b.dpi };
   for (let i = 0; i < b.table.count; i++) {
-    view.id = i;
-    view.capture = b.captures[i]!;
-    view.endReason = END_REASONS[b.endReasons[i]!]!;
+    aimView(view, b, i);
     yield [b.first + i, view];
   }
 }

@@ -1,0 +1,56 @@
+import { type FlowBatch } from '../storage/flow-batch.js';
+import { type EngineOptions, type EngineStats } from './engine.js';
+
+// Messages between the main thread and the workers of `--workers N` (sharded.ts, shard-worker.ts).
+//
+// Every worker reads every capture record from a ring of shared buffers and keeps its share of
+// the flows. What it sends back carries an order key, so that the main thread can put the flows
+// and what they taught back into capture order: key = record number × 4 + phase, where phase 0 is
+// a flow ended before that record was inspected (timeouts, eviction), 1 something learned while
+// it was, and 2 a flow ended at the end of the capture.
+
+export const Phase = { Ended: 0, Learned: 1, Flushed: 2 } as const;
+
+export const orderKey = (record: number, phase: number): number => record * 4 + phase;
+
+export interface WorkerSetup {
+  index: number;
+  count: number;
+  /** the ring: `slots` buffers of `slotBytes` each, one after another */
+  ring: SharedArrayBuffer;
+  slotBytes: number;
+  engine: Omit<EngineOptions, 'dpi' | 'shard'>;
+  dpi: boolean;
+}
+
+export type ToWorker =
+  | { kind: 'capture'; name: string }
+  | { kind: 'chunk'; slot: number; length: number }
+  | { kind: 'end-capture' };
+
+/** what flows taught, in the order learned (naming.ts's CrossFlowLearner calls) */
+export interface LearnedLog {
+  keys: number[];
+  /** 0 a DNS answer (name: address), 1 a call's socket (name: "address port") */
+  kinds: number[];
+  names: string[];
+  apps: number[];
+}
+
+export interface EndedFlows {
+  batch: FlowBatch;
+  /** per flow of the batch: its order key */
+  keys: Float64Array;
+}
+
+export interface WorkerCounters {
+  stats: EngineStats;
+  /** AnomalyCounters.counts of the worker's flows (and, for worker 0, of every packet) */
+  anomalies: Float64Array;
+}
+
+export type FromWorker =
+  /** a chunk read (its slot free for this worker); or (slot -1) a full batch of ended flows */
+  | { kind: 'progress'; slot: number; upTo: number; records: number; stopped: boolean; learned: LearnedLog; flows: EndedFlows | null }
+  | { kind: 'capture-done'; upTo: number; learned: LearnedLog; flows: EndedFlows | null; warnings: string[]; stopped: boolean; counters: WorkerCounters }
+  | { kind: 'failed'; message: string };

@@ -1,0 +1,133 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { createCaptureParser, type CaptureParser } from '../capture/parser.js';
+import { createDpiEngine } from '../dpi/index.js';
+import { type FlowView } from '../flow/schema.js';
+import { FlowBatchBuilder, transferList } from '../storage/flow-batch.js';
+import { Engine } from './engine.js';
+import { type EndedFlows, type FromWorker, type LearnedLog, orderKey, Phase, type ToWorker, type WorkerSetup } from './shard-protocol.js';
+
+// One worker of `--workers N`: parses every record of the ring's chunks, keeps the flows of its
+// shard, inspects them, and sends them back when they end, in batches, with what they taught
+// other flows (the main thread names every flow, sharded.ts).
+
+const BATCH_FLOWS = 4096;
+
+const setup = workerData as WorkerSetup;
+const port = parentPort!;
+
+const dpi = setup.dpi ? createDpiEngine() : null;
+let learned: LearnedLog = emptyLog();
+if (dpi) {
+  dpi.nameAtEnd = false;
+  dpi.learner = {
+    dnsAnswer: (address, app) => log(0, address, app),
+    socketApplication: (socket, app) => log(1, socket, app),
+  };
+}
+
+let flushing = false;
+let captureName = '';
+const builder = new FlowBatchBuilder(BATCH_FLOWS);
+let keys = new Float64Array(BATCH_FLOWS);
+const view: FlowView = { table: null as never, id: 0, capture: '', endReason: 'end', dpi: dpi?.results ?? null };
+
+const engine = new Engine(
+  {
+    ...setup.engine,
+    // the live-flow limit is shared out: each worker holds about 1/N of the flows
+    maxFlows: Math.max(1, Math.ceil(setup.engine.maxFlows / setup.count)),
+    dpi,
+    shard: { index: setup.index, count: setup.count },
+  },
+  (table, id, reason) => {
+    view.table = table;
+    view.id = id;
+    view.endReason = reason;
+    view.capture = captureName;
+    keys[builder.count] = orderKey(engine.stats.records, flushing ? Phase.Flushed : Phase.Ended);
+    builder.add(0, view);
+    if (builder.full) send({ kind: 'progress', slot: -1, upTo: -1, records: engine.stats.records, stopped: false, learned: takeLearned(), flows: takeFlows() });
+  },
+);
+
+let parser: CaptureParser | null = null;
+
+function log(kind: number, name: string, app: number): void {
+  learned.keys.push(orderKey(engine.stats.records, Phase.Learned));
+  learned.kinds.push(kind);
+  learned.names.push(name);
+  learned.apps.push(app);
+}
+
+function emptyLog(): LearnedLog {
+  return { keys: [], kinds: [], names: [], apps: [] };
+}
+
+function takeLearned(): LearnedLog {
+  const l = learned;
+  learned = emptyLog();
+  return l;
+}
+
+function takeFlows(): EndedFlows | null {
+  const batch = builder.take();
+  if (!batch) return null;
+  const flows = { batch, keys };
+  keys = new Float64Array(BATCH_FLOWS);
+  return flows;
+}
+
+/** every item this worker will send from now on has a key at least this */
+function watermark(): number {
+  // flows that ended but wait in the unsent batch hold it back
+  return builder.count > 0 ? keys[0]! : orderKey(engine.stats.records + 1, Phase.Ended);
+}
+
+function send(m: FromWorker): void {
+  const transfer: ArrayBuffer[] = [];
+  if ((m.kind === 'progress' || m.kind === 'capture-done') && m.flows) transfer.push(...transferList(m.flows.batch), m.flows.keys.buffer as ArrayBuffer);
+  port.postMessage(m, transfer);
+}
+
+function handle(m: ToWorker): void {
+  switch (m.kind) {
+    case 'capture':
+      captureName = m.name;
+      parser = null;
+      return;
+    case 'chunk': {
+      const chunk = new Uint8Array(setup.ring, m.slot * setup.slotBytes, m.length);
+      // the main thread checked the format on these first bytes already
+      parser ??= createCaptureParser(chunk, engine.onPacket, engine.packetAnomalies);
+      parser.push(chunk);
+      send({ kind: 'progress', slot: m.slot, upTo: watermark(), records: engine.stats.records, stopped: parser.stopped, learned: takeLearned(), flows: null });
+      return;
+    }
+    case 'end-capture': {
+      parser?.finish();
+      flushing = true;
+      engine.flush();
+      flushing = false;
+      const flows = takeFlows();
+      send({
+        kind: 'capture-done',
+        upTo: watermark(),
+        learned: takeLearned(),
+        flows,
+        warnings: parser?.warnings ?? [],
+        stopped: parser?.stopped ?? false,
+        counters: { stats: { ...engine.stats }, anomalies: Float64Array.from(engine.anomalies.counts) },
+      });
+      parser = null;
+      return;
+    }
+  }
+}
+
+port.on('message', (m: ToWorker) => {
+  try {
+    handle(m);
+  } catch (e) {
+    port.postMessage({ kind: 'failed', message: (e as Error).stack ?? String(e) } satisfies FromWorker);
+  }
+});

@@ -1,0 +1,192 @@
+import { Worker } from 'node:worker_threads';
+import { createCaptureParser } from '../capture/parser.js';
+import { ANOMALY_COUNT, AnomalyCounters } from '../decode/anomaly.js';
+import { createDpiEngine } from '../dpi/index.js';
+import { type FlowNaming } from '../dpi/naming.js';
+import { type FlowView } from '../flow/schema.js';
+import { aimView, type FlowBatch, reviveBatch } from '../storage/flow-batch.js';
+import { type CaptureRun, type CaptureEnd } from './capture-run.js';
+import { type EngineOptions, EngineStats } from './engine.js';
+import { OrderedMerge } from './ordered-merge.js';
+import { type FromWorker, type LearnedLog, type ToWorker, type WorkerCounters, type WorkerSetup } from './shard-protocol.js';
+
+// `--workers N`: the capture is read once, into a ring of shared buffers, and every worker
+// (shard-worker.ts) parses all of it and keeps the flows whose key hashes to it. Flows come back
+// when they end, with what they taught other flows (DNS answers, call sockets), each with its
+// place in the capture; the main thread puts them back in that order and names each flow with
+// what had been learned by then, as one engine would have. The records are the same as with one
+// worker, in another order.
+
+const SLOTS = 8;
+
+type Merged = { batch: FlowBatch; at: number } | { kind: number; name: string; app: number };
+
+export class ShardedCaptureRun implements CaptureRun {
+  private readonly workers: Worker[] = [];
+  private readonly ring: SharedArrayBuffer;
+  /** per slot: how many workers still read it */
+  private readonly readers = new Int32Array(SLOTS);
+  private readonly freeSlots: number[] = [];
+  private slotWaiters: (() => void)[] = [];
+  /** per worker: its ended flows (stream 2i) and what its flows taught (stream 2i+1) */
+  private readonly merge: OrderedMerge<Merged>;
+  private readonly naming: FlowNaming | null;
+  private readonly view: FlowView = { table: null as never, id: 0, capture: '', endReason: 'end', dpi: null };
+  private readonly counters: (WorkerCounters | null)[];
+  private captureEnds: ((end: CaptureEnd) => void)[] = [];
+  private doneCount = 0;
+  private firstEnd: CaptureEnd | null = null;
+  private failure: Error | null = null;
+  private failed: ((e: Error) => void)[] = [];
+  stopped = false;
+  records = 0;
+
+  constructor(
+    readonly count: number,
+    readonly slotBytes: number,
+    engine: Omit<EngineOptions, 'dpi' | 'shard'>,
+    dpi: boolean,
+    private readonly onFlow: (view: FlowView) => void,
+  ) {
+    this.ring = new SharedArrayBuffer(SLOTS * slotBytes);
+    for (let s = SLOTS - 1; s >= 0; s--) this.freeSlots.push(s);
+    this.merge = new OrderedMerge<Merged>(count * 2);
+    // the same catalog and application database as the workers': names mean the same ids
+    this.naming = dpi ? createDpiEngine().naming : null;
+    this.counters = new Array<WorkerCounters | null>(count).fill(null);
+    for (let i = 0; i < count; i++) {
+      const setup: WorkerSetup = { index: i, count, ring: this.ring, slotBytes, engine, dpi };
+      const w = new Worker(new URL('./shard-worker.js', import.meta.url), { workerData: setup });
+      w.on('message', (m: FromWorker) => this.onMessage(i, m));
+      w.on('error', (e) => this.fail(e));
+      w.on('exit', (code) => {
+        if (code !== 0) this.fail(new Error(`worker ${i} stopped (exit code ${code})`));
+      });
+      this.workers.push(w);
+    }
+  }
+
+  begin(name: string, head: Uint8Array): void {
+    // throws NotACaptureError here, where the caller reports it, rather than in every worker
+    createCaptureParser(head, () => undefined);
+    this.stopped = false;
+    this.post({ kind: 'capture', name });
+  }
+
+  async push(chunk: Uint8Array): Promise<void> {
+    for (let off = 0; off < chunk.length; ) {
+      const slot = await this.freeSlot();
+      const n = Math.min(this.slotBytes, chunk.length - off);
+      new Uint8Array(this.ring, slot * this.slotBytes, n).set(chunk.subarray(off, off + n));
+      this.readers[slot] = this.count;
+      this.post({ kind: 'chunk', slot, length: n });
+      off += n;
+    }
+  }
+
+  async end(): Promise<CaptureEnd> {
+    this.doneCount = 0;
+    this.firstEnd = null;
+    const ended = new Promise<CaptureEnd>((resolve) => this.captureEnds.push(resolve));
+    this.post({ kind: 'end-capture' });
+    return this.orFailure(ended);
+  }
+
+  stats(): EngineStats {
+    const stats = Object.assign(new EngineStats(), this.counters[0]?.stats ?? {});
+    // the first worker counted every packet; flows are each worker's own
+    stats.flowsCreated = 0;
+    stats.flowsEnded = 0;
+    for (const c of this.counters) {
+      stats.flowsCreated += c?.stats.flowsCreated ?? 0;
+      stats.flowsEnded += c?.stats.flowsEnded ?? 0;
+    }
+    return stats;
+  }
+
+  anomalies(): AnomalyCounters {
+    const sum = new AnomalyCounters();
+    for (const c of this.counters) for (let i = 0; i < ANOMALY_COUNT; i++) sum.counts[i]! += c?.anomalies[i] ?? 0;
+    return sum;
+  }
+
+  async close(): Promise<void> {
+    for (const w of this.workers) w.removeAllListeners('exit');
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+
+  private post(m: ToWorker): void {
+    if (this.failure) throw this.failure;
+    for (const w of this.workers) w.postMessage(m);
+  }
+
+  private freeSlot(): Promise<number> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.freeSlots.length > 0) return Promise.resolve(this.freeSlots.pop()!);
+    return this.orFailure(new Promise<void>((resolve) => this.slotWaiters.push(resolve))).then(() => this.freeSlot());
+  }
+
+  private orFailure<T>(p: Promise<T>): Promise<T> {
+    return Promise.race([p, new Promise<never>((_, reject) => (this.failure ? reject(this.failure) : this.failed.push(reject)))]);
+  }
+
+  private fail(e: Error): void {
+    this.failure ??= e;
+    for (const reject of this.failed) reject(this.failure);
+    this.failed = [];
+  }
+
+  private onMessage(worker: number, m: FromWorker): void {
+    if (m.kind === 'failed') {
+      this.fail(new Error(`worker ${worker}: ${m.message}`));
+      return;
+    }
+    if (m.flows) {
+      const batch = m.flows.batch;
+      reviveBatch(batch);
+      for (let i = 0; i < batch.table.count; i++) this.merge.push(2 * worker, m.flows.keys[i]!, { batch, at: i });
+    }
+    this.pushLearned(worker, m.learned);
+    if (m.upTo >= 0) {
+      this.merge.advance(2 * worker, m.upTo);
+      this.merge.advance(2 * worker + 1, m.upTo);
+    }
+    this.merge.drain(this.emit);
+    if (m.kind === 'progress') {
+      if (worker === 0) {
+        this.records = m.records;
+        this.stopped ||= m.stopped;
+      }
+      if (m.slot >= 0 && --this.readers[m.slot]! === 0) {
+        this.freeSlots.push(m.slot);
+        this.slotWaiters.shift()?.();
+      }
+      return;
+    }
+    this.counters[worker] = m.counters;
+    if (worker === 0) {
+      this.firstEnd = { warnings: m.warnings, stopped: m.stopped };
+      this.records = m.counters.stats.records;
+    }
+    if (++this.doneCount === this.count) {
+      if (this.merge.waiting > 0) this.fail(new Error(`${this.merge.waiting} flows were not merged at the end of a capture`));
+      this.captureEnds.shift()?.(this.firstEnd!);
+    }
+  }
+
+  private pushLearned(worker: number, l: LearnedLog): void {
+    for (let i = 0; i < l.keys.length; i++) this.merge.push(2 * worker + 1, l.keys[i]!, { kind: l.kinds[i]!, name: l.names[i]!, app: l.apps[i]! });
+  }
+
+  private readonly emit = (item: Merged): void => {
+    if ('batch' in item) {
+      const view = this.view;
+      aimView(view, item.batch, item.at);
+      if (this.naming && item.batch.dpi) this.naming.name(item.batch.table.arrays, item.batch.dpi, item.at);
+      this.onFlow(view);
+    } else if (this.naming) {
+      if (item.kind === 0) this.naming.dnsAnswer(item.name, item.app);
+      else this.naming.socketApplication(item.name, item.app);
+    }
+  };
+}
