@@ -28,6 +28,7 @@ interface Config {
 const CONFIGS: Config[] = [
   { name: 'sonde-1', what: 'sonde analyze --no-store, pinned to one core', sonde: true, command: (p) => ['taskset', '-c', '0', SONDE, 'analyze', p, '--no-store', '-q'] },
   { name: 'sonde-nostore', what: 'sonde analyze --no-store (not pinned)', sonde: true, command: (p) => [SONDE, 'analyze', p, '--no-store', '-q'] },
+  { name: 'sonde-workers-2', what: 'sonde analyze --no-store --workers 2 (not pinned)', sonde: true, command: (p) => [SONDE, 'analyze', p, '--no-store', '--workers', '2', '-q'] },
   { name: 'sonde-store', what: 'sonde analyze with the DuckDB store (a fresh file each run)', sonde: true, command: (p, s) => [SONDE, 'analyze', p, '--db', join(s, 'bench.duckdb'), '-q'] },
   { name: 'ndpiReader', what: 'ndpiReader -i FILE -q, pinned to the same core', sonde: false, command: (p) => ['taskset', '-c', '0', 'ndpiReader', '-i', p, '-q'] },
 ];
@@ -193,6 +194,8 @@ function comparisonTable(m: Measured, configs: Config[], runs: number): string[]
     const ratio = ndpi && c.sonde ? `${(ndpi / wall).toFixed(2)}×` : '';
     lines.push(`| ${c.name} | ${wall.toFixed(2)} | ${median(ss.map((s) => s.cpu)).toFixed(2)} | ${Math.round(packets / wall).toLocaleString('en-US')} | ${((bytes * 8) / wall / 1e9).toFixed(2)} | ${Math.round(flows / wall).toLocaleString('en-US')} | ${(median(ss.map((s) => s.rssKb)) / 1024).toFixed(0)} | ${ratio} |`);
   }
+  const workers = wallOf('sonde-workers-2');
+  if (workers && noStore) lines.push('', `--workers 2: ${(noStore / workers).toFixed(2)}× one worker (medians, neither pinned).`);
   const store = wallOf('sonde-store');
   if (store && noStore) lines.push('', `DuckDB store: ${(((store - noStore) / noStore) * 100).toFixed(1)}% over --no-store (medians, neither pinned).`);
   return lines;
