@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FIXTURES_DIR, runSonde } from '../test-support/golden.js';
+import { spawnSync } from 'node:child_process';
+import { FIXTURES_DIR, runSonde, SONDE_BIN } from '../test-support/golden.js';
 
 // The command line as a user meets it: outputs, options, and one-line errors with exit codes.
 
@@ -133,4 +134,18 @@ test('protocols lists every protocol and application with its category, ports an
   const table = runSonde(['protocols']);
   assert.match(table.stdout, /^\s+\d+\s+TLS\s+protocol\s+Web\s+TLS\s+tcp\/443/m);
   assert.match(table.stdout, new RegExp(`^${rows.length} protocols and applications`, 'm'));
+});
+
+test('analyze --no-store never loads DuckDB (start-up time, memory); a command that needs it does', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sonde-lazy-'));
+  const hook = join(dir, 'refuse-duckdb.mjs');
+  // a module resolution hook that refuses DuckDB's packages
+  const resolve = 'export async function resolve(s, c, next) { if (s.includes("@duckdb")) throw new Error("DuckDB loaded: " + s); return next(s, c); }';
+  writeFileSync(hook, `import { register } from 'node:module';\nregister('data:text/javascript,' + encodeURIComponent(${JSON.stringify(resolve)}));\n`);
+  const run = (args: string[]): ReturnType<typeof spawnSync> => spawnSync(process.execPath, ['--import', hook, SONDE_BIN, ...args], { encoding: 'utf8' });
+  const analyzed = run(['analyze', '--no-store', '-q', sample]);
+  assert.equal(analyzed.status, 0, String(analyzed.stderr));
+  const queried = run(['query', '--db', join(dir, 'none.duckdb'), 'select 1']);
+  assert.notEqual(queried.status, 0);
+  assert.match(String(queried.stderr), /DuckDB loaded: @duckdb/);
 });
