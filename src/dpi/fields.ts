@@ -25,6 +25,7 @@ const IDENTIFICATION_FIELDS: FieldSpec[] = [
   { name: 'hassh_server', type: 'string', nullable: true, description: 'HASSH SSH server fingerprint', get: (v) => meta(v)?.hasshServer ?? null },
   { name: 'alpn', type: 'string[]', nullable: true, description: 'ALPN values offered by the client (TLS, QUIC)', get: (v) => meta(v)?.alpn ?? null },
   { name: 'risks', type: 'string[]', nullable: false, description: 'risk flags (see docs/flow-schema.md#risks)', get: (v) => (meta(v)?.risks ?? []).map((i) => RISKS[i]!.name) },
+  { name: 'risk_info', type: 'string[]', nullable: false, description: "why each risk was flagged, in the order of risks ('' where there is nothing to add), like nDPI's risk explanations", get: (v) => [...(meta(v)?.riskInfo ?? [])] },
 ];
 
 registerFlowFields(IDENTIFICATION_FIELDS);
