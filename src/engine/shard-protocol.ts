@@ -21,6 +21,11 @@ export interface WorkerSetup {
   slotBytes: number;
   engine: Omit<EngineOptions, 'dpi' | 'shard'>;
   dpi: boolean;
+  /**
+   * a worker sends its ended flows after at most this many chunks, its batch full or not: the
+   * main thread keeps the other workers' later flows until then, to put them in order
+   */
+  holdChunks: number;
 }
 
 export type ToWorker =

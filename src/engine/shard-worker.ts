@@ -27,6 +27,9 @@ if (dpi) {
 
 let flushing = false;
 let captureName = '';
+let chunks = 0;
+/** the chunk during which the oldest flow waiting in the batch ended */
+let heldSince = 0;
 const builder = new FlowBatchBuilder(BATCH_FLOWS);
 let keys = new Float64Array(BATCH_FLOWS);
 const view: FlowView = { table: null as never, id: 0, capture: '', endReason: 'end', dpi: dpi?.results ?? null };
@@ -44,6 +47,7 @@ const engine = new Engine(
     view.id = id;
     view.endReason = reason;
     view.capture = captureName;
+    if (builder.count === 0) heldSince = chunks;
     keys[builder.count] = orderKey(engine.stats.records, flushing ? Phase.Flushed : Phase.Ended);
     builder.add(0, view);
     if (builder.full) send({ kind: 'progress', slot: -1, upTo: -1, records: engine.stats.records, stopped: false, learned: takeLearned(), flows: takeFlows() });
@@ -100,7 +104,10 @@ function handle(m: ToWorker): void {
       // the main thread checked the format on these first bytes already
       parser ??= createCaptureParser(chunk, engine.onPacket, engine.packetAnomalies);
       parser.push(chunk);
-      send({ kind: 'progress', slot: m.slot, upTo: watermark(), records: engine.stats.records, stopped: parser.stopped, learned: takeLearned(), flows: null });
+      chunks++;
+      // a quiet shard must not make the main thread hold everyone else's flows for long
+      const flows = builder.count > 0 && chunks - heldSince >= setup.holdChunks ? takeFlows() : null;
+      send({ kind: 'progress', slot: m.slot, upTo: watermark(), records: engine.stats.records, stopped: parser.stopped, learned: takeLearned(), flows });
       return;
     }
     case 'end-capture': {

@@ -10,7 +10,11 @@ import { writePcap, type PcapRecord } from '../test-support/capture-writer.js';
 import { conversationFrames, hexBytes as hex } from '../test-support/dpi-test-kit.js';
 import { FIXTURES_DIR, runSonde } from '../test-support/golden.js';
 import { corpusCaptures, ndpiCorpusDir, CORPUS_MISSING_MESSAGE } from '../test-support/corpus.js';
+import { createDpiEngine } from '../dpi/index.js';
+import { flowRecord, type FlowView } from '../flow/schema.js';
+import { type CaptureRun, LocalCaptureRun } from './capture-run.js';
 import { OrderedMerge } from './ordered-merge.js';
+import { ShardedCaptureRun } from './sharded.js';
 import { shardOf } from './shard.js';
 
 // --workers N: the flows are shared out by a symmetric hash, and the records are those of one
@@ -209,3 +213,40 @@ function withoutCapture(line: string): string {
   delete r['capture'];
   return JSON.stringify(r);
 }
+
+/** every record of a run, as JSON lines sorted (the workers' order is not one worker's) */
+async function recordsOf(run: CaptureRun, captures: [string, Uint8Array][], chunkBytes: number): Promise<string[]> {
+  for (const [name, bytes] of captures) {
+    run.begin(name, bytes.subarray(0, 4));
+    for (let off = 0; off < bytes.length; off += chunkBytes) await run.push(bytes.subarray(off, off + chunkBytes));
+    await run.end();
+  }
+  await run.close();
+  return lines.splice(0).sort();
+}
+const lines: string[] = [];
+const collect = (view: FlowView): void => {
+  lines.push(JSON.stringify(flowRecord(view)));
+};
+
+test('ShardedCaptureRun: tiny ring slots (records across chunks) and flows sent after every chunk give the records of one engine', async () => {
+  const records: PcapRecord[] = [];
+  let ts = 1_700_000_000_000_000;
+  for (let i = 0; i < 300; i++) {
+    const frames = conversationFrames([{ dir: 0, payload: `GET /${i} HTTP/1.1\r\nHost: h${i % 7}.example\r\n\r\n` }, { dir: 1, payload: 'HTTP/1.1 200 OK\r\n\r\n' }], { transport: i % 3 === 0 ? 'udp' : 'tcp', serverPort: 80 + (i % 5), client: `10.0.${i % 4}.${1 + (i % 200)}`, server: '198.51.100.80', clientPort: 20000 + i });
+    for (const data of frames) records.push({ ts: (ts += 7_000), data });
+  }
+  const captures: [string, Uint8Array][] = [
+    ['many.pcap', writePcap(records, { linkType: 1 })],
+    ['cross-flow.pcap', crossFlowCapture().pcap],
+    ...['sample.pcap', 'fragments.pcap', 'two-interfaces.pcapng'].map((f): [string, Uint8Array] => [f, readFileSync(join(FIXTURES_DIR, f))]),
+  ];
+  const engine = { idleTimeoutS: 30, activeTimeoutS: 1, maxFlows: 100_000 };
+  const one = await recordsOf(new LocalCaptureRun(engine, createDpiEngine(), collect), captures, 1000);
+  assert.ok(one.length > 300);
+  assert.ok(one.some((l) => l.includes('"end_reason":"active"')), 'some flows are cut by the active timeout');
+  for (const [workers, slotBytes, chunkBytes] of [[2, 512, 1000], [3, 4096, 300]] as const) {
+    const sharded = await recordsOf(new ShardedCaptureRun(workers, slotBytes, engine, true, collect, 1), captures, chunkBytes);
+    assert.deepEqual(sharded, one, `${workers} workers, ${slotBytes}-byte slots`);
+  }
+});

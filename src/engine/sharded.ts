@@ -18,6 +18,8 @@ import { type FromWorker, type LearnedLog, type ToWorker, type WorkerCounters, t
 // worker, in another order.
 
 const SLOTS = 8;
+/** chunks (4 MB each from files) a worker may keep ended flows before sending them */
+const HOLD_CHUNKS = 16;
 
 type Merged = { batch: FlowBatch; at: number } | { kind: number; name: string; app: number };
 
@@ -47,6 +49,7 @@ export class ShardedCaptureRun implements CaptureRun {
     engine: Omit<EngineOptions, 'dpi' | 'shard'>,
     dpi: boolean,
     private readonly onFlow: (view: FlowView) => void,
+    holdChunks = HOLD_CHUNKS,
   ) {
     this.ring = new SharedArrayBuffer(SLOTS * slotBytes);
     for (let s = SLOTS - 1; s >= 0; s--) this.freeSlots.push(s);
@@ -55,7 +58,7 @@ export class ShardedCaptureRun implements CaptureRun {
     this.naming = dpi ? createDpiEngine().naming : null;
     this.counters = new Array<WorkerCounters | null>(count).fill(null);
     for (let i = 0; i < count; i++) {
-      const setup: WorkerSetup = { index: i, count, ring: this.ring, slotBytes, engine, dpi };
+      const setup: WorkerSetup = { index: i, count, ring: this.ring, slotBytes, engine, dpi, holdChunks };
       const w = new Worker(new URL('./shard-worker.js', import.meta.url), { workerData: setup });
       w.on('message', (m: FromWorker) => this.onMessage(i, m));
       w.on('error', (e) => this.fail(e));
