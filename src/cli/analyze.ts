@@ -94,7 +94,7 @@ export async function analyze(argv: string[]): Promise<AnalyzeResult> {
     if (writer) writer.write(JSON.stringify(flowRecord(view)) + '\n');
     stores.add(view);
   };
-  const run: CaptureRun = workers > 1 ? new ShardedCaptureRun(workers, CHUNK_BYTES, engineOptions, dpi !== null, onFlow) : new LocalCaptureRun(engineOptions, dpi, onFlow);
+  const run: CaptureRun = workers > 1 ? new ShardedCaptureRun(workers, CHUNK_BYTES, engineOptions, dpi, onFlow) : new LocalCaptureRun(engineOptions, dpi, onFlow);
 
   const totalBytes = inputs.reduce((sum, p) => sum + fileSize(p), 0);
   const progress = new Progress(!args.options.has('no-progress') && process.stderr.isTTY === true, totalBytes);

@@ -105,9 +105,8 @@ export class Engine {
     kb.build(p);
     if (this.shard !== null && shardOf(kb.hash, this.shard.count) !== this.shard.index) return;
     const table = this.flows;
-    const id = table.lookupOrCreate(kb, tsMicros);
+    const id = table.lookupOrCreate(kb, tsMicros, this.clock);
     if (table.created) {
-      table.ageSince[id] = this.clock;
       stats.flowsCreated++;
       this.dpi?.flowCreated(id, table.capacity);
       if (table.live > this.options.maxFlows) {
@@ -115,8 +114,7 @@ export class Engine {
         this.end(table.lruHead, 'evicted');
       }
     }
-    table.update(id, p, kb.aIsSource);
-    table.idleSince[id] = this.clock;
+    table.update(id, p, kb.aIsSource, this.clock);
     if (this.dpi !== null) this.dpi.onPacket(table, id, p, table.lastDir);
   };
 

@@ -246,7 +246,7 @@ test('ShardedCaptureRun: tiny ring slots (records across chunks) and flows sent 
   assert.ok(one.length > 300);
   assert.ok(one.some((l) => l.includes('"end_reason":"active"')), 'some flows are cut by the active timeout');
   for (const [workers, slotBytes, chunkBytes] of [[2, 512, 1000], [3, 4096, 300]] as const) {
-    const sharded = await recordsOf(new ShardedCaptureRun(workers, slotBytes, engine, true, collect, 1), captures, chunkBytes);
+    const sharded = await recordsOf(new ShardedCaptureRun(workers, slotBytes, engine, createDpiEngine(), collect, 1), captures, chunkBytes);
     assert.deepEqual(sharded, one, `${workers} workers, ${slotBytes}-byte slots`);
   }
 });

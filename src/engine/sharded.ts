@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { createCaptureParser } from '../capture/parser.js';
 import { ANOMALY_COUNT, AnomalyCounters } from '../decode/anomaly.js';
-import { createDpiEngine } from '../dpi/index.js';
+import { type DpiEngine } from '../dpi/inspector.js';
 import { type FlowNaming } from '../dpi/naming.js';
 import { type FlowView } from '../flow/schema.js';
 import { aimView, type FlowBatch, reviveBatch } from '../storage/flow-batch.js';
@@ -47,18 +47,18 @@ export class ShardedCaptureRun implements CaptureRun {
     readonly count: number,
     readonly slotBytes: number,
     engine: Omit<EngineOptions, 'dpi' | 'shard'>,
-    dpi: boolean,
+    dpi: DpiEngine | null,
     private readonly onFlow: (view: FlowView) => void,
     holdChunks = HOLD_CHUNKS,
   ) {
     this.ring = new SharedArrayBuffer(SLOTS * slotBytes);
     for (let s = SLOTS - 1; s >= 0; s--) this.freeSlots.push(s);
     this.merge = new OrderedMerge<Merged>(count * 2);
-    // the same catalog and application database as the workers': names mean the same ids
-    this.naming = dpi ? createDpiEngine().naming : null;
+    // the workers build theirs the same way: the same catalog, so names mean the same ids
+    this.naming = dpi?.naming ?? null;
     this.counters = new Array<WorkerCounters | null>(count).fill(null);
     for (let i = 0; i < count; i++) {
-      const setup: WorkerSetup = { index: i, count, ring: this.ring, slotBytes, engine, dpi, holdChunks };
+      const setup: WorkerSetup = { index: i, count, ring: this.ring, slotBytes, engine, dpi: dpi !== null, holdChunks };
       const w = new Worker(new URL('./shard-worker.js', import.meta.url), { workerData: setup });
       w.on('message', (m: FromWorker) => this.onMessage(i, m));
       w.on('error', (e) => this.fail(e));

@@ -73,9 +73,9 @@ test('counts both directions of a TCP handshake into one flow, client = SYN send
   steps.forEach(([s, sp, d, dp, flags, payload], i) => {
     const p = packet(s, sp, d, dp, 6, flags, payload, 1_000_000 + i * 1000, 60 + payload);
     kb.build(p);
-    id = t.lookupOrCreate(kb, p.tsMicros);
+    id = t.lookupOrCreate(kb, p.tsMicros, p.tsMicros);
     assert.equal(t.created, i === 0);
-    t.update(id, p, kb.aIsSource);
+    t.update(id, p, kb.aIsSource, p.tsMicros);
   });
   assert.equal(t.live, 1);
   assert.equal(t.packets[id * 2], 4);
@@ -100,8 +100,8 @@ test('the receiver of a SYN-ACK seen first is the client', () => {
   const kb = new FlowKeyBuilder();
   const p = packet(B, 443, A, 40000, 6, 0x12);
   kb.build(p);
-  const id = t.lookupOrCreate(kb, 0);
-  t.update(id, p, kb.aIsSource);
+  const id = t.lookupOrCreate(kb, 0, 0);
+  t.update(id, p, kb.aIsSource, p.tsMicros);
   // client is A (10.0.0.1), so the SYN-ACK went server → client
   assert.equal(t.packets[id * 2 + 1], 1);
   assert.equal(t.packets[id * 2], 0);
@@ -112,12 +112,12 @@ test('a SYN from the side first taken for the server flips the flow', () => {
   const kb = new FlowKeyBuilder();
   const mid = packet(B, 80, A, 5555, 6, 0x10, 10);
   kb.build(mid);
-  const id = t.lookupOrCreate(kb, 0);
-  t.update(id, mid, kb.aIsSource);
+  const id = t.lookupOrCreate(kb, 0, 0);
+  t.update(id, mid, kb.aIsSource, mid.tsMicros);
   const syn = packet(A, 5555, B, 80, 6, 0x02);
   kb.build(syn);
-  assert.equal(t.lookupOrCreate(kb, 1), id);
-  t.update(id, syn, kb.aIsSource);
+  assert.equal(t.lookupOrCreate(kb, 1, 1), id);
+  t.update(id, syn, kb.aIsSource, syn.tsMicros);
   // now A is the client: the SYN is client → server, the earlier data packet server → client
   assert.equal(t.packets[id * 2], 1);
   assert.equal(t.packets[id * 2 + 1], 1);
@@ -130,13 +130,13 @@ test('remove keeps every other flow findable (backward-shift deletion under coll
   const ids: number[] = [];
   for (let i = 0; i < 5000; i++) {
     kb.build(packet(A + i, 1000 + (i % 7), B, 53, 17));
-    ids.push(t.lookupOrCreate(kb, i));
+    ids.push(t.lookupOrCreate(kb, i, i));
   }
   assert.equal(t.live, 5000);
   for (let i = 0; i < 5000; i += 3) t.remove(ids[i]!);
   for (let i = 0; i < 5000; i++) {
     kb.build(packet(A + i, 1000 + (i % 7), B, 53, 17));
-    const id = t.lookupOrCreate(kb, i);
+    const id = t.lookupOrCreate(kb, i, i);
     if (i % 3 === 0) {
       assert.equal(t.created, true, `flow ${i} was removed and must be new`);
     } else {
@@ -146,7 +146,7 @@ test('remove keeps every other flow findable (backward-shift deletion under coll
   }
   // the key words of a live flow are the ones it was created with
   kb.build(packet(A + 1, 1001, B, 53, 17));
-  const id = t.lookupOrCreate(kb, 0);
+  const id = t.lookupOrCreate(kb, 0, 0);
   assert.deepEqual(Array.from(t.keys.subarray(id * KEY_WORDS, id * KEY_WORDS + KEY_WORDS)), Array.from(kb.key));
 });
 
@@ -156,8 +156,8 @@ test('the LRU list orders flows by last packet, the age list by start', () => {
   const mk = (i: number, ts: number): number => {
     const p = packet(A + i, 1, B, 2, 17, 0, 0, ts);
     kb.build(p);
-    const id = t.lookupOrCreate(kb, ts);
-    t.update(id, p, kb.aIsSource);
+    const id = t.lookupOrCreate(kb, ts, ts);
+    t.update(id, p, kb.aIsSource, p.tsMicros);
     return id;
   };
   const first = mk(1, 10);
@@ -178,8 +178,8 @@ test('early values: sizes in 16 bits and gaps in whole microseconds in 32, wider
   times.forEach((ts, i) => {
     const p = packet(A, 1234, B, 9999, 17, 0, sizes[i], ts);
     kb.build(p);
-    id = t.lookupOrCreate(kb, ts);
-    t.update(id, p, kb.aIsSource);
+    id = t.lookupOrCreate(kb, ts, ts);
+    t.update(id, p, kb.aIsSource, p.tsMicros);
   });
   const view = (table: FlowRecordArrays, at: number): FlowView => ({ table, id: at, capture: '', endReason: 'end', dpi: null });
   const gaps = [0, 0.001, 2_400_000.123, -2_160_000, 2];
@@ -197,8 +197,8 @@ test('early values: sizes in 16 bits and gaps in whole microseconds in 32, wider
   assert.equal(t.earlyWide.size, 4, 'kept until the slot is reused');
   const p = packet(A, 1, B, 2, 17, 0, 10, 2e12);
   kb.build(p);
-  const next = t.lookupOrCreate(kb, 2e12);
-  t.update(next, p, kb.aIsSource);
+  const next = t.lookupOrCreate(kb, 2e12, 2e12);
+  t.update(next, p, kb.aIsSource, p.tsMicros);
   assert.equal(next, id);
   assert.equal(t.earlyWide.size, 0);
   assert.deepEqual(fieldValue(view(t, next), 'early_iats_ms'), [0]);

@@ -99,10 +99,11 @@ export class FlowTable implements FlowRecordArrays {
   firstSeen = new Float64Array(0);
   lastSeen = new Float64Array(0);
   /**
-   * the engine's clock (the latest capture time so far) at the flow's last packet, and at the
-   * start of its record: the timeouts go by these, not by the packets' own times, so that a
-   * capture out of time order keeps the lists in order and a flow times out at the same packet
-   * whichever other flows share its table (one engine, or several workers)
+   * the clock (`now`: the engine's latest capture time so far) at the flow's last packet, and at
+   * the start of its record; the lru and age lists are in their order. The timeouts go by these,
+   * not by the packets' own times, so that a capture out of time order keeps the lists in order
+   * and a flow times out at the same packet whichever other flows share its table (one engine,
+   * or several workers)
    */
   idleSince = new Float64Array(0);
   ageSince = new Float64Array(0);
@@ -158,8 +159,11 @@ export class FlowTable implements FlowRecordArrays {
     this.grow(Math.max(16, initialCapacity));
   }
 
-  /** Finds the flow of the key, or creates it. Returns the flow id. */
-  lookupOrCreate(kb: FlowKeyBuilder, tsMicros: number): number {
+  /**
+   * Finds the flow of the key, or creates it (at packet time `tsMicros`, clock `now`: see
+   * idleSince). Returns the flow id.
+   */
+  lookupOrCreate(kb: FlowKeyBuilder, tsMicros: number, now: number): number {
     const key = kb.key;
     const h = kb.hash;
     const index = this.index;
@@ -188,17 +192,17 @@ export class FlowTable implements FlowRecordArrays {
     }
     if (this.freeCount === 0) {
       this.grow(this.capacity * 2);
-      return this.lookupOrCreate(kb, tsMicros);
+      return this.lookupOrCreate(kb, tsMicros, now);
     }
     const id = this.freeList[--this.freeCount]!;
     index[slot] = id + 1;
-    this.initFlow(id, kb, tsMicros);
+    this.initFlow(id, kb, tsMicros, now);
     this.created = true;
     this.live++;
     return id;
   }
 
-  private initFlow(id: number, kb: FlowKeyBuilder, ts: number): void {
+  private initFlow(id: number, kb: FlowKeyBuilder, ts: number, now: number): void {
     this.keys.set(kb.key, id * KEY_WORDS);
     this.hashes[id] = kb.hash;
     this.clientIsA[id] = kb.aIsSource ? 1 : 0;
@@ -208,8 +212,8 @@ export class FlowTable implements FlowRecordArrays {
     this.alive[id] = 1;
     this.firstSeen[id] = ts;
     this.lastSeen[id] = ts;
-    this.idleSince[id] = ts;
-    this.ageSince[id] = ts;
+    this.idleSince[id] = now;
+    this.ageSince[id] = now;
     this.resetCounters(id);
     this.lruAppend(id);
     this.ageAppend(id);
@@ -244,10 +248,10 @@ export class FlowTable implements FlowRecordArrays {
   }
 
   /**
-   * Accounts one packet (or one reassembled datagram) to the flow. `fromA` says whether the
-   * packet's source is endpoint A.
+   * Accounts one packet (or one reassembled datagram) to the flow at clock `now`. `fromA` says
+   * whether the packet's source is endpoint A.
    */
-  update(id: number, p: DecodedPacket, fromA: boolean): void {
+  update(id: number, p: DecodedPacket, fromA: boolean, now: number): void {
     const ts = p.tsMicros;
     if (this.packets[id * 2]! + this.packets[id * 2 + 1]! === 0) {
       this.decideClient(id, p, fromA);
@@ -266,6 +270,7 @@ export class FlowTable implements FlowRecordArrays {
       // the rest of a datagram whose first fragment was counted when it came
       this.payloadBytes[d] += p.fragmentPayloadBytes;
       if (ts > this.lastSeen[id]!) this.lastSeen[id] = ts;
+      this.idleSince[id] = now;
       this.lruTouch(id);
       return;
     }
@@ -328,6 +333,7 @@ export class FlowTable implements FlowRecordArrays {
     if (p.anomaly >= 0) this.anomalyBits[id * 2 + (p.anomaly >> 5)] |= 1 << (p.anomaly & 31);
     if (p.tunnel !== 0) this.tunnel[id] = p.tunnel;
     this.lastSeen[id] = ts;
+    this.idleSince[id] = now;
     this.lruTouch(id);
   }
 
