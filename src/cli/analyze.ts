@@ -10,7 +10,8 @@ import { choiceOption, helpText, numberOption, parseArgs, type OptionSpec, Usage
 import { CHUNK_BYTES, InputError, openInput } from './input.js';
 import { Progress } from './progress.js';
 import { LineWriter } from './writer.js';
-import { type RunCounters } from '../storage/sink.js';
+import { type RunCounters, type RunStatus } from '../storage/sink.js';
+import { Interruption, yieldToEventLoop } from './interruption.js';
 import { openStores, type Stores } from './stores.js';
 
 /** bytes needed to recognise pcap and pcapng */
@@ -75,16 +76,11 @@ export async function analyze(argv: string[]): Promise<AnalyzeResult> {
   const showSummary = !args.options.has('quiet') && (format === 'table' || typeof outputPath === 'string');
 
   const inputs = args.positionals;
-  // Ctrl-C: stop reading, write the flows seen so far, and mark the run interrupted
-  let interrupted = false;
-  const onSignal = (): void => {
-    if (interrupted) process.exit(130);
-    interrupted = true;
-    // a live input may never send another byte: end the wait for it
+  // Ctrl-C or SIGTERM: stop reading, write the flows seen so far, mark the run interrupted; a
+  // live input may never send another byte, so the wait for it ends too
+  const interruption = new Interruption(() => {
     if (inputs.includes('-')) process.stdin.destroy();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  });
   // DPI first: it completes the protocol catalog that the store's thread copies
   const dpi = args.options.has('no-dpi') ? null : createDpiEngine();
   const stores: Stores = await openStores(args, inputs);
@@ -127,9 +123,10 @@ export async function analyze(argv: string[]): Promise<AnalyzeResult> {
           doneBytes += chunk.length;
           progress.update(doneBytes, run.records);
           await stores.drain();
-          if (run.stopped || interrupted) break;
+          await yieldToEventLoop();
+          if (run.stopped || interruption.requested) break;
         }
-        if (interrupted) break;
+        if (interruption.requested) break;
         if (!begun) {
           if (head !== null) createCaptureParser(head, () => undefined); // throws: too short
           throw new NotACaptureError('not a pcap or pcapng capture (empty input)');
@@ -143,16 +140,19 @@ export async function analyze(argv: string[]): Promise<AnalyzeResult> {
         }
         if (end.stopped) failures++;
       } catch (e) {
-        if (interrupted) break; // the input was cut short on purpose (Ctrl-C on a live input)
+        if (interruption.requested) break; // the input was cut short on purpose (Ctrl-C on a live input)
         if (!(e instanceof InputError || e instanceof NotACaptureError)) throw e;
         progress.done();
         process.stderr.write(`sonde: ${e instanceof NotACaptureError ? `${path}: ` : ''}${e.message}\n`);
         failures++;
       } finally {
         // flows of one capture never continue in the next; those of a capture cut short are written
-        if (begun && !ended) await run.end();
+        if (begun && !ended) {
+          if (interruption.requested) run.abandon();
+          await run.end();
+        }
       }
-      if (interrupted) break;
+      if (interruption.requested) break;
     }
   } catch (e) {
     // a store that failed, or anything unexpected: what was written stays, and the stores
@@ -166,14 +166,24 @@ export async function analyze(argv: string[]): Promise<AnalyzeResult> {
   await run.close();
   progress.done();
   writer?.close();
-  const stored = await stores.end(interrupted ? 'interrupted' : 'completed', counters());
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
-  if (stored && showSummary) process.stderr.write(`${stored}\n`);
+  // chosen once, when reading has ended: a signal during the final writes changes neither the
+  // run's status nor what is said about it (a second one still stops at once)
+  const interruptedBy = interruption.signal;
+  const everyInputFailed = processed === 0 && failures > 0 && interruptedBy === null;
+  const status: Exclude<RunStatus, 'running'> =
+    interruptedBy !== null ? 'interrupted' : everyInputFailed ? 'failed' : failures > 0 ? 'completed_with_errors' : 'completed';
+  const stored = await stores.end(status, counters());
+  interruption.dispose();
+  // when nothing could be read, the errors said everything: no summary of zeros
+  if (stored && showSummary && !everyInputFailed) process.stderr.write(`${stored}\n`);
   const elapsedS = Number(process.hrtime.bigint() - started) / 1e9;
-  if (showSummary) process.stdout.write(summary.render(run.stats(), run.anomalies().toObject(), elapsedS, processed));
-  if (interrupted) process.stderr.write('sonde: interrupted: the flows seen so far were written; the run is marked interrupted\n');
-  return { exitCode: interrupted ? 130 : failures > 0 ? 1 : 0 };
+  if (showSummary && !everyInputFailed) process.stdout.write(summary.render(run.stats(), run.anomalies().toObject(), elapsedS, processed));
+  if (interruptedBy !== null) {
+    const kept = stores.active ? 'the flows seen so far were stored; the run is marked interrupted' : 'the flows seen so far were written';
+    process.stderr.write(`sonde: interrupted (${interruptedBy}) after ${run.records.toLocaleString('en-US')} packets: ${kept}\n`);
+    return { exitCode: interruption.exitStatus };
+  }
+  return { exitCode: failures > 0 ? 1 : 0 };
 }
 
 function fileSize(path: string): number {

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { type FlowView } from '../flow/schema.js';
 import { ClickHouseSink } from '../storage/clickhouse/sink.js';
 import { StoreOpenError, StoreWriteError, ThreadedDuckDbStore } from '../storage/duckdb/threaded-store.js';
@@ -85,6 +86,38 @@ function explained(e: unknown, path: string, committed: number): unknown {
 }
 
 /**
+ * The spool must be usable before the run needs it, which is when the server is down: a folder
+ * sonde can write, or one it can make. Checked at the start, without creating anything.
+ */
+function checkSpoolFolder(dir: string): void {
+  const fix = "give --spool a folder sonde can write (it is made when missing)";
+  let at = resolve(dir);
+  for (;;) {
+    let isFolder: boolean;
+    try {
+      isFolder = statSync(at).isDirectory();
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      const parent = dirname(at);
+      if (code === 'ENOENT' && parent !== at) {
+        at = parent;
+        continue;
+      }
+      if (code === 'ENOTDIR') throw new StoreUnavailableError(`the spool folder '${dir}' cannot be made: a part of its path is a file; ${fix}`);
+      throw new StoreUnavailableError(`cannot use the spool folder '${dir}': ${(e as Error).message}; ${fix}`);
+    }
+    const what = at === resolve(dir) ? `the spool folder '${dir}'` : `the folder '${at}', where the spool folder '${dir}' would be made,`;
+    if (!isFolder) throw new StoreUnavailableError(`${what} is not a folder; ${fix}`);
+    try {
+      accessSync(at, constants.R_OK | constants.W_OK | constants.X_OK);
+    } catch {
+      throw new StoreUnavailableError(`${what} is not writable (permission denied); ${fix}`);
+    }
+    return;
+  }
+}
+
+/**
  * Starts the stores of a run: the DuckDB store opens on its own thread while the analysis starts
  * (the run id is only awaited when ClickHouse needs it too).
  */
@@ -99,15 +132,20 @@ export async function openStores(args: ParsedArgs, inputs: string[]): Promise<St
   }
   const clickhouse = args.options.get('clickhouse');
   if (typeof clickhouse === 'string') {
-    let url: URL;
+    let url: URL | null = null;
     try {
       url = new URL(clickhouse);
     } catch {
+      // said below
+    }
+    // ClickHouse's HTTP interface is plain http here (TLS belongs to a proxy in front of it)
+    if (url === null || url.protocol !== 'http:') {
       throw new UsageError(`option '--clickhouse' needs an http:// URL such as http://127.0.0.1:8123/?database=sonde, not '${clickhouse}'`);
     }
     const database = url.searchParams.get('database') ?? undefined;
     url.search = '';
     const spool = typeof args.options.get('spool') === 'string' ? (args.options.get('spool') as string) : 'sonde-spool';
+    checkSpoolFolder(spool);
     rowSinks.push(new ClickHouseSink({ url: url.toString(), database, spoolDir: spool }));
   }
   const stores = new Stores(duck, rowSinks);

@@ -19,6 +19,8 @@ export interface CaptureRun {
   begin(name: string, head: Uint8Array): void;
   /** the next bytes of the capture, from the first (`head` included) */
   push(chunk: Uint8Array): void | Promise<void>;
+  /** The run is interrupted: bytes pushed but not yet analysed may be dropped (end() follows). */
+  abandon(): void;
   /** End of the capture: its remaining flows are written. */
   end(): CaptureEnd | Promise<CaptureEnd>;
   /** the capture is corrupt from some point on: push no more */
@@ -55,6 +57,9 @@ export class LocalCaptureRun implements CaptureRun {
   push(chunk: Uint8Array): void {
     this.parser!.push(chunk);
   }
+
+  /** push() analyses each chunk before it returns: nothing waits */
+  abandon(): void {}
 
   end(): CaptureEnd {
     const parser = this.parser;

@@ -45,6 +45,18 @@ export class OrderedMerge<T> {
   drain(emit: (item: T) => void): void {
     let limit = Number.POSITIVE_INFINITY;
     for (let s = 0; s < this.streams; s++) limit = Math.min(limit, this.watermarks[s]!);
+    this.emitBelow(limit, emit);
+  }
+
+  /**
+   * Emits every item, in key order, whatever the watermarks: when every stream has ended. (After an
+   * interrupted capture the workers stopped at different records, so their watermarks disagree.)
+   */
+  drainAll(emit: (item: T) => void): void {
+    this.emitBelow(Number.POSITIVE_INFINITY, emit);
+  }
+
+  private emitBelow(limit: number, emit: (item: T) => void): void {
     for (;;) {
       let best = -1;
       let bestKey = limit;

@@ -26,6 +26,8 @@ export interface WorkerSetup {
    * main thread keeps the other workers' later flows until then, to put them in order
    */
   holdChunks: number;
+  /** one Int32: set to 1 when the run is interrupted; the chunks that still wait are then skipped */
+  abandon: SharedArrayBuffer;
 }
 
 export type ToWorker =

@@ -55,6 +55,7 @@ const engine = new Engine(
 );
 
 let parser: CaptureParser | null = null;
+const abandoned = new Int32Array(setup.abandon);
 
 function log(kind: number, name: string, app: number): void {
   learned.keys.push(orderKey(engine.stats.records, Phase.Learned));
@@ -103,7 +104,7 @@ function handle(m: ToWorker): void {
       const chunk = new Uint8Array(setup.ring, m.slot * setup.slotBytes, m.length);
       // the main thread checked the format on these first bytes already
       parser ??= createCaptureParser(chunk, engine.onPacket, engine.packetAnomalies);
-      parser.push(chunk);
+      if (Atomics.load(abandoned, 0) === 0) parser.push(chunk);
       chunks++;
       // a quiet shard must not make the main thread hold everyone else's flows for long
       const flows = builder.count > 0 && chunks - heldSince >= setup.holdChunks ? takeFlows() : null;

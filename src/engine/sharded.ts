@@ -40,6 +40,8 @@ export class ShardedCaptureRun implements CaptureRun {
   private firstEnd: CaptureEnd | null = null;
   private failure: Error | null = null;
   private failed: ((e: Error) => void)[] = [];
+  /** read by every worker before each chunk (see abandon()) */
+  private readonly abandoned = new Int32Array(new SharedArrayBuffer(4));
   stopped = false;
   records = 0;
 
@@ -58,7 +60,7 @@ export class ShardedCaptureRun implements CaptureRun {
     this.naming = dpi?.naming ?? null;
     this.counters = new Array<WorkerCounters | null>(count).fill(null);
     for (let i = 0; i < count; i++) {
-      const setup: WorkerSetup = { index: i, count, ring: this.ring, slotBytes, engine, dpi: dpi !== null, holdChunks };
+      const setup: WorkerSetup = { index: i, count, ring: this.ring, slotBytes, engine, dpi: dpi !== null, holdChunks, abandon: this.abandoned.buffer as SharedArrayBuffer };
       const w = new Worker(new URL('./shard-worker.js', import.meta.url), { workerData: setup });
       w.on('message', (m: FromWorker) => this.onMessage(i, m));
       w.on('error', (e) => this.fail(e));
@@ -73,6 +75,7 @@ export class ShardedCaptureRun implements CaptureRun {
     // throws NotACaptureError here, where the caller reports it, rather than in every worker
     createCaptureParser(head, () => undefined);
     this.stopped = false;
+    Atomics.store(this.abandoned, 0, 0);
     this.post({ kind: 'capture', name });
   }
 
@@ -85,6 +88,11 @@ export class ShardedCaptureRun implements CaptureRun {
       this.post({ kind: 'chunk', slot, length: n });
       off += n;
     }
+  }
+
+  /** Up to 8 chunks may wait in the ring: skipped, so that an interrupted run stops at once. */
+  abandon(): void {
+    Atomics.store(this.abandoned, 0, 1);
   }
 
   async end(): Promise<CaptureEnd> {
@@ -172,6 +180,7 @@ export class ShardedCaptureRun implements CaptureRun {
       this.records = m.counters.stats.records;
     }
     if (++this.doneCount === this.count) {
+      if (Atomics.load(this.abandoned, 0) !== 0) this.merge.drainAll(this.emit);
       if (this.merge.waiting > 0) this.fail(new Error(`${this.merge.waiting} flows were not merged at the end of a capture`));
       this.captureEnds.shift()?.(this.firstEnd!);
     }

@@ -4,7 +4,8 @@ import { type FlowRows } from './tables.js';
 // calls add() synchronously from the flow-end callback (a store buffers), awaits drain() between
 // input chunks (backpressure, and where batches are written), and ends the run with end().
 
-export type RunStatus = 'running' | 'completed' | 'interrupted' | 'failed';
+/** completed_with_errors: some inputs could not be read, or only in part (their errors were reported) */
+export type RunStatus = 'running' | 'completed' | 'completed_with_errors' | 'interrupted' | 'failed';
 
 export interface RunInfo {
   /** unique in the store; flow ids are runId × 2^32 + n */

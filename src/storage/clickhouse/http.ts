@@ -11,6 +11,8 @@ export class ClickHouseError extends Error {
     message: string,
     /** false only when the request cannot have reached the server (connection refused) */
     readonly mayHaveReached: boolean,
+    /** the server answered, with an error about the request (not a connection that failed) */
+    readonly answered = false,
   ) {
     super(message);
   }
@@ -57,7 +59,7 @@ export function clickHouseRequest(server: URL, r: ClickHouseRequest): Promise<st
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
           if (res.statusCode === 200) resolve(text);
-          else reject(new ClickHouseError(serverMessage(res.statusCode ?? 0, res.statusMessage ?? '', text), true));
+          else reject(new ClickHouseError(serverMessage(res.statusCode ?? 0, res.statusMessage ?? '', text), true, true));
         });
       },
     );

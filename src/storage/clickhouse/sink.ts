@@ -74,6 +74,8 @@ export interface ClickHouseSinkReport {
 }
 
 const DEFAULTS = { database: 'sonde', batchRows: 5000, attempts: 5, firstDelayMs: 625, timeoutMs: 60_000 };
+/** a batch goes when full or once its first flow has waited this long: a crash loses about a second */
+const SEND_AFTER_MS = 1000;
 /** tables created at once (one request each) */
 const SCHEMA_CONCURRENCY = 8;
 
@@ -98,12 +100,14 @@ export class ClickHouseSink implements FlowSink {
   private readonly firstSeenIndex: number;
   private run: RunInfo | null = null;
   private open: OpenBatch | null = null;
+  /** when the open batch took its first flow (performance.now()) */
+  private openedAt = 0;
   private batchSequence = 0;
   /** batches are stored one after another, in order */
   private queue: Promise<void> = Promise.resolve();
   private schemaReady = false;
-  /** set while batches go to the spool, to report the outage once and the recovery once */
-  private spooling = false;
+  /** set from the first failed attempt of an outage until a write succeeds: one line each */
+  private outage = false;
   private readonly counts: ClickHouseSinkReport = { flowsWritten: 0, rowsWritten: 0, flowsSpooled: 0, rowsSpooled: 0, lastError: null };
 
   constructor(private readonly options: ClickHouseSinkOptions) {
@@ -133,6 +137,7 @@ export class ClickHouseSink implements FlowSink {
 
   add(flowNumber: number, rows: FlowRows): void {
     const run = this.requireRun();
+    if (this.open === null) this.openedAt = performance.now();
     const batch = (this.open ??= { id: `${run.probe}-${run.runId}-${this.batchSequence++}`, flows: 0, tables: new Map() });
     const { day, second } = dayAndSecond(rows.flow[this.firstSeenIndex]);
     const keys = `${run.runId}\t${flowId(run.runId, flowNumber)}\t${escapeText(run.probe)}`;
@@ -144,11 +149,11 @@ export class ClickHouseSink implements FlowSink {
   }
 
   /**
-   * Hands a full batch to the queue and waits for the one before it: one batch is sent while the
+   * Hands a full batch (or one that waited SEND_AFTER_MS) to the queue and waits for the one before it: one batch is sent while the
    * next fills, so encoding rows and ClickHouse's work overlap, and at most two are in memory.
    */
   async drain(): Promise<void> {
-    if (!this.open || this.open.flows < this.batchRows) return;
+    if (!this.open || (this.open.flows < this.batchRows && performance.now() - this.openedAt < SEND_AFTER_MS)) return;
     const previous = this.queue;
     void this.enqueue(this.takeBatch()).catch(() => {}); // its failure surfaces at the next drain or end
     await previous;
@@ -257,10 +262,11 @@ export class ClickHouseSink implements FlowSink {
   /** Writes a batch, or spools it when the server is unreachable (see the top of this file). */
   private async store(batch: Batch): Promise<void> {
     const spoolEmpty = await this.replaySpool(1);
-    if (spoolEmpty && (await this.deliver(batch, this.attempts))) return;
+    if (spoolEmpty && (await this.deliver(batch, this.attempts))) {
+      this.endOutage(0);
+      return;
+    }
     await this.spool.add(batch);
-    if (!this.spooling) this.warn(`batches go to ${this.spool.dir} until the server answers again (${this.counts.lastError ?? 'unreachable'})`);
-    this.spooling = true;
   }
 
   /** Writes spooled batches, oldest first, until one fails. True when the spool is empty. */
@@ -278,8 +284,9 @@ export class ClickHouseSink implements FlowSink {
       await this.spool.remove(name);
       replayed++;
     }
-    if (replayed > 0 || this.spooling) this.warn(`${this.spooling ? 'the server answers again; ' : ''}wrote ${replayed} spooled batch(es) from ${this.spool.dir}`);
-    this.spooling = false;
+    // a spool left by an earlier run, or the end of this run's outage
+    if (this.outage) this.endOutage(replayed);
+    else if (replayed > 0) this.warn(`wrote ${replayed} spooled batch(es) from ${this.spool.dir}`);
     return true;
   }
 
@@ -292,12 +299,25 @@ export class ClickHouseSink implements FlowSink {
       } catch (e) {
         if (!(e instanceof ClickHouseError)) throw e;
         this.counts.lastError = e.message;
+        this.beginOutage(e.message);
         if (attempt >= attempts) return false;
-        const delay = this.firstDelayMs * 2 ** (attempt - 1);
-        this.warn(`${e.message} (batch ${batch.id}, try ${attempt} of ${attempts}; next in ${delay} ms)`);
-        await sleep(delay);
+        await sleep(this.firstDelayMs * 2 ** (attempt - 1));
       }
     }
+  }
+
+  /** The first failure of an outage is reported; the retries and spooled batches that follow are not. */
+  private beginOutage(message: string): void {
+    if (this.outage) return;
+    this.outage = true;
+    this.warn(`cannot write to ${this.server.host}: ${message}; retrying, and keeping batches in ${this.spool.dir} until the server answers`);
+  }
+
+  /** The write that ends an outage is reported, with the spooled batches written since. */
+  private endOutage(replayed: number): void {
+    if (!this.outage) return;
+    this.outage = false;
+    this.warn(`${this.server.host} answers again${replayed > 0 ? `; wrote ${replayed} spooled batch(es) from ${this.spool.dir}` : ''}`);
   }
 
   /** One attempt: the inserts not yet written, in order; each is dropped from the batch once written. */
@@ -389,8 +409,10 @@ export class ClickHouseSink implements FlowSink {
       return await clickHouseRequest(this.server, { params, body, timeoutMs: this.timeoutMs });
     } catch (e) {
       if (!(e instanceof ClickHouseError)) throw e;
-      const where = table.includes('.') || table === this.database ? table : `${this.database}.${table}`;
-      throw e.message.startsWith(`${where}: `) ? e : new ClickHouseError(`${where}: ${e.message}`, e.mayHaveReached);
+      // the server's own answer concerns a table; a connection that failed concerns the server
+      if (!e.answered) throw e;
+      const where = table.includes('.') ? table : table === this.database ? `database ${table}` : `${this.database}.${table}`;
+      throw e.message.startsWith(`${where}: `) ? e : new ClickHouseError(`${where}: ${e.message}`, e.mayHaveReached, true);
     }
   }
 

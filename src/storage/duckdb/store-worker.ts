@@ -18,6 +18,7 @@ const reply = (m: WorkerReply): void => port.postMessage(m);
 
 /** Closes the database and lets the thread end by itself (terminating it under DuckDB aborts). */
 function stop(): void {
+  cancelCommit();
   store?.close();
   store = null;
   port.close();
@@ -29,11 +30,33 @@ port.on('message', (m: WorkerRequest) => {
   queue = queue
     .then(() => handle(m))
     .catch((e: unknown) => {
-      reply({ kind: 'error', id: m.id, message: (e as Error).message.split('\n')[0] ?? String(e) });
+      reply({ kind: 'error', id: m.id, message: firstLine(e) });
       // without an open store nothing that follows can succeed, and after the end nothing follows
       if (m.kind === 'start' || m.kind === 'end') stop();
     });
 });
+
+const firstLine = (e: unknown): string => (e as Error).message.split('\n')[0] ?? String(e);
+
+/** Flows that wait for their commit get it within COMMIT_INTERVAL_MS, even when no more arrive. */
+let commitTimer: NodeJS.Timeout | null = null;
+/** a failed timed commit: reported with the next request, which fails the same way */
+function scheduleCommit(): void {
+  const due = store?.commitDueInMs() ?? Number.POSITIVE_INFINITY;
+  if (commitTimer !== null || due === Number.POSITIVE_INFINITY) return;
+  commitTimer = setTimeout(() => {
+    commitTimer = null;
+    queue = queue.then(async () => {
+      await store?.commitIfDue();
+      scheduleCommit();
+    }).catch(() => undefined);
+  }, due);
+}
+
+function cancelCommit(): void {
+  if (commitTimer !== null) clearTimeout(commitTimer);
+  commitTimer = null;
+}
 
 async function handle(m: WorkerRequest): Promise<void> {
   switch (m.kind) {
@@ -49,10 +72,12 @@ async function handle(m: WorkerRequest): Promise<void> {
       const columns = new ColumnBatchBuilder(m.batch.table.count);
       for (const [n, view] of batchViews(m.batch)) columns.add(n, view);
       await store!.write(columns.take()!);
+      scheduleCommit();
       reply({ kind: 'done', id: m.id, value: store!.flowsStored });
       return;
     }
     case 'end': {
+      cancelCommit();
       await store!.end(m.status, m.counters);
       reply({ kind: 'done', id: m.id, value: store!.flowsStored });
       stop();

@@ -9,15 +9,18 @@ import { ChunkWriter, CHUNK_ROWS, type ColumnSource } from './chunk-writer.js';
 
 // The embedded store: one DuckDB file (./sonde.duckdb by default). Tables come from the flow field
 // declarations (storage/tables.ts); `runs` records every analyze run. Flows arrive in column
-// batches (column-batch.ts) and go into DuckDB data chunks (chunk-writer.ts). Every BATCH_FLOWS
-// flows are committed in one transaction with the run's flushed-flow count, so a crash or Ctrl-C
-// leaves completed runs whole and the interrupted one with exactly the flows it had committed.
+// batches (column-batch.ts) and go into DuckDB data chunks (chunk-writer.ts). The flows are
+// committed with the run's stored-flow count every BATCH_FLOWS flows and at least every
+// COMMIT_INTERVAL_MS of wall time, so a crash or kill -9 loses about a second of flows, completed
+// runs stay whole, and the interrupted one keeps exactly the flows it had committed.
 // Time-range queries rely on insertion order: flows arrive roughly in capture-time order, and
 // DuckDB's per-row-group min/max (zone maps) skip the row groups outside a range; no index slows
 // the appends.
 
-/** flows per committed transaction */
+/** flows per committed transaction at most */
 const BATCH_FLOWS = 64 * CHUNK_ROWS;
+/** the longest an appended flow waits for its commit (see commitDueInMs) */
+export const COMMIT_INTERVAL_MS = 1000;
 
 /**
  * Rows per row group (DuckDB's default is 122,880). Appended rows reach the file a full row group
@@ -66,6 +69,8 @@ interface TableAppender {
 export interface DuckDbStoreOptions {
   /** flows per committed transaction (default BATCH_FLOWS) */
   batchFlows?: number;
+  /** commit appended flows once the oldest has waited this long (default COMMIT_INTERVAL_MS) */
+  commitIntervalMs?: number;
 }
 
 export class DuckDbStore {
@@ -75,8 +80,11 @@ export class DuckDbStore {
   private runIdNumber = 0;
   private pendingFlows = 0;
   private inTransaction = false;
+  /** when the open transaction took its first flows (performance.now()) */
+  private transactionStartedAt = 0;
   private storedFlows = 0;
   private readonly batchFlows: number;
+  private readonly commitIntervalMs: number;
   /** the first failed write: the run cannot store more */
   private failure: Error | null = null;
 
@@ -89,6 +97,7 @@ export class DuckDbStore {
     options: DuckDbStoreOptions,
   ) {
     this.batchFlows = options.batchFlows ?? BATCH_FLOWS;
+    this.commitIntervalMs = options.commitIntervalMs ?? COMMIT_INTERVAL_MS;
   }
 
   /** Opens (or creates) the store; brings its tables up to the current schema; closes runs left 'running' by a dead process. */
@@ -218,6 +227,7 @@ export class DuckDbStore {
     if (!this.inTransaction) {
       await this.connection.run('BEGIN TRANSACTION');
       this.inTransaction = true;
+      this.transactionStartedAt = performance.now();
     }
     for (let i = 0; i < batch.tables.length; i++) {
       const rows = batch.tables[i];
@@ -235,7 +245,28 @@ export class DuckDbStore {
       }
     }
     this.pendingFlows += batch.flows;
-    if (this.pendingFlows >= this.batchFlows) await this.commitBatch();
+    if (this.pendingFlows >= this.batchFlows || this.commitDueInMs() === 0) await this.commitBatch();
+  }
+
+  /**
+   * Milliseconds until the appended flows must be committed (0: now), Infinity when none wait.
+   * The store's thread sets a timer with it, so flows that arrive just before a quiet spell are
+   * committed too.
+   */
+  commitDueInMs(): number {
+    if (this.pendingFlows === 0 || this.failure) return Number.POSITIVE_INFINITY;
+    return Math.max(0, this.commitIntervalMs - (performance.now() - this.transactionStartedAt));
+  }
+
+  /** Commits the appended flows when they have waited long enough (see commitDueInMs). */
+  async commitIfDue(): Promise<void> {
+    if (this.commitDueInMs() !== 0) return;
+    try {
+      await this.commitBatch();
+    } catch (e) {
+      this.failure = e as Error;
+      throw e;
+    }
   }
 
   /** Commits the appended rows together with the run's stored-flow count. */
@@ -278,6 +309,9 @@ export class DuckDbStore {
       'UPDATE runs SET status = $1, ended_at = make_timestamp($2::BIGINT), packets = $3, bytes = $4, flows = $5, flows_stored = $6 WHERE run_id = $7',
       [status, BigInt(Math.round((Date.now() / 1000) * 1e6)), BigInt(counters.packets), BigInt(counters.bytes), BigInt(counters.flows), BigInt(this.storedFlows), this.runId],
     );
+    // an interrupted run should end at once: its flows are committed in the write-ahead log,
+    // which readers read and the next writer checkpoints into the file
+    if (status === 'interrupted') await this.connection.run('PRAGMA disable_checkpoint_on_shutdown');
     if (this.failure) throw this.failure;
   }
 

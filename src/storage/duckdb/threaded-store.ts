@@ -13,6 +13,11 @@ import { type WorkerReply, type WorkerRequest } from './worker-protocol.js';
 
 const BATCH_FLOWS = 4096;
 const MAX_BATCHES_IN_FLIGHT = 4;
+/**
+ * A batch goes to the store's thread when full or when its first flow has waited this long: with
+ * the store's commit interval, a crash loses little more than a second of flows.
+ */
+const SEND_AFTER_MS = 250;
 
 type Request = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
@@ -32,6 +37,10 @@ export class ThreadedDuckDbStore implements RunSink {
   private failure: Error | null = null;
   private exited = false;
   private stored = 0;
+  /** when the batch being filled took its first flow (performance.now()) */
+  private batchStartedAt = 0;
+  /** sends a batch that waits too long while no chunk arrives (a quiet live input) */
+  private readonly sendTimer: NodeJS.Timeout;
   /** resolves with the run id once the database is open and the run begun */
   readonly started: Promise<number>;
   runId = 0;
@@ -60,6 +69,8 @@ export class ThreadedDuckDbStore implements RunSink {
     );
     // reported through drain() and end()
     this.started.catch(() => undefined);
+    this.sendTimer = setInterval(() => this.sendIfWaited(), SEND_AFTER_MS);
+    this.sendTimer.unref();
   }
 
   private call(req: Request, transfer: ArrayBuffer[] = []): Promise<number> {
@@ -83,6 +94,7 @@ export class ThreadedDuckDbStore implements RunSink {
 
   /** One ended flow, with its number in the run (0, 1, …). */
   add(flowNumber: number, flow: FlowView): void {
+    if (this.batch.count === 0) this.batchStartedAt = performance.now();
     this.batch.add(flowNumber, flow);
     // a full batch goes now: the next flow needs a new one (drain() waits for the store)
     if (this.batch.full) this.send();
@@ -97,13 +109,19 @@ export class ThreadedDuckDbStore implements RunSink {
     this.inFlight.push(p);
   }
 
+  private sendIfWaited(): void {
+    if (this.batch.count > 0 && !this.exited && performance.now() - this.batchStartedAt >= SEND_AFTER_MS) this.send();
+  }
+
   async drain(): Promise<void> {
     if (this.failure) throw this.failure;
+    this.sendIfWaited();
     while (this.inFlight.length > MAX_BATCHES_IN_FLIGHT) await this.inFlight.shift()!.catch(() => undefined);
     if (this.failure) throw this.failure;
   }
 
   async end(status: Exclude<RunStatus, 'running'>, counters: RunCounters): Promise<void> {
+    clearInterval(this.sendTimer);
     await this.started;
     this.send();
     await Promise.allSettled(this.inFlight);

@@ -1,0 +1,49 @@
+// SIGINT and SIGTERM for a command that must stop cleanly: the first asks the work to stop (the
+// caller checks `requested` between chunks and writes what it has), a second ends the process at
+// once. Exit statuses follow the shell's convention, 128 + the signal's number.
+
+const EXIT_STATUS: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 130, SIGTERM: 143 };
+
+export class Interruption {
+  /** the first signal received, null while none */
+  signal: 'SIGINT' | 'SIGTERM' | null = null;
+  private readonly handlers: [NodeJS.Signals, () => void][] = [];
+
+  /** `onFirst` runs once, with the first signal: e.g. to end a wait on a pipe that may never send again */
+  constructor(private readonly onFirst: () => void = () => undefined) {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      const handler = (): void => this.receive(signal);
+      process.on(signal, handler);
+      this.handlers.push([signal, handler]);
+    }
+  }
+
+  get requested(): boolean {
+    return this.signal !== null;
+  }
+
+  /** 130 after SIGINT, 143 after SIGTERM */
+  get exitStatus(): number {
+    return this.signal === null ? 0 : EXIT_STATUS[this.signal];
+  }
+
+  private receive(signal: 'SIGINT' | 'SIGTERM'): void {
+    if (this.signal !== null) {
+      process.stderr.write(`\nsonde: ${signal} again: stopping at once; the run keeps the flows committed so far\n`);
+      process.exit(EXIT_STATUS[signal]);
+    }
+    this.signal = signal;
+    this.onFirst();
+  }
+
+  dispose(): void {
+    for (const [signal, handler] of this.handlers) process.off(signal, handler);
+    this.handlers.length = 0;
+  }
+}
+
+/**
+ * Lets timers, signal handlers and messages from other threads run: the file loop reads and
+ * analyses synchronously, so without this a signal would wait for the end of every input.
+ */
+export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
