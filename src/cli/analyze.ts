@@ -137,11 +137,15 @@ export async function analyze(argv: string[]): Promise<AnalyzeResult> {
         const end = await run.end();
         ended = true;
         processed++;
+        for (const e of end.errors) {
+          progress.done();
+          process.stderr.write(`sonde: ${path}: error: ${e}\n`);
+        }
         for (const w of end.warnings) {
           progress.done();
-          process.stderr.write(`sonde: ${path}: ${end.stopped ? 'error' : 'warning'}: ${w}\n`);
+          process.stderr.write(`sonde: ${path}: warning: ${w}\n`);
         }
-        if (end.stopped) failures++;
+        if (end.errors.length > 0) failures++;
       } catch (e) {
         if (interrupted) break; // the input was cut short on purpose (Ctrl-C on a live input)
         if (!(e instanceof InputError || e instanceof NotACaptureError)) throw e;
