@@ -113,6 +113,7 @@ export async function analyze(argv: string[]): Promise<AnalyzeResult> {
       let ended = false;
       try {
         const input = openInput(path);
+        const doneBefore = doneBytes;
         let head: Uint8Array | null = null;
         for await (let chunk of input.chunks()) {
           if (!begun) {
@@ -124,7 +125,7 @@ export async function analyze(argv: string[]): Promise<AnalyzeResult> {
             chunk = head;
           }
           await run.push(chunk);
-          doneBytes += chunk.length;
+          doneBytes = doneBefore + input.bytesRead;
           progress.update(doneBytes, run.records);
           await stores.drain();
           if (run.stopped || interrupted) break;

@@ -1,13 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { openInput } from '../cli/input.js';
 import { busyCapture, setCapturedLength } from '../test-support/busy-capture.js';
 import { runSonde, type CliRun } from '../test-support/golden.js';
 
-// Damaged captures on the command line: what is kept, what is said, the exit code.
+// Damaged and compressed captures on the command line: what is kept, what is said, the exit code.
 
 const dir = mkdtempSync(join(tmpdir(), 'sonde-captures-'));
 const capture = busyCapture();
@@ -93,3 +95,82 @@ test('tshark finds the same corrupt record', { skip: hasCommand('tshark') ? fals
   assert.match(r.stderr, /\(record 1001\): captured length 300000 exceeds the snap length 262144; skipped \d+ bytes/);
   assert.equal(packets(flows(r)), 1539);
 });
+
+test('a gzip-compressed capture is read directly, whatever its name, from a file or standard input (one and two workers)', () => {
+  const compressed = gzipSync(capture.file);
+  const gz = join(dir, 'busy.pcap.gz');
+  const misnamed = join(dir, 'gzipped-but-named.pcap');
+  writeFileSync(gz, compressed);
+  writeFileSync(misnamed, compressed);
+  for (const run of [analyzeJsonl(gz), analyzeJsonl(misnamed), analyzeJsonl('--workers', '2', gz), runSonde(['analyze', '--format', 'jsonl', '-'], compressed)]) {
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stderr, '');
+    assert.deepEqual(flows(run), flows(plain));
+  }
+});
+
+test('reading a .gz counts progress in the file\'s own bytes, so the bar ends at 100%', async () => {
+  const gz = join(dir, 'progress.pcap.gz');
+  writeFileSync(gz, gzipSync(capture.file));
+  const input = openInput(gz);
+  assert.equal(input.size, statSync(gz).size);
+  let decompressed = 0;
+  for await (const chunk of input.chunks()) {
+    decompressed += chunk.length;
+    assert.ok(input.bytesRead <= input.size, `${input.bytesRead} of ${input.size} bytes`);
+  }
+  assert.equal(decompressed, capture.file.length);
+  assert.equal(input.bytesRead, input.size);
+});
+
+test('a cut or damaged .gz is one line, exit 1, with the packets before the damage analysed', () => {
+  const compressed = gzipSync(capture.file);
+  const cut = join(dir, 'cut.pcap.gz');
+  writeFileSync(cut, compressed.subarray(0, compressed.length >> 1));
+  const r = analyzeJsonl(cut);
+  assert.equal(r.status, 1);
+  assert.equal(r.stderr, `sonde: ${cut}: the gzip stream ends early (unexpected end of file): the file is cut short; the packets before the cut were analysed\n`);
+  const kept = packets(flows(r));
+  assert.ok(kept > 500 && kept < 1540, `${kept} packets`);
+
+  const damaged = Buffer.from(compressed);
+  // the CRC of the data, in the gzip trailer
+  damaged.writeUInt32LE(damaged.readUInt32LE(damaged.length - 8) ^ 1, damaged.length - 8);
+  const damagedPath = join(dir, 'damaged.pcap.gz');
+  writeFileSync(damagedPath, damaged);
+  const d = analyzeJsonl(damagedPath, plainPath);
+  assert.equal(d.status, 1);
+  assert.equal(d.stderr, `sonde: ${damagedPath}: the gzip stream is corrupt (incorrect data check); the packets before the damage were analysed\n`);
+  assert.ok(packets(flows(d)) > 1540, 'the damaged file\'s packets, and then all of the plain one');
+});
+
+const unreadable = [
+  { name: 'xz', suffix: 'xz', magic: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], compress: ['xz', '-c'], inPlace: 'xz -dk', toStdout: 'xz -dc' },
+  { name: 'zstd', suffix: 'zst', magic: [0x28, 0xb5, 0x2f, 0xfd], compress: ['zstd', '-qc'], inPlace: 'zstd -d', toStdout: 'zstd -dc' },
+  { name: 'bzip2', suffix: 'bz2', magic: [0x42, 0x5a, 0x68, 0x39], compress: ['bzip2', '-c'], inPlace: 'bzip2 -dk', toStdout: 'bzip2 -dc' },
+];
+
+for (const c of unreadable) {
+  test(`a ${c.name}-compressed capture is one line naming the command, exit 1, and the other inputs are still processed`, async (t) => {
+    const files: Uint8Array[] = [Uint8Array.from([...c.magic, 0, 0, 0, 0])];
+    if (hasCommand(c.compress[0]!)) {
+      files.push(spawnSync(c.compress[0]!, c.compress.slice(1), { input: capture.file, maxBuffer: 64 << 20 }).stdout);
+    } else {
+      t.diagnostic(`${c.compress[0]} is not installed: only a file with its magic bytes is tried`);
+    }
+    for (const [i, bytes] of files.entries()) {
+      const path = join(dir, `capture-${i}.pcap.${c.suffix}`);
+      writeFileSync(path, bytes);
+      const r = analyzeJsonl(path, plainPath);
+      assert.equal(r.status, 1);
+      assert.equal(r.stderr, `sonde: ${path}: compressed with ${c.name}: decompress it first (${c.inPlace} ${path}) or pipe it: ${c.toStdout} ${path} | sonde analyze -\n`);
+      assert.deepEqual(flows(r), flows(plain));
+      const piped = runSonde(['analyze', '-'], bytes);
+      assert.equal(piped.status, 1);
+      assert.equal(piped.stderr, `sonde: -: standard input is compressed with ${c.name}: decompress it on the way in: ${c.toStdout} FILE | sonde analyze -\n`);
+    }
+    const misnamed = join(dir, `capture.${c.name}-without-suffix`);
+    writeFileSync(misnamed, files[0]!);
+    assert.equal(analyzeJsonl(misnamed).stderr, `sonde: ${misnamed}: compressed with ${c.name}: pipe it through ${c.name}: ${c.toStdout} ${misnamed} | sonde analyze -\n`);
+  });
+}
