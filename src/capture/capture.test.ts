@@ -15,8 +15,9 @@ import {
   writePcapng,
   type PcapngInterface,
 } from '../test-support/capture-writer.js';
+import { busyCapture, setCapturedLength, type BusyCapture } from '../test-support/busy-capture.js';
 import { createCaptureParser, NotACaptureError, type CaptureParser } from './parser.js';
-import { PcapParser } from './pcap.js';
+import { PcapParser, RESYNC_SCAN_LIMIT } from './pcap.js';
 import { PcapngParser } from './pcapng.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -33,6 +34,9 @@ interface Delivered {
 interface ParseResult {
   records: Delivered[];
   warnings: string[];
+  errors: string[];
+  skippedBytes: number;
+  resynchronisations: number;
   stopped: boolean;
   linkTypes: number[];
   anomalies: number[];
@@ -95,6 +99,9 @@ function summarize(parser: CaptureParser, records: Delivered[], anomalies: numbe
   return {
     records,
     warnings: [...parser.warnings],
+    errors: [...parser.errors],
+    skippedBytes: parser.skippedBytes,
+    resynchronisations: parser.resynchronisations,
     stopped: parser.stopped,
     linkTypes: [...parser.linkTypes],
     anomalies,
@@ -298,44 +305,244 @@ test('pcap: versions before 2.3 have the lengths swapped, 2.3 when captured > or
   }
 });
 
-test('pcap: an absurd captured length stops parsing with a warning, keeping earlier records', () => {
+test('pcap: an absurd captured length is an error; the records after it are still delivered', () => {
   const file = writePcap(pcapRecords, { linkType: 1 });
   const secondRecord = PCAP_HEADER + PCAP_RECORD_HEADER + 3;
+  const fourthRecord = secondRecord + PCAP_RECORD_HEADER + 60 + PCAP_RECORD_HEADER;
   setU32(file, secondRecord + 8, 0x7fffffff);
   for (const chunks of [oneChunk, byteByByte, randomChunks(7)]) {
     const result = parse(file, chunks);
-    assert.equal(result.records.length, 1);
-    assert.equal(result.stopped, true);
-    assert.deepEqual(result.warnings, [`corrupt record at byte ${secondRecord}: captured length 2147483647`]);
+    // the third record (no bytes, timestamp 0) is no plausible place to start again; the fourth is
+    assert.deepEqual(result.records.map((r) => r.capLen), [3, 1514]);
+    assert.equal(result.stopped, false);
+    assert.deepEqual(result.warnings, []);
+    assert.deepEqual(result.errors, [
+      `corrupt record at byte ${secondRecord} (record 2): captured length 2147483647 exceeds the snap length 262144; ` +
+        `skipped ${fourthRecord - secondRecord} bytes to the next plausible record at byte ${fourthRecord}`,
+    ]);
+    assert.deepEqual(result.anomalies, [Anomaly.capture_record_corrupt]);
+    assert.equal(result.skippedBytes, fourthRecord - secondRecord);
+    assert.equal(result.resynchronisations, 1);
   }
 });
 
-test('pcap: the corruption limit is max(snaplen, 262144) * 4, capped at 16 MiB', () => {
-  const big = new Uint8Array(300_000);
-  // Larger than the snaplen but within the slack: delivered.
-  const ok = parse(writePcap([{ ts: T0, data: big }], { linkType: 1, snaplen: 65535 }));
-  assert.equal(ok.records.length, 1);
-  assert.equal(ok.stopped, false);
+/** The records of `capture` but those at `lost`, as the parse helper reports them. */
+function deliveredExcept(capture: BusyCapture, lost: number[]): Delivered[] {
+  return capture.records
+    .filter((_, i) => !lost.includes(i))
+    .map((r) => ({ data: toHex(r.data), capLen: r.data.length, wireLen: r.data.length, ts: r.ts, linkType: LINKTYPE_ETHERNET }));
+}
 
-  const overLimit = writePcap([{ ts: T0, data: new Uint8Array(8) }], { linkType: 1, snaplen: 65535 });
-  setU32(overLimit, PCAP_HEADER + 8, 262144 * 4 + 1);
-  assert.equal(parse(overLimit).stopped, true);
+for (const claimed of [900_000, 300_000]) {
+  test(`pcap: record 1001 of 1,540 claiming ${claimed} bytes is corrupt: one error, and the other 1,539 records (issue 12)`, () => {
+    const capture = busyCapture();
+    const file = capture.file.slice();
+    const corruptAt = capture.offsets[1000]!;
+    const resumeAt = capture.offsets[1001]!;
+    setCapturedLength(file, corruptAt, claimed);
+    const expected = deliveredExcept(capture, [1000]);
+    const error =
+      `corrupt record at byte ${corruptAt} (record 1001): captured length ${claimed} exceeds the snap length 262144; ` +
+      `skipped ${resumeAt - corruptAt} bytes to the next plausible record at byte ${resumeAt}`;
+    // tiny chunks make the scan and its look-ahead cross chunk boundaries at every step
+    const chunkings = [['whole', oneChunk], ['7-byte chunks', () => 7], ['random chunks', randomChunks(3, 5000)]] as [string, ChunkSizes][];
+    if (claimed === 900_000) chunkings.push(['1-byte chunks', byteByByte]);
+    for (const [name, chunks] of chunkings) {
+      const result = parse(file, chunks);
+      assert.equal(result.records.length, 1539, name);
+      assert.deepEqual(result.records, expected, name);
+      assert.deepEqual(result.errors, [error], name);
+      assert.deepEqual(result.warnings, [], name);
+      assert.equal(result.stopped, false, name);
+      assert.deepEqual(result.anomalies, [Anomaly.capture_record_corrupt], name);
+      assert.equal(result.skippedBytes, resumeAt - corruptAt, name);
+    }
+  });
+}
 
-  const hugeSnaplen = writePcap([{ ts: T0, data: new Uint8Array(8) }], { linkType: 1, snaplen: 0xffffffff });
-  setU32(hugeSnaplen, PCAP_HEADER + 8, 16 * 1024 * 1024 + 1);
-  assert.equal(parse(hugeSnaplen).stopped, true);
+test('pcap: the limit is the snap length when it is 1 to 262144, else 262144', () => {
+  const body = (length: number) => ({ ts: T0, data: bytesOf(length, 1) });
+  // a record one byte over the limit, with a plausible one after it so that only the limit decides
+  const overLimit = (snaplen: number, limit: number) => {
+    const file = writePcap([body(60), body(limit + 1), body(60)], { linkType: 1, snaplen });
+    // its length now runs into the next record: the next header is not where it says
+    setU32(file, PCAP_HEADER + PCAP_RECORD_HEADER + 60 + 8, limit + 1 + 5);
+    return parse(file);
+  };
+  for (const [snaplen, limit, name] of [
+    [0, 262144, 'the maximum of 262144 (the file\'s snap length is 0)'],
+    [65535, 65535, 'the snap length 65535'],
+    [262144, 262144, 'the snap length 262144'],
+    [0xffffffff, 262144, 'the maximum of 262144 (the file\'s snap length is 4294967295)'],
+    [1_000_000, 262144, 'the maximum of 262144 (the file\'s snap length is 1000000)'],
+  ] as const) {
+    const atLimit = parse(writePcap([body(60), body(limit), body(60)], { linkType: 1, snaplen }));
+    assert.equal(atLimit.records.length, 3, `snaplen ${snaplen}: a record of ${limit} bytes`);
+    assert.deepEqual(atLimit.errors, [], `snaplen ${snaplen}`);
+    const corrupt = overLimit(snaplen, limit);
+    assert.deepEqual(corrupt.records.map((r) => r.capLen), [60, 60], `snaplen ${snaplen}: a record of ${limit + 6} bytes`);
+    assert.equal(corrupt.errors.length, 1, `snaplen ${snaplen}`);
+    assert.match(corrupt.errors[0]!, new RegExp(`^corrupt record at byte 100 \\(record 2\\): captured length ${limit + 6} exceeds ${name.replace(/[()]/g, '\\$&')}; `));
+  }
+});
+
+test('pcap: a record over a wrong snap length is delivered when the records after it are plausible', () => {
+  // some writers put a smaller snap length in the header than they capture with
+  const records = [
+    { ts: T0, data: bytesOf(60, 1) },
+    { ts: T0 + 1000, data: bytesOf(100_000, 2) },
+    { ts: T0 + 2000, data: bytesOf(60, 3) },
+  ];
+  const file = writePcap(records, { linkType: 1, snaplen: 65535 });
+  for (const chunks of [oneChunk, byteByByte, randomChunks(9, 70_000)]) {
+    const result = parse(file, chunks);
+    assert.deepEqual(result.records.map((r) => r.capLen), [60, 100_000, 60]);
+    assert.deepEqual(result.errors, []);
+  }
+  // last in the file, with nothing after it to vouch for it: the end of the file does
+  assert.deepEqual(parse(writePcap(records.slice(0, 2), { linkType: 1, snaplen: 65535 })).records.map((r) => r.capLen), [60, 100_000]);
+  // over the 262144 bytes no writer captures, it is corrupt whatever follows
+  const huge = writePcap([records[0]!, { ts: T0 + 1000, data: bytesOf(262_145, 2) }, records[2]!], { linkType: 1, snaplen: 65535 });
+  const result = parse(huge);
+  assert.deepEqual(result.records.map((r) => r.capLen), [60, 60]);
+  assert.match(result.errors[0]!, /captured length 262145 exceeds the snap length 65535; skipped 262161 bytes/);
+  // D-Bus messages may be longer (libpcap's max_snaplen_for_dlt)
+  const dbus = writePcap([records[0]!, { ts: T0 + 1000, data: bytesOf(1_000_000, 2) }, records[2]!], { linkType: 231, snaplen: 0 });
+  assert.deepEqual(parse(dbus).records.map((r) => r.capLen), [60, 1_000_000, 60]);
 });
 
 test('pcap: a corrupt length is caught as soon as the record header arrives, without waiting for the body', () => {
-  const file = writePcap([{ ts: T0, data: bytesOf(10, 1) }, { ts: T0, data: bytesOf(10, 2) }], { linkType: 1 });
+  const file = writePcap([1, 2, 3, 4].map((seed) => ({ ts: T0, data: bytesOf(10, seed) })), { linkType: 1 });
   const second = PCAP_HEADER + PCAP_RECORD_HEADER + 10;
   setU32(file, second + 8, 0x10000000);
-  const parser = new PcapParser(() => {});
+  const delivered: number[] = [];
+  const parser = new PcapParser((buf, offset) => delivered.push(buf[offset]!));
   parser.push(file.subarray(0, second + PCAP_RECORD_HEADER));
-  assert.equal(parser.stopped, true);
-  parser.push(new Uint8Array(100)); // ignored, no throw
+  assert.equal(delivered.length, 1);
+  // the records after it come out as soon as they are complete, before finish()
+  parser.push(file.subarray(second + PCAP_RECORD_HEADER));
+  assert.equal(delivered.length, 3);
+  assert.equal(parser.errors.length, 1);
+  assert.equal(parser.stopped, false);
   parser.finish();
-  assert.equal(parser.warnings.length, 1);
+  assert.deepEqual(parser.warnings, []);
+});
+
+test('pcap: nothing plausible after a corrupt record to the end of the file: the records before it are kept', () => {
+  const good = writePcap([{ ts: T0, data: bytesOf(60, 1) }, { ts: T0 + 1, data: bytesOf(60, 2) }], { linkType: 1 });
+  const second = PCAP_HEADER + PCAP_RECORD_HEADER + 60;
+  setU32(good, second + 8, 0x7fffffff);
+  const random = prng(12);
+  const garbage = new Uint8Array(5000).map(() => Math.floor(random() * 256));
+  const file = concatBytes([good, garbage, new Uint8Array(3000)]);
+  for (const chunks of [oneChunk, byteByByte, () => 7]) {
+    const result = parse(file, chunks);
+    assert.equal(result.records.length, 1);
+    assert.deepEqual(result.warnings, []);
+    assert.deepEqual(result.errors, [
+      `corrupt record at byte ${second} (record 2): captured length 2147483647 exceeds the snap length 262144; ` +
+        `no plausible record follows it: skipped the last ${file.length - second} bytes`,
+    ]);
+    assert.equal(result.stopped, false);
+  }
+});
+
+test(`pcap: the scan gives up ${RESYNC_SCAN_LIMIT / 1024 / 1024} MiB past a corrupt record, and reads no further`, () => {
+  const first = writePcap([{ ts: T0, data: bytesOf(60, 1) }, { ts: T0 + 1, data: bytesOf(60, 2) }], { linkType: 1 });
+  setU32(first, PCAP_HEADER + PCAP_RECORD_HEADER + 60 + 8, 0x7fffffff);
+  const later = writePcap([{ ts: T0 + 2, data: bytesOf(60, 3) }], { linkType: 1 }).subarray(PCAP_HEADER);
+  const file = concatBytes([first, new Uint8Array(RESYNC_SCAN_LIMIT), later]);
+  const started = performance.now();
+  const result = parse(file, () => 4 << 20);
+  // a few nanoseconds a byte: a scan that went through the carry buffer a byte per round took 15 s
+  assert.ok(performance.now() - started < 8000, `${(performance.now() - started).toFixed(0)} ms`);
+  assert.equal(result.records.length, 1);
+  assert.equal(result.stopped, true);
+  assert.deepEqual(result.errors, [
+    `corrupt record at byte ${PCAP_HEADER + PCAP_RECORD_HEADER + 60} (record 2): captured length 2147483647 exceeds the snap length 262144; ` +
+      `no plausible record in the next 64 MiB, so the rest of the file was not read`,
+  ]);
+});
+
+test('pcap: a claimed length that runs past the end of the file is corrupt when whole records follow it', () => {
+  const capture = busyCapture(40);
+  const file = capture.file.slice();
+  // within the limit, but longer than the rest of the file
+  setCapturedLength(file, capture.offsets[30]!, 200_000);
+  for (const chunks of [oneChunk, byteByByte, randomChunks(4, 3000)]) {
+    const result = parse(file, chunks);
+    assert.deepEqual(result.records, deliveredExcept(capture, [30]));
+    assert.deepEqual(result.warnings, []);
+    assert.deepEqual(result.errors, [
+      `corrupt record at byte ${capture.offsets[30]} (record 31): captured length 200000 runs past the end of the file; ` +
+        `skipped ${capture.offsets[31]! - capture.offsets[30]!} bytes to the next plausible record at byte ${capture.offsets[31]}`,
+    ]);
+  }
+  // cut short instead, it is only the truncated last record it was
+  const cut = capture.file.subarray(0, capture.offsets[31]! - 10);
+  const result = parse(cut);
+  assert.equal(result.records.length, 30);
+  assert.deepEqual(result.errors, []);
+  assert.deepEqual(result.warnings, [`truncated last record: ${capture.records[30]!.data.length - 10} of ${capture.records[30]!.data.length} bytes`]);
+});
+
+test('pcap: resynchronisation without an earlier record, across a jump in time, and twice in one file', () => {
+  const capture = busyCapture(30);
+  // the very first record: no earlier timestamp to compare with, so three headers must agree
+  const firstCorrupt = capture.file.slice();
+  setCapturedLength(firstCorrupt, capture.offsets[0]!, 0xffffff);
+  const first = parse(firstCorrupt, randomChunks(2, 900));
+  assert.deepEqual(first.records, deliveredExcept(capture, [0]));
+  assert.match(first.errors[0]!, /^corrupt record at byte 24 \(record 1\): .*next plausible record at byte /);
+
+  // merged captures jump in time; the records after the jump are found all the same
+  const jumped = busyCapture(30);
+  for (let i = 15; i < 30; i++) jumped.records[i]!.ts += 1000 * 86_400e6;
+  const merged = writePcap(jumped.records, { linkType: 1 });
+  setCapturedLength(merged, jumped.offsets[14]!, 0xffffff);
+  assert.deepEqual(parse(merged, byteByByte).records, deliveredExcept(jumped, [14]));
+
+  const twice = capture.file.slice();
+  setCapturedLength(twice, capture.offsets[5]!, 0xffffff);
+  setCapturedLength(twice, capture.offsets[20]!, 0xffffff);
+  const cut = twice.subarray(0, twice.length - 5);
+  const result = parse(cut, () => 7);
+  assert.deepEqual(result.records, deliveredExcept(capture, [5, 20, 29]));
+  assert.equal(result.errors.length, 2);
+  assert.equal(result.resynchronisations, 2);
+  assert.deepEqual(result.anomalies, [Anomaly.capture_record_corrupt, Anomaly.capture_record_corrupt]);
+  // corruption is an error; the cut end is still only a warning
+  assert.equal(result.warnings.length, 1);
+  assert.match(result.warnings[0]!, /^truncated last record: /);
+});
+
+test('pcap: random corruption never throws, never reads past the buffer, and only ever delivers records of the file', () => {
+  const capture = busyCapture(300);
+  const originals = new Set(deliveredExcept(capture, []).map((r) => JSON.stringify(r)));
+  const random = prng(0xc0ffee);
+  const int = (n: number) => Math.floor(random() * n);
+  for (let round = 0; round < 40; round++) {
+    const file = capture.file.slice();
+    const damaged = new Set<number>();
+    for (let k = 1 + int(6); k > 0; k--) {
+      const victim = int(capture.offsets.length);
+      damaged.add(victim);
+      // a length no record here can have: past the snap length, or past the end of the file
+      setCapturedLength(file, capture.offsets[victim]!, 262_145 + int(0xfff00000));
+    }
+    // and a run of random bytes over some record's body
+    const at = capture.offsets[int(capture.offsets.length)]! + PCAP_RECORD_HEADER;
+    for (let i = 0; i < 40 && at + i < file.length; i++) file[at + i] = int(256);
+    const result = parse(file, randomChunks(round, 1 + int(3000)));
+    for (const record of result.records) {
+      // only the payload bytes may differ (the random run); length and time are a real record's
+      assert.ok(capture.records.some((r) => r.ts === record.ts && r.data.length === record.capLen), `round ${round}: a record that is not in the file`);
+    }
+    const intact = result.records.filter((r) => originals.has(JSON.stringify(r))).length;
+    assert.ok(intact >= capture.records.length - 2 * damaged.size - 1, `round ${round}: ${intact} records kept of ${capture.records.length}, ${damaged.size} damaged`);
+    assert.equal(result.errors.length, result.anomalies.length, `round ${round}`);
+    assert.ok(result.errors.length >= 1 && result.errors.length <= damaged.size, `round ${round}`);
+  }
 });
 
 test('pcap: a truncated last record becomes a warning; everything before it is delivered', () => {
@@ -638,7 +845,7 @@ test('pcapng: a packet on an undefined interface is counted and skipped', () => 
   assert.deepEqual(simple.anomalies, [Anomaly.unknown_interface]);
 });
 
-test('pcapng: a corrupt block length or trailer stops parsing with a warning and bad_pcapng_block', () => {
+test('pcapng: a corrupt block length or trailer is an error with bad_pcapng_block; the blocks after it are still read', () => {
   const good = writePcapng([{ linkType: 1 }], [{ iface: 0, ts: T0, data: bytesOf(20, 1) }]);
   const victim = enhancedPacketBlock(0, BigInt(T0), bytesOf(20, 2), 20);
   const after = enhancedPacketBlock(0, BigInt(T0), bytesOf(20, 3), 20);
@@ -659,24 +866,55 @@ test('pcapng: a corrupt block length or trailer stops parsing with a warning and
     const file = concatBytes([good, block, after]);
     for (const chunks of [oneChunk, byteByByte, randomChunks(11)]) {
       const result = parse(file, chunks);
-      assert.equal(result.records.length, 1, what);
-      assert.equal(result.stopped, true, what);
-      assert.deepEqual(result.warnings, [`corrupt pcapng block at byte ${good.length}: ${reason}`], what);
+      assert.deepEqual(result.records.map((r) => r.data), [toHex(bytesOf(20, 1)), toHex(bytesOf(20, 3))], what);
+      assert.equal(result.stopped, false, what);
+      assert.deepEqual(result.warnings, [], what);
+      const resumeAt = good.length + victim.length;
+      assert.deepEqual(
+        result.errors,
+        [`corrupt pcapng block at byte ${good.length} (after packet 1): ${reason}; skipped ${victim.length} bytes to the next plausible block at byte ${resumeAt}`],
+        what,
+      );
       assert.deepEqual(result.anomalies, [Anomaly.bad_pcapng_block], what);
+      assert.equal(result.skippedBytes, victim.length, what);
     }
   }
 });
 
-test('pcapng: a section header with an unknown byte-order magic is corrupt', () => {
+test('pcapng: a section header with an unknown byte-order magic is corrupt; the next section is read', () => {
   const good = writePcapng([{ linkType: 1 }], [{ iface: 0, ts: T0, data: bytesOf(20, 1) }]);
   const badSection = sectionHeaderBlock();
   setU32(badSection, 8, 0xdeadbeef);
   const result = parse(concatBytes([good, badSection, good]));
-  assert.equal(result.records.length, 1);
-  assert.equal(result.stopped, true);
-  const expected = `corrupt pcapng block at byte ${good.length}: unknown byte-order magic 0xdeadbeef`;
-  assert.deepEqual(result.warnings, [expected]);
+  assert.equal(result.records.length, 2);
+  assert.equal(result.stopped, false);
+  const expected =
+    `corrupt pcapng block at byte ${good.length} (after packet 1): unknown byte-order magic 0xdeadbeef; ` +
+    `skipped ${badSection.length} bytes to the next plausible block at byte ${good.length + badSection.length}`;
+  assert.deepEqual(result.errors, [expected]);
 });
+
+for (const claimed of [900_000, 300_000]) {
+  test(`pcapng: packet block 1001 of 1,540 claiming ${claimed} bytes is corrupt: one error, and the other 1,539 packets`, () => {
+    const capture = busyCapture();
+    const file = writePcapng([{ linkType: LINKTYPE_ETHERNET }], capture.records.map((r) => ({ iface: 0, ts: r.ts, data: r.data })));
+    const blockOffsets: number[] = [];
+    for (let offset = 28 + 20; offset < file.length; offset += new DataView(file.buffer).getUint32(offset + 4, true)) blockOffsets.push(offset);
+    const corruptAt = blockOffsets[1000]!;
+    const resumeAt = blockOffsets[1001]!;
+    setU32(file, corruptAt + 4, claimed);
+    // 900,000 bytes are more than the file has left; 300,000 end where no trailer is
+    const what = claimed === 900_000 ? `total length ${claimed} runs past the end of the file` : `total length ${claimed} but trailing copy `;
+    for (const chunks of [oneChunk, () => 7, randomChunks(8, 9000)]) {
+      const result = parse(file, chunks);
+      assert.deepEqual(result.records, deliveredExcept(capture, [1000]));
+      assert.deepEqual(result.warnings, []);
+      assert.equal(result.errors.length, 1);
+      assert.ok(result.errors[0]!.startsWith(`corrupt pcapng block at byte ${corruptAt} (after packet 1000): ${what}`), result.errors[0]);
+      assert.ok(result.errors[0]!.endsWith(`; skipped ${resumeAt - corruptAt} bytes to the next plausible block at byte ${resumeAt}`), result.errors[0]);
+    }
+  });
+}
 
 test('pcapng: a truncated last block becomes a warning; everything before it is delivered', () => {
   const file = writePcapng(
@@ -728,11 +966,23 @@ function chunkingSamples(): [string, Uint8Array][] {
   const corruptPcapng = pcapngEverything.slice();
   const obsoleteBlockOffset = pcapngParts[0]!.length + pcapngParts[1]!.length + pcapngParts[2]!.length;
   setU32(corruptPcapng, obsoleteBlockOffset + 4, 6);
+  const overSnaplen = writePcap(
+    [100, 150, 80, 90].map((length, i) => ({ ts: T0 + i * 1000, data: bytesOf(length, i) })),
+    { linkType: 1, snaplen: 100 },
+  );
+  const corruptFirst = writePcap([40, 50, 60, 70].map((length, i) => ({ ts: T0 + i * 1000, data: bytesOf(length, i) })), { linkType: 1 });
+  setU32(corruptFirst, PCAP_HEADER + 8, 0x00ffffff);
+  const pastTheEnd = corruptFirst.slice();
+  setU32(pastTheEnd, PCAP_HEADER + 8, 40);
+  setU32(pastTheEnd, PCAP_HEADER + PCAP_RECORD_HEADER + 40 + 8, 5000);
   return [
     ['pcap LE µs', pcapLe],
     ['pcap BE ns', pcapBeNs],
     ['pcap truncated', pcapLe.subarray(0, pcapLe.length - 700)],
     ['pcap corrupt', corruptPcap],
+    ['pcap record over the snap length', overSnaplen],
+    ['pcap first record corrupt', corruptFirst],
+    ['pcap length past the end', pastTheEnd],
     ['pcapng two sections', pcapngEverything],
     ['pcapng truncated', pcapngEverything.subarray(0, pcapngEverything.length - 9)],
     ['pcapng corrupt', corruptPcapng],

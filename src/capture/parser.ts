@@ -29,9 +29,17 @@ export interface CaptureParser {
   push(chunk: Uint8Array): void;
   /** End of input. A truncated last record/block becomes a warning (everything before it was already delivered). */
   finish(): void;
-  /** Human-readable warnings (e.g. "truncated last record: 37 of 1514 bytes"), one line each. */
+  /** Human-readable warnings (e.g. "truncated last record: 37 of 1514 bytes"), one line each: the capture was cut short. */
   readonly warnings: string[];
-  /** set when the parser hit a fatal corruption mid-file and stopped delivering records (still no throw from push) */
+  /**
+   * One line per corruption: where it is, what is wrong, and what was skipped. Records resume at
+   * the next plausible record after it, so a corrupt file's other records are all delivered.
+   */
+  readonly errors: string[];
+  /** bytes skipped over corrupt records or blocks, and how many times records resumed after one */
+  readonly skippedBytes: number;
+  readonly resynchronisations: number;
+  /** set when nothing plausible followed a corruption within the scan limit: no more records are delivered (still no throw from push) */
   readonly stopped: boolean;
   /** link types seen (pcap: one; pcapng: one per interface) */
   readonly linkTypes: number[];
@@ -73,7 +81,7 @@ export function createCaptureParser(
     case PCAP_MICROS_LITTLE_ENDIAN:
     case PCAP_NANOS_BIG_ENDIAN:
     case PCAP_NANOS_LITTLE_ENDIAN:
-      return new PcapParser(sink);
+      return new PcapParser(sink, counters);
     case PCAPNG_SECTION_HEADER:
       return new PcapngParser(sink, counters);
     default:

@@ -4,7 +4,7 @@
 
 import { Anomaly } from '../decode/anomaly.js';
 import type { AnomalyCounter, PacketSink } from './parser.js';
-import { FramedCaptureParser } from './pcap.js';
+import { FramedCaptureParser, RESYNC_SCAN_LIMIT, ScanResult } from './pcap.js';
 
 const BLOCK_TYPE = 0;
 const BLOCK_TOTAL_LENGTH = 4;
@@ -18,7 +18,35 @@ const SECTION_HEADER_BLOCK = 0x0a0d0d0a;
 const INTERFACE_DESCRIPTION_BLOCK = 1;
 const OBSOLETE_PACKET_BLOCK = 2;
 const SIMPLE_PACKET_BLOCK = 3;
+const NAME_RESOLUTION_BLOCK = 4;
+const INTERFACE_STATISTICS_BLOCK = 5;
 const ENHANCED_PACKET_BLOCK = 6;
+const SYSTEMD_JOURNAL_BLOCK = 9;
+const DECRYPTION_SECRETS_BLOCK = 0x0a;
+const CUSTOM_BLOCK = 0x00000bad;
+const CUSTOM_BLOCK_NOT_COPIED = 0x40000bad;
+/** The block types a resynchronisation accepts as the next block: the specification's, besides the section header. */
+const KNOWN_BLOCK_TYPES = new Set([
+  INTERFACE_DESCRIPTION_BLOCK,
+  OBSOLETE_PACKET_BLOCK,
+  SIMPLE_PACKET_BLOCK,
+  NAME_RESOLUTION_BLOCK,
+  INTERFACE_STATISTICS_BLOCK,
+  ENHANCED_PACKET_BLOCK,
+  SYSTEMD_JOURNAL_BLOCK,
+  DECRYPTION_SECRETS_BLOCK,
+  CUSTOM_BLOCK,
+  CUSTOM_BLOCK_NOT_COPIED,
+]);
+/**
+ * A candidate block after corruption may be at most this long: enough for any packet block, and
+ * it keeps a garbage length from making each byte of the scan wait for megabytes.
+ */
+const MAX_RESYNC_BLOCK_LENGTH = 1024 * 1024;
+/** A candidate and the block after it must both be framed right (or the input ends after the first). */
+const RESYNC_CHAIN = 2;
+const CHAIN_HOLDS = 0;
+const CHAIN_BROKEN = -1;
 
 const SHB_BYTE_ORDER_MAGIC = 8;
 const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
@@ -58,6 +86,23 @@ const DEFAULT_TSRESOL_EXPONENT = 6;
 const MICROS_PER_SECOND = 1e6;
 const TWO_TO_THE_32 = 4294967296;
 
+/** The smallest a block of this type can be and still hold its fixed fields. */
+function minimumLength(blockType: number): number {
+  switch (blockType) {
+    case SECTION_HEADER_BLOCK:
+      return SHB_MIN_LENGTH;
+    case INTERFACE_DESCRIPTION_BLOCK:
+      return IDB_MIN_LENGTH;
+    case ENHANCED_PACKET_BLOCK:
+    case OBSOLETE_PACKET_BLOCK:
+      return EPB_MIN_LENGTH;
+    case SIMPLE_PACKET_BLOCK:
+      return SPB_MIN_LENGTH;
+    default:
+      return BLOCK_MIN_LENGTH;
+  }
+}
+
 /**
  * What packets on one interface need. The 64-bit timestamp is split into two 32-bit words in the
  * block, so instead of assembling it (BigInt, or a double that loses the low bits) each word gets
@@ -76,12 +121,14 @@ class CaptureInterface {
 
 export class PcapngParser extends FramedCaptureParser {
   readonly format = 'pcapng' as const;
+  protected readonly unitName = 'block';
 
   /** Per section; a new Section Header Block starts over. */
   private interfaces: CaptureInterface[] = [];
   private littleEndian = true;
   /** Simple Packet Blocks carry no timestamp; they get the previous packet's. */
   private lastTimestampMicros = 0;
+  private packetsDelivered = 0;
 
   constructor(
     private readonly sink: PacketSink,
@@ -91,6 +138,43 @@ export class PcapngParser extends FramedCaptureParser {
   }
 
   protected parseUnits(buf: Uint8Array, start: number, end: number): number {
+    let offset = start;
+    for (;;) {
+      if (this.resync !== null) {
+        offset = this.resynchronise(buf, offset, end, false);
+        if (this.resync !== null) return offset;
+      }
+      offset = this.parseBlocks(buf, offset, end);
+      if (this.resync === null) return offset;
+    }
+  }
+
+  protected parseAtEnd(buf: Uint8Array, start: number, end: number): number {
+    let offset = start;
+    for (;;) {
+      if (this.resync !== null) {
+        offset = this.resynchronise(buf, offset, end, true);
+        if (this.resync !== null) return end;
+      }
+      offset = this.parseBlocks(buf, offset, end);
+      if (this.resync !== null) continue;
+      if (end - offset < BLOCK_MIN_LENGTH) return offset;
+      // The last block claims more bytes than the file has. A capture cut short ends that way,
+      // but so does a block whose length is corrupt; then whole blocks follow it.
+      const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+      const next = this.findUnit(view, offset + 1, end, true, this.bufferFileOffset + offset + RESYNC_SCAN_LIMIT);
+      if (this.scanResult !== ScanResult.Found) return offset;
+      const blockLength = view.getUint32(offset + BLOCK_TOTAL_LENGTH, this.littleEndian);
+      this.corrupt(offset, `total length ${blockLength} runs past the end of the file`);
+      offset = next;
+    }
+  }
+
+  /**
+   * Every complete block in buf[start, end); returns the offset of the first incomplete one
+   * (pendingUnitLength set), or after the first byte of a corrupt one (resync set).
+   */
+  private parseBlocks(buf: Uint8Array, start: number, end: number): number {
     const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     let offset = start;
     for (;;) {
@@ -147,6 +231,7 @@ export class PcapngParser extends FramedCaptureParser {
           const originalLength = view.getUint32(offset + EPB_ORIGINAL_LENGTH, littleEndian);
           const wireLength = originalLength < capturedLength ? capturedLength : originalLength;
           this.sink(buf, offset + EPB_DATA, capturedLength, wireLength, tsMicros, captureInterface.linkType);
+          this.packetsDelivered++;
           break;
         }
         case SIMPLE_PACKET_BLOCK: {
@@ -171,6 +256,7 @@ export class PcapngParser extends FramedCaptureParser {
             this.lastTimestampMicros,
             captureInterface.linkType,
           );
+          this.packetsDelivered++;
           break;
         }
         case INTERFACE_DESCRIPTION_BLOCK:
@@ -198,10 +284,90 @@ export class PcapngParser extends FramedCaptureParser {
     return `truncated last block: ${unit.length} of ${blockLength} bytes`;
   }
 
+  /** Starts the scan for the next plausible block, from the byte after the corrupt one's first. */
   private corrupt(offset: number, reason: string): number {
     this.counters?.add(Anomaly.bad_pcapng_block);
-    this.halt(`corrupt pcapng block at byte ${this.bufferFileOffset + offset}: ${reason}`);
-    return offset;
+    this.startResync(offset, `corrupt pcapng block at byte ${this.bufferFileOffset + offset} (after packet ${this.packetsDelivered}): ${reason}`);
+    return offset + 1;
+  }
+
+  protected findUnit(view: DataView, from: number, end: number, atEnd: boolean, giveUpAt: number): number {
+    const last = Math.min(end, giveUpAt - this.bufferFileOffset);
+    // most offsets fail on the block type alone, which is worth testing here first
+    const littleEndian = this.littleEndian;
+    const quickTestEnd = end - BLOCK_MIN_LENGTH;
+    for (let at = from; at < last; at++) {
+      if (at <= quickTestEnd) {
+        const blockType = view.getUint32(at + BLOCK_TYPE, littleEndian);
+        const known =
+          (blockType > 0 && blockType <= DECRYPTION_SECRETS_BLOCK) ||
+          blockType === SECTION_HEADER_BLOCK ||
+          blockType === CUSTOM_BLOCK ||
+          blockType === CUSTOM_BLOCK_NOT_COPIED;
+        if (!known) continue;
+      }
+      const verdict = this.plausibleBlocks(view, at, end, atEnd);
+      if (verdict === CHAIN_BROKEN) continue;
+      if (verdict > 0) {
+        this.pendingUnitLength = verdict;
+        this.scanResult = ScanResult.NeedsInput;
+      } else {
+        this.scanResult = ScanResult.Found;
+      }
+      return at;
+    }
+    const stop = Math.max(from, last);
+    if (stop === end && !atEnd) {
+      this.pendingUnitLength = BLOCK_MIN_LENGTH;
+      this.scanResult = ScanResult.NeedsInput;
+    } else {
+      this.scanResult = ScanResult.Exhausted;
+    }
+    return stop;
+  }
+
+  /**
+   * Whether blocks plausibly start at `at`: RESYNC_CHAIN blocks one after the other, each of a known
+   * type (a section header in either byte order, the others in the section's), its total length a
+   * multiple of 4 from 12 to MAX_RESYNC_BLOCK_LENGTH and repeated at its end, a packet block's
+   * captured length inside it. A chain that reaches the end of the input after one whole block holds.
+   * Returns CHAIN_HOLDS, CHAIN_BROKEN or the bytes from `at` it needs to decide.
+   */
+  private plausibleBlocks(view: DataView, at: number, end: number, atEnd: boolean): number {
+    let littleEndian = this.littleEndian;
+    let position = at;
+    for (let link = 0; link < RESYNC_CHAIN; link++) {
+      const available = end - position;
+      if (available < BLOCK_MIN_LENGTH) {
+        if (!atEnd) return position + BLOCK_MIN_LENGTH - at;
+        return link > 0 ? CHAIN_HOLDS : CHAIN_BROKEN;
+      }
+      const blockType = view.getUint32(position + BLOCK_TYPE, littleEndian);
+      if (blockType === SECTION_HEADER_BLOCK) {
+        if (view.getUint32(position + SHB_BYTE_ORDER_MAGIC, true) === BYTE_ORDER_MAGIC) littleEndian = true;
+        else if (view.getUint32(position + SHB_BYTE_ORDER_MAGIC, false) === BYTE_ORDER_MAGIC) littleEndian = false;
+        else return CHAIN_BROKEN;
+      } else if (!KNOWN_BLOCK_TYPES.has(blockType)) {
+        return CHAIN_BROKEN;
+      }
+      const blockLength = view.getUint32(position + BLOCK_TOTAL_LENGTH, littleEndian);
+      if (blockLength < BLOCK_MIN_LENGTH || blockLength % 4 !== 0 || blockLength > MAX_RESYNC_BLOCK_LENGTH) return CHAIN_BROKEN;
+      if (available < blockLength) {
+        if (!atEnd) return position + blockLength - at;
+        // the block after a whole one is cut short: a truncated last block, which parsing reports
+        return link > 0 ? CHAIN_HOLDS : CHAIN_BROKEN;
+      }
+      if (view.getUint32(position + blockLength - BLOCK_TRAILER_LENGTH, littleEndian) !== blockLength) return CHAIN_BROKEN;
+      if (blockLength < minimumLength(blockType)) return CHAIN_BROKEN;
+      if (
+        (blockType === ENHANCED_PACKET_BLOCK || blockType === OBSOLETE_PACKET_BLOCK) &&
+        view.getUint32(position + EPB_CAPTURED_LENGTH, littleEndian) > blockLength - EPB_MIN_LENGTH
+      ) {
+        return CHAIN_BROKEN;
+      }
+      position += blockLength;
+    }
+    return CHAIN_HOLDS;
   }
 
   private addInterface(view: DataView, blockOffset: number, blockLength: number): void {

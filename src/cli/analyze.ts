@@ -109,6 +109,7 @@ export async function analyze(argv: string[]): Promise<AnalyzeResult> {
       let ended = false;
       try {
         const input = openInput(path);
+        const doneBefore = doneBytes;
         let head: Uint8Array | null = null;
         for await (let chunk of input.chunks()) {
           if (!begun) {
@@ -120,7 +121,7 @@ export async function analyze(argv: string[]): Promise<AnalyzeResult> {
             chunk = head;
           }
           await run.push(chunk);
-          doneBytes += chunk.length;
+          doneBytes = doneBefore + input.bytesRead;
           progress.update(doneBytes, run.records);
           await stores.drain();
           await yieldToEventLoop();
@@ -134,11 +135,15 @@ export async function analyze(argv: string[]): Promise<AnalyzeResult> {
         const end = await run.end();
         ended = true;
         processed++;
+        for (const e of end.errors) {
+          progress.done();
+          process.stderr.write(`sonde: ${path}: error: ${e}\n`);
+        }
         for (const w of end.warnings) {
           progress.done();
-          process.stderr.write(`sonde: ${path}: ${end.stopped ? 'error' : 'warning'}: ${w}\n`);
+          process.stderr.write(`sonde: ${path}: warning: ${w}\n`);
         }
-        if (end.stopped) failures++;
+        if (end.errors.length > 0) failures++;
       } catch (e) {
         if (interruption.requested) break; // the input was cut short on purpose (Ctrl-C on a live input)
         if (!(e instanceof InputError || e instanceof NotACaptureError)) throw e;

@@ -46,6 +46,7 @@ export const Anomaly = {
   unknown_bsd_address_family: 41,
   bad_pppoe_header: 42,
   dissector_error: 43,
+  capture_record_corrupt: 44,
 } as const;
 
 export type AnomalyName = keyof typeof Anomaly;

@@ -8,9 +8,11 @@ import { Engine, type EngineOptions, type EngineStats } from './engine.js';
 // workers (sharded.ts): it pushes each capture's bytes in order and gets every flow as it ends.
 
 export interface CaptureEnd {
-  /** the parser's warnings (a truncated last record…) */
+  /** the parser's warnings: the capture was cut short (a truncated last record…) */
   warnings: string[];
-  /** the capture was corrupt past some point, and read up to it */
+  /** the parser's errors: the capture is corrupt (one line each, with what was skipped) */
+  errors: string[];
+  /** nothing plausible followed a corruption, and the capture was read up to it */
   stopped: boolean;
 }
 
@@ -67,7 +69,7 @@ export class LocalCaptureRun implements CaptureRun {
     // flows of one capture never continue in the next
     this.engine.flush();
     this.parser = null;
-    return { warnings: parser?.warnings ?? [], stopped: parser?.stopped ?? false };
+    return { warnings: parser?.warnings ?? [], errors: parser?.errors ?? [], stopped: parser?.stopped ?? false };
   }
 
   get stopped(): boolean {

@@ -59,5 +59,5 @@ export interface WorkerCounters {
 export type FromWorker =
   /** a chunk read (its slot free for this worker); or (slot -1) a full batch of ended flows */
   | { kind: 'progress'; slot: number; upTo: number; records: number; stopped: boolean; learned: LearnedLog; flows: EndedFlows | null }
-  | { kind: 'capture-done'; upTo: number; learned: LearnedLog; flows: EndedFlows | null; warnings: string[]; stopped: boolean; counters: WorkerCounters }
+  | { kind: 'capture-done'; upTo: number; learned: LearnedLog; flows: EndedFlows | null; warnings: string[]; errors: string[]; stopped: boolean; counters: WorkerCounters }
   | { kind: 'failed'; message: string };

@@ -123,6 +123,7 @@ function handle(m: ToWorker): void {
         learned: takeLearned(),
         flows,
         warnings: parser?.warnings ?? [],
+        errors: parser?.errors ?? [],
         stopped: parser?.stopped ?? false,
         counters: { stats: { ...engine.stats }, anomalies: Float64Array.from(engine.anomalies.counts) },
       });

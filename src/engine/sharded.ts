@@ -176,7 +176,7 @@ export class ShardedCaptureRun implements CaptureRun {
     }
     this.counters[worker] = m.counters;
     if (worker === 0) {
-      this.firstEnd = { warnings: m.warnings, stopped: m.stopped };
+      this.firstEnd = { warnings: m.warnings, errors: m.errors, stopped: m.stopped };
       this.records = m.counters.stats.records;
     }
     if (++this.doneCount === this.count) {
