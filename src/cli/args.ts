@@ -66,6 +66,20 @@ export function numberOption(args: ParsedArgs, name: string, fallback: number, m
   return n;
 }
 
+/**
+ * A whole number from `min` to `max` (default: the largest integer a double holds exactly); a
+ * fraction, an exponent that leaves the range, or anything else is a usage error of one line.
+ */
+export function integerOption(args: ParsedArgs, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const v = args.options.get(name);
+  if (v === undefined) return fallback;
+  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new UsageError(`option '--${name}' needs a whole number from ${min} to ${max}, not '${String(v)}'`);
+  }
+  return n;
+}
+
 export function choiceOption<T extends string>(args: ParsedArgs, name: string, choices: readonly T[], fallback: T): T {
   const v = args.options.get(name);
   if (v === undefined) return fallback;

@@ -1,11 +1,13 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { type DuckDBValue } from '@duckdb/node-api';
 import { writeZeekLogs } from '../output/zeek.js';
-import { recordQuery, StoreError, StoreReader } from '../storage/duckdb/reader.js';
+import { copyFlows } from '../storage/duckdb/export.js';
+import { type RowStream, StoreError, StoreReader } from '../storage/duckdb/reader.js';
 import { storedTables } from '../storage/tables.js';
 import { quoteIdent } from '../storage/duckdb/store.js';
 import '../dpi/index.js'; // the dissectors' fields are part of the stored tables
-import { choiceOption, helpText, numberOption, parseArgs, type OptionSpec, type ParsedArgs, UsageError } from './args.js';
+import { choiceOption, helpText, integerOption, parseArgs, type OptionSpec, type ParsedArgs, UsageError } from './args.js';
 import { InputError } from './input.js';
 import { DEFAULT_DB } from './stores.js';
 import { LineWriter } from './writer.js';
@@ -16,23 +18,33 @@ import { LineWriter } from './writer.js';
 
 const DB_OPTION: OptionSpec = { name: 'db', value: true, valueName: 'PATH', help: `the DuckDB store (default ./${DEFAULT_DB})` };
 const HELP: OptionSpec = { name: 'help', short: 'h', value: false, help: 'show this help' };
-const FORMAT_TABLE: OptionSpec = { name: 'format', short: 'f', value: true, valueName: 'table|csv|json', help: 'output format (default table)' };
+const FORMAT_TABLE: OptionSpec = {
+  name: 'format', short: 'f', value: true, valueName: 'table|csv|json',
+  help: 'output format (default table: column widths from the first 2,048 rows, cells cut at 60 characters)',
+};
 const SINCE: OptionSpec = { name: 'since', value: true, valueName: 'DURATION', help: 'only flows that started within DURATION (30s, 15m, 1h, 7d) before the newest flow in the store' };
-const WHERE: OptionSpec = { name: 'where', value: true, valueName: 'FIELD=VALUE', help: 'only flows whose FIELD equals VALUE (repeatable; FIELD is any flow field, e.g. protocol=DNS)' };
+const WHERE: OptionSpec = {
+  name: 'where', value: true, valueName: 'FIELD=VALUE',
+  help: 'only flows whose FIELD equals VALUE, or holds it for a list field such as risks (repeatable; FIELD is any flow field, e.g. protocol=DNS)',
+};
 const LIMIT: OptionSpec = { name: 'limit', short: 'n', value: true, valueName: 'N', help: 'rows at most (default 20 for top, 50 for flows)' };
 
-async function withStore<T>(args: ParsedArgs, f: (s: StoreReader) => Promise<T>): Promise<T> {
-  const path = typeof args.options.get('db') === 'string' ? (args.options.get('db') as string) : DEFAULT_DB;
-  let store: StoreReader;
+const storePath = (args: ParsedArgs): string => (typeof args.options.get('db') === 'string' ? (args.options.get('db') as string) : DEFAULT_DB);
+
+/** a store's errors are the user's to act on: one line, exit 1 */
+async function storeCall<T>(f: () => Promise<T>): Promise<T> {
   try {
-    store = await StoreReader.open(path);
+    return await f();
   } catch (e) {
     throw e instanceof StoreError ? new InputError(e.message) : e;
   }
+}
+
+/** Runs f on the store opened for reading (locked down: see StoreReader), closed after. */
+async function withStore<T>(args: ParsedArgs, f: (s: StoreReader) => Promise<T>): Promise<T> {
+  const store = await storeCall(() => StoreReader.open(storePath(args)));
   try {
-    return await f(store);
-  } catch (e) {
-    throw e instanceof StoreError ? new InputError(e.message) : e;
+    return await storeCall(() => f(store));
   } finally {
     store.close();
   }
@@ -42,12 +54,22 @@ async function withStore<T>(args: ParsedArgs, f: (s: StoreReader) => Promise<T>)
 
 const FLOW_COLUMNS = new Map(storedTables()[0]!.columns.map((c) => [c.name, c]));
 
+/** the longest --since: 100,000 days (273 years) stays exact in microseconds and inside DuckDB's timestamps */
+const MAX_SINCE_SECONDS = 100_000 * 86400;
+
 /** "1h" → seconds; a bad duration is a usage error */
 export function durationSeconds(s: string): number {
   const m = /^(\d+(?:\.\d+)?)(s|m|h|d)$/.exec(s.trim());
   if (!m) throw new UsageError(`option '--since' needs a duration such as 30s, 15m, 1h or 7d, not '${s}'`);
-  return Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[m[2] as 's' | 'm' | 'h' | 'd'];
+  const seconds = Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[m[2] as 's' | 'm' | 'h' | 'd'];
+  if (seconds > MAX_SINCE_SECONDS) throw new UsageError(`option '--since' takes at most 100000d, not '${s}'`);
+  return seconds;
 }
+
+/** the largest run id (run ids are BIGINT) */
+const MAX_RUN_ID = (1n << 63n) - 1n;
+/** the most rows --limit takes */
+const MAX_LIMIT = 1_000_000_000;
 
 interface Filter {
   sql: string;
@@ -75,7 +97,10 @@ function flowFilter(args: ParsedArgs, whereList: string[], extra: [string, strin
   for (const [field, value, how] of extra) {
     if (!FLOW_COLUMNS.has(field)) throw new UsageError(`unknown flow field '${field}' (fields: see docs/flow-schema.md)`);
     const col = `CAST(f.${quoteIdent(field)} AS VARCHAR)`;
-    if (how === 'host') {
+    if (FLOW_COLUMNS.get(field)!.kind.endsWith('[]')) {
+      // a list field matches when one of its elements is the value
+      parts.push(`list_contains(CAST(f.${quoteIdent(field)} AS VARCHAR[]), ${bind(value)})`);
+    } else if (how === 'host') {
       // a host name or any name under it (www.example.org matches example.org)
       const v = bind(value.toLowerCase());
       parts.push(`(${col} = ${v} OR ends_with(${col}, '.' || ${v}))`);
@@ -98,29 +123,63 @@ function repeated(argv: string[], name: string): string[] {
 
 // ---- output ----
 
-function printRows(columns: string[], rows: unknown[][], format: 'table' | 'csv' | 'json'): void {
-  const out = LineWriter.toStdout();
+/**
+ * Writes a query's rows to standard output as they come, a chunk at a time: writes block while
+ * the output is full (a slow pipe holds back the reading), and a reader that went away (`| head`)
+ * ends the query quietly.
+ */
+async function printStream(stream: RowStream, format: 'table' | 'csv' | 'json'): Promise<void> {
+  const out = LineWriter.toStdout(STREAM_FLUSH_BYTES);
+  const { columns } = stream;
   const text = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
-  if (format === 'json') {
-    for (const r of rows) out.write(JSON.stringify(Object.fromEntries(columns.map((c, i) => [c, r[i] ?? null]))) + '\n');
-  } else if (format === 'csv') {
-    const cell = (v: unknown): string => {
-      const s = text(v);
-      return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-    };
-    out.write(columns.map(cell).join(',') + '\n');
-    for (const r of rows) out.write(r.map(cell).join(',') + '\n');
-  } else {
-    const cells = rows.map((r) => r.map((v) => (typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(3) : text(v))));
-    const widths = columns.map((c, i) => Math.min(60, Math.max(c.length, ...cells.map((r) => r[i]!.length))));
-    const numeric = columns.map((_, i) => rows.length > 0 && rows.every((r) => r[i] === null || typeof r[i] === 'number'));
-    const line = (vals: string[]): string => vals.map((v, i) => (v.length > 60 ? v.slice(0, 59) + '…' : v)[numeric[i] ? 'padStart' : 'padEnd'](widths[i]!)).join('  ').trimEnd();
-    out.write(line(columns) + '\n');
-    for (const r of cells) out.write(line(r) + '\n');
-    if (rows.length === 0) out.write('(no rows)\n');
+  const csvCell = (v: unknown): string => {
+    const s = text(v);
+    return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  const tableCell = (v: unknown): string => {
+    const s = typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(3) : text(v);
+    return s.length > TABLE_CELL_MAX ? s.slice(0, TABLE_CELL_MAX - 1) + '…' : s;
+  };
+  // table layout, from the first chunk: later rows cannot move the columns already printed
+  let widths: number[] | null = null;
+  let numeric: boolean[] = [];
+  const tableLine = (cells: string[]): string => cells.map((c, i) => c[numeric[i] ? 'padStart' : 'padEnd'](widths![i]!)).join('  ').trimEnd();
+  let rowsOut = 0;
+  try {
+    if (format === 'csv') out.write(columns.map(csvCell).join(',') + '\n');
+    for await (const chunk of stream.chunks) {
+      if (format === 'table' && widths === null) {
+        const rows = Array.from({ length: chunk.rowCount }, (_, i) => chunk.row(i));
+        const cells = rows.map((r) => r.map(tableCell));
+        widths = columns.map((c, i) => Math.min(TABLE_CELL_MAX, Math.max(c.length, ...cells.map((r) => r[i]!.length))));
+        numeric = columns.map((_, i) => rows.every((r) => r[i] === null || typeof r[i] === 'number'));
+        out.write(tableLine(columns) + '\n');
+        for (const r of cells) out.write(tableLine(r) + '\n');
+      } else {
+        for (let i = 0; i < chunk.rowCount; i++) {
+          const r = chunk.row(i);
+          if (format === 'json') out.write(JSON.stringify(Object.fromEntries(columns.map((c, j) => [c, r[j] ?? null]))) + '\n');
+          else if (format === 'csv') out.write(r.map(csvCell).join(',') + '\n');
+          else out.write(tableLine(r.map(tableCell)) + '\n');
+        }
+      }
+      rowsOut += chunk.rowCount;
+      if (out.closed) break;
+    }
+    if (format === 'table' && rowsOut === 0) {
+      widths = columns.map((c) => c.length);
+      out.write(tableLine(columns) + '\n(no rows)\n');
+    }
+  } finally {
+    out.close();
   }
-  out.close();
 }
+
+/** output written at every 64 KB: text held longer outlives garbage collections and piles up */
+const STREAM_FLUSH_BYTES = 1 << 16;
+
+/** the widest table cell; longer values end in … */
+const TABLE_CELL_MAX = 60;
 
 // ---- sonde query ----
 
@@ -128,15 +187,16 @@ const QUERY_OPTIONS = [DB_OPTION, FORMAT_TABLE, HELP];
 const QUERY_USAGE = `Usage: sonde query "SQL" [--db PATH] [--format table|csv|json]
 
 Runs SQL against the store. Tables: runs, flows, and one per protocol (dns, tls, http, …) joined
-by flow_id; see docs/flow-schema.md. The store is opened read-only.`;
+by flow_id; see docs/flow-schema.md. The query sees the store only: it cannot read or write other
+files, reach the network or load extensions (write files with 'sonde export'). Rows are printed
+as they come, so a result of any size streams through.`;
 
 export async function query(argv: string[]): Promise<number> {
   const args = parseArgs(argv, QUERY_OPTIONS, 'query');
   if (args.options.has('help')) return help(QUERY_USAGE, QUERY_OPTIONS);
   if (args.positionals.length !== 1) throw new UsageError(`give one SQL statement in quotes: sonde query "SELECT count(*) FROM flows"`);
   const format = choiceOption(args, 'format', ['table', 'csv', 'json'] as const, 'table');
-  const r = await withStore(args, (s) => s.query(args.positionals[0]!));
-  printRows(r.columns, r.rows, format);
+  await withStore(args, async (s) => printStream(await s.stream(args.positionals[0]!), format));
   return 0;
 }
 
@@ -162,13 +222,12 @@ export async function top(argv: string[]): Promise<number> {
   const spec = what === undefined ? undefined : TOP_KEYS[what];
   if (!spec || args.positionals.length > 1) throw new UsageError(`say what to rank: sonde top applications|hosts|talkers|ports`);
   const format = choiceOption(args, 'format', ['table', 'csv', 'json'] as const, 'table');
-  const limit = Math.floor(numberOption(args, 'limit', 20, 1));
+  const limit = integerOption(args, 'limit', 20, 1, MAX_LIMIT);
   const filter = flowFilter(args, repeated(argv, 'where'));
   const sql = `SELECT ${spec.key} AS ${spec.label}, count(*) AS flows, sum(f.packets_c2s + f.packets_s2c) AS packets,
     sum(f.bytes_c2s + f.bytes_s2c) AS bytes FROM flows f WHERE ${filter.sql}${spec.where ? ` AND ${spec.where}` : ''}
     GROUP BY 1 ORDER BY bytes DESC, flows DESC, 1 LIMIT ${limit}`;
-  const r = await withStore(args, (s) => s.query(sql, filter.values));
-  printRows(r.columns, r.rows, format);
+  await withStore(args, async (s) => printStream(await s.stream(sql, filter.values), format));
   return 0;
 }
 
@@ -189,7 +248,7 @@ export async function flows(argv: string[]): Promise<number> {
   if (args.options.has('help')) return help(FLOWS_USAGE, FLOWS_OPTIONS);
   if (args.positionals.length > 0) throw new UsageError(`unexpected '${args.positionals[0]}': filters are options (--app, --host, --where)`);
   const format = choiceOption(args, 'format', ['table', 'csv', 'json'] as const, 'table');
-  const limit = Math.floor(numberOption(args, 'limit', 50, 1));
+  const limit = integerOption(args, 'limit', 50, 1, MAX_LIMIT);
   const extra: [string, string, 'exact' | 'host'][] = [];
   const host = args.options.get('host');
   if (typeof host === 'string') extra.push(['hostname', host, 'host']);
@@ -202,8 +261,7 @@ export async function flows(argv: string[]): Promise<number> {
   const sql = `SELECT strftime(f.first_seen, '%Y-%m-%d %H:%M:%S') AS first_seen, f.l4, f.src, f.sport, f.dst, f.dport,
     f.protocol, f.application, f.hostname, f.packets_c2s + f.packets_s2c AS packets, f.bytes_c2s + f.bytes_s2c AS bytes
     FROM flows f WHERE ${filter.sql} ORDER BY f.first_seen DESC, f.flow_id DESC LIMIT ${limit}`;
-  const r = await withStore(args, (s) => s.query(sql, filter.values));
-  printRows(r.columns, r.rows, format);
+  await withStore(args, async (s) => printStream(await s.stream(sql, filter.values), format));
   return 0;
 }
 
@@ -231,43 +289,66 @@ export async function exportFlows(argv: string[]): Promise<number> {
   const filter = flowFilter(args, repeated(argv, 'where'));
   const run = args.options.get('run');
   if (typeof run === 'string') {
-    if (!/^\d+$/.test(run)) throw new UsageError(`option '--run' needs a run id (a number), not '${run}'`);
+    if (!/^\d+$/.test(run) || BigInt(run) > MAX_RUN_ID) throw new UsageError(`option '--run' needs a run id (a number from the runs table), not '${run}'`);
     filter.values.push(BigInt(run));
     filter.sql += ` AND f.run_id = $${filter.values.length}`;
   }
-  const written = await withStore(args, async (s) => {
-    if (format === 'zeek' || format === 'zeek-json') {
-      try {
-        mkdirSync(output, { recursive: true });
-      } catch (e) {
-        throw new InputError(`cannot create the folder '${output}': ${(e as Error).message}`);
-      }
+  const db = storePath(args);
+  let written: string;
+  if (format === 'zeek' || format === 'zeek-json') {
+    makeFolder(output);
+    written = await withStore(args, async (s) => {
       const counts = await writeZeekLogs(s.records(filter.sql, filter.values), output, { json: format === 'zeek-json' });
       return Object.entries(counts).filter(([, n]) => n > 0).map(([log, n]) => `${log}.log ${n}`).join(', ');
+    });
+  } else {
+    // the file first: a path that cannot be written is the user's to fix, before any reading
+    let writer: LineWriter;
+    try {
+      writer = LineWriter.toFile(output, STREAM_FLUSH_BYTES);
+    } catch (e) {
+      throw new InputError(`cannot write '${output}': ${(e as Error).message}`);
     }
     if (format === 'jsonl') {
-      let writer: LineWriter;
-      try {
-        writer = LineWriter.toFile(output);
-      } catch (e) {
-        throw new InputError(`cannot write '${output}': ${(e as Error).message}`);
-      }
-      let n = 0;
-      for await (const r of s.records(filter.sql, filter.values)) {
-        writer.write(JSON.stringify(r) + '\n');
-        n++;
-      }
+      written = await withStore(args, async (s) => {
+        let n = 0;
+        for await (const r of s.records(filter.sql, filter.values)) {
+          writer.write(JSON.stringify(r) + '\n');
+          n++;
+        }
+        writer.close();
+        return `${n} flows`;
+      });
+    } else {
       writer.close();
-      return `${n} flows`;
+      written = `${await storeCall(() => copyFlows(db, format, filter.sql, filter.values, output))} flows`;
     }
-    // csv and parquet: DuckDB writes the file itself (COPY cannot bind its target: quoted instead)
-    const target = `'${output.replace(/'/g, "''")}'`;
-    const source = format === 'csv' ? `SELECT f.* FROM flows f WHERE ${filter.sql} ORDER BY f.flow_id` : recordQuery(filter.sql, false);
-    const r = await s.query(`COPY (${source}) TO ${target} (FORMAT ${format === 'csv' ? 'csv, HEADER true' : 'parquet'})`, filter.values);
-    return `${String(r.rows[0]?.[0] ?? '?')} flows`;
-  });
+  }
   process.stderr.write(`sonde export: ${written} → ${output}\n`);
   return 0;
+}
+
+/**
+ * Makes the folder `dir` and any missing parents, one level at a time from the nearest one that
+ * exists: Node's recursive mkdir never returns on some paths (/proc/x).
+ */
+function makeFolder(dir: string): void {
+  const missing: string[] = [];
+  let at = resolve(dir);
+  while (!existsSync(at)) {
+    missing.unshift(at);
+    const parent = dirname(at);
+    if (parent === at) break;
+    at = parent;
+  }
+  if (missing.length === 0 && !statSync(at).isDirectory()) throw new InputError(`cannot write Zeek logs into '${dir}': it is a file, not a folder`);
+  for (const d of missing) {
+    try {
+      mkdirSync(d);
+    } catch (e) {
+      throw new InputError(`cannot create the folder '${dir}': ${(e as Error).message}`);
+    }
+  }
 }
 
 function help(usage: string, options: OptionSpec[]): number {

@@ -10,21 +10,22 @@ export class LineWriter {
   private pending = 0;
   closed = false;
 
-  private constructor(private readonly fd: number, private readonly ownsFd: boolean) {}
+  private constructor(private readonly fd: number, private readonly ownsFd: boolean, private readonly flushAt: number) {}
 
-  static toFile(path: string): LineWriter {
-    return new LineWriter(openSync(path, 'w'), true);
+  /** `flushAt`: bytes buffered before a write (default 1 MB) */
+  static toFile(path: string, flushAt = FLUSH_AT): LineWriter {
+    return new LineWriter(openSync(path, 'w'), true, flushAt);
   }
 
-  static toStdout(): LineWriter {
-    return new LineWriter(1, false);
+  static toStdout(flushAt = FLUSH_AT): LineWriter {
+    return new LineWriter(1, false, flushAt);
   }
 
   write(line: string): void {
     if (this.closed) return;
     this.parts.push(line);
     this.pending += line.length;
-    if (this.pending >= FLUSH_AT) this.flush();
+    if (this.pending >= this.flushAt) this.flush();
   }
 
   flush(): void {

@@ -56,7 +56,7 @@ const RUNS_DDL = `CREATE TABLE IF NOT EXISTS runs (
 )`;
 
 export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
-const quoteLiteral = (text: string): string => `'${text.replace(/'/g, "''")}'`;
+export const quoteLiteral = (text: string): string => `'${text.replace(/'/g, "''")}'`;
 
 /** One stored table being appended to: its appender and how its columns are filled. */
 interface TableAppender {
@@ -331,7 +331,8 @@ function kindForSql(sql: string): ColumnKind {
   return (Object.keys(SQL_TYPE) as ColumnKind[]).find((k) => SQL_TYPE[k] === sql) ?? 'text';
 }
 
-function processAlive(pid: number): boolean {
+/** whether a process of this host is alive (one of another user counts: it exists) */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
