@@ -6,7 +6,7 @@ import { ShardedCaptureRun } from '../engine/sharded.js';
 import { createDpiEngine } from '../dpi/index.js';
 import { flowRecord, type FlowView } from '../flow/schema.js';
 import { ProtocolSummary } from '../output/summary.js';
-import { choiceOption, helpText, numberOption, parseArgs, type OptionSpec, UsageError } from './args.js';
+import { choiceOption, helpText, integerOption, numberOption, parseArgs, type OptionSpec, UsageError } from './args.js';
 import { CHUNK_BYTES, InputError, openInput } from './input.js';
 import { Progress } from './progress.js';
 import { LineWriter } from './writer.js';
@@ -17,6 +17,8 @@ import { openStores, type Stores } from './stores.js';
 /** bytes needed to recognise pcap and pcapng */
 const MAGIC_BYTES = 4;
 const MAX_WORKERS = 64;
+/** the flow table's arrays are indexed by 32-bit slots */
+const MAX_FLOWS = 2 ** 31 - 1;
 
 export const ANALYZE_OPTIONS: OptionSpec[] = [
   { name: 'format', short: 'f', value: true, valueName: 'table|jsonl', help: 'table: summary per protocol (default); jsonl: one flow record per line' },
@@ -56,10 +58,9 @@ export async function analyze(argv: string[]): Promise<AnalyzeResult> {
   const engineOptions = {
     idleTimeoutS: numberOption(args, 'idle-timeout', DEFAULT_ENGINE_OPTIONS.idleTimeoutS),
     activeTimeoutS: numberOption(args, 'active-timeout', DEFAULT_ENGINE_OPTIONS.activeTimeoutS),
-    maxFlows: Math.floor(numberOption(args, 'max-flows', DEFAULT_ENGINE_OPTIONS.maxFlows, 1)),
+    maxFlows: integerOption(args, 'max-flows', DEFAULT_ENGINE_OPTIONS.maxFlows, 1, MAX_FLOWS),
   };
-  const workers = Math.floor(numberOption(args, 'workers', 1, 1));
-  if (workers > MAX_WORKERS) throw new UsageError(`option '--workers' takes 1 to ${MAX_WORKERS} workers, not ${workers}`);
+  const workers = integerOption(args, 'workers', 1, 1, MAX_WORKERS);
   if (args.positionals.length === 0) throw new UsageError("no capture given: 'sonde analyze FILE...' (or '-' for standard input)");
   if (args.positionals.filter((p) => p === '-').length > 1) throw new UsageError("standard input ('-') can be read only once");
 
