@@ -72,6 +72,7 @@ async function main(): Promise<void> {
     ['query select * (table)', ['query', 'SELECT * FROM flows']],
     ['query union of two halves', ['query', `(SELECT * FROM flows ORDER BY flow_id LIMIT ${half}) UNION ALL (SELECT * FROM flows ORDER BY flow_id OFFSET ${half})`, '-f', 'json']],
     ['query sort of every flow', ['query', 'SELECT * FROM flows ORDER BY bytes_c2s DESC, flow_id', '-f', 'csv']],
+    ['query of two columns (csv)', ['query', 'SELECT flow_id, src FROM flows', '-f', 'csv']],
     ['top talkers', ['top', 'talkers']],
     ['flows --limit 1000000', ['flows', '--limit', '1000000', '-f', 'csv']],
     ...(['jsonl', 'csv', 'parquet', 'zeek', 'zeek-json'] as const).map((f): [string, string[]] => [`export ${f}`, ['export', '-f', f, '-o', join(out, `flows.${f}`)]]),
