@@ -22,6 +22,10 @@ export const RESYNC_SCAN_LIMIT = 64 * 1024 * 1024;
  */
 const SCAN_READ_AHEAD = 64 * 1024;
 
+/** What a test of unit headers after corruption concluded: they hold, they do not, or it needs this many bytes (> 0). */
+export const CHAIN_HOLDS = 0;
+export const CHAIN_BROKEN = -1;
+
 /** How a scan for the next plausible unit ended (see findUnit). */
 export const enum ScanResult {
   Found,
@@ -107,7 +111,39 @@ export abstract class FramedCaptureParser implements CaptureParser {
    * pendingUnitLength set), or at the end of the input, or at the first offset at or past file
    * offset `giveUpAt` (Exhausted).
    */
-  protected abstract findUnit(view: DataView, from: number, end: number, atEnd: boolean, giveUpAt: number): number;
+  protected findUnit(view: DataView, from: number, end: number, atEnd: boolean, giveUpAt: number): number {
+    const last = Math.min(end, giveUpAt - this.bufferFileOffset);
+    const quickTestEnd = end - this.unitHeaderLength;
+    for (let at = from; at < last; at++) {
+      if (at <= quickTestEnd && this.cannotStartAt(view, at)) continue;
+      const verdict = this.unitsFollow(view, at, end, atEnd);
+      if (verdict === CHAIN_BROKEN) continue;
+      if (verdict > 0) {
+        this.pendingUnitLength = verdict;
+        this.scanResult = ScanResult.NeedsInput;
+      } else {
+        this.scanResult = ScanResult.Found;
+      }
+      return at;
+    }
+    const stop = Math.max(from, last);
+    if (stop === end && !atEnd) {
+      this.pendingUnitLength = this.unitHeaderLength;
+      this.scanResult = ScanResult.NeedsInput;
+    } else {
+      this.scanResult = ScanResult.Exhausted;
+    }
+    return stop;
+  }
+
+  /** the length of a unit's header, which cannotStartAt may read */
+  protected abstract readonly unitHeaderLength: number;
+
+  /** A cheap first test of a candidate (its header is in the buffer): most offsets fail here. */
+  protected abstract cannotStartAt(view: DataView, at: number): boolean;
+
+  /** Whether units plausibly start at `at`: CHAIN_HOLDS, CHAIN_BROKEN, or the bytes it needs to tell (> 0). */
+  protected abstract unitsFollow(view: DataView, at: number, end: number, atEnd: boolean): number;
 
   /** Corruption at buf[offset]: from now on parseUnits scans for where units start again (see resynchronise). */
   protected startResync(offset: number, description: string): void {
@@ -294,9 +330,6 @@ const MICROS_PER_SECOND = 1e6;
 const NANOS_PER_MICRO = 1000;
 const NANOS_PER_SECOND = 1e9;
 
-/** What a test of record headers concluded: they hold, they do not, or it needs this many bytes (> 0). */
-const CHAIN_HOLDS = 0;
-const CHAIN_BROKEN = -1;
 /** no earlier record to compare the timestamp with */
 const NO_ANCHOR = -1;
 /** Headers a candidate needs that agree with each other: two if the first is near the last good record in time, else three. */
@@ -474,36 +507,17 @@ export class PcapParser extends FramedCaptureParser {
     this.startResync(offset, `corrupt record at byte ${this.bufferFileOffset + offset} (record ${this.recordsDelivered + 1}): ${what}`);
   }
 
-  protected findUnit(view: DataView, from: number, end: number, atEnd: boolean, giveUpAt: number): number {
-    const last = Math.min(end, giveUpAt - this.bufferFileOffset);
-    // most offsets fail on the captured length alone, which is worth testing here first
-    const quickTest = this.lengthOrder === LengthOrder.AsWritten;
-    const littleEndian = this.littleEndian;
-    const maxCapturedLength = this.maxCapturedLength;
-    const quickTestEnd = end - RECORD_HEADER_LENGTH;
-    for (let at = from; at < last; at++) {
-      if (quickTest && at <= quickTestEnd) {
-        const capturedLength = view.getUint32(at + RECORD_CAPTURED_LENGTH, littleEndian);
-        if (capturedLength === 0 || capturedLength > maxCapturedLength) continue;
-      }
-      const verdict = this.recordsFollow(view, at, end, atEnd, maxCapturedLength);
-      if (verdict === CHAIN_BROKEN) continue;
-      if (verdict > 0) {
-        this.pendingUnitLength = verdict;
-        this.scanResult = ScanResult.NeedsInput;
-      } else {
-        this.scanResult = ScanResult.Found;
-      }
-      return at;
-    }
-    const stop = Math.max(from, last);
-    if (stop === end && !atEnd) {
-      this.pendingUnitLength = RECORD_HEADER_LENGTH;
-      this.scanResult = ScanResult.NeedsInput;
-    } else {
-      this.scanResult = ScanResult.Exhausted;
-    }
-    return stop;
+  protected readonly unitHeaderLength = RECORD_HEADER_LENGTH;
+
+  protected cannotStartAt(view: DataView, at: number): boolean {
+    // the captured length alone rules most offsets out (when lengths are where they are written)
+    if (this.lengthOrder !== LengthOrder.AsWritten) return false;
+    const capturedLength = view.getUint32(at + RECORD_CAPTURED_LENGTH, this.littleEndian);
+    return capturedLength === 0 || capturedLength > this.maxCapturedLength;
+  }
+
+  protected unitsFollow(view: DataView, at: number, end: number, atEnd: boolean): number {
+    return this.recordsFollow(view, at, end, atEnd, this.maxCapturedLength);
   }
 
   /**

@@ -4,7 +4,7 @@
 
 import { Anomaly } from '../decode/anomaly.js';
 import type { AnomalyCounter, PacketSink } from './parser.js';
-import { FramedCaptureParser, RESYNC_SCAN_LIMIT, ScanResult } from './pcap.js';
+import { CHAIN_BROKEN, CHAIN_HOLDS, FramedCaptureParser, RESYNC_SCAN_LIMIT, ScanResult } from './pcap.js';
 
 const BLOCK_TYPE = 0;
 const BLOCK_TOTAL_LENGTH = 4;
@@ -45,8 +45,6 @@ const KNOWN_BLOCK_TYPES = new Set([
 const MAX_RESYNC_BLOCK_LENGTH = 1024 * 1024;
 /** A candidate and the block after it must both be framed right (or the input ends after the first). */
 const RESYNC_CHAIN = 2;
-const CHAIN_HOLDS = 0;
-const CHAIN_BROKEN = -1;
 
 const SHB_BYTE_ORDER_MAGIC = 8;
 const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
@@ -291,39 +289,21 @@ export class PcapngParser extends FramedCaptureParser {
     return offset + 1;
   }
 
-  protected findUnit(view: DataView, from: number, end: number, atEnd: boolean, giveUpAt: number): number {
-    const last = Math.min(end, giveUpAt - this.bufferFileOffset);
-    // most offsets fail on the block type alone, which is worth testing here first
-    const littleEndian = this.littleEndian;
-    const quickTestEnd = end - BLOCK_MIN_LENGTH;
-    for (let at = from; at < last; at++) {
-      if (at <= quickTestEnd) {
-        const blockType = view.getUint32(at + BLOCK_TYPE, littleEndian);
-        const known =
-          (blockType > 0 && blockType <= DECRYPTION_SECRETS_BLOCK) ||
-          blockType === SECTION_HEADER_BLOCK ||
-          blockType === CUSTOM_BLOCK ||
-          blockType === CUSTOM_BLOCK_NOT_COPIED;
-        if (!known) continue;
-      }
-      const verdict = this.plausibleBlocks(view, at, end, atEnd);
-      if (verdict === CHAIN_BROKEN) continue;
-      if (verdict > 0) {
-        this.pendingUnitLength = verdict;
-        this.scanResult = ScanResult.NeedsInput;
-      } else {
-        this.scanResult = ScanResult.Found;
-      }
-      return at;
-    }
-    const stop = Math.max(from, last);
-    if (stop === end && !atEnd) {
-      this.pendingUnitLength = BLOCK_MIN_LENGTH;
-      this.scanResult = ScanResult.NeedsInput;
-    } else {
-      this.scanResult = ScanResult.Exhausted;
-    }
-    return stop;
+  protected readonly unitHeaderLength = BLOCK_MIN_LENGTH;
+
+  protected cannotStartAt(view: DataView, at: number): boolean {
+    // the block type alone rules most offsets out
+    const blockType = view.getUint32(at + BLOCK_TYPE, this.littleEndian);
+    const known =
+      (blockType > 0 && blockType <= DECRYPTION_SECRETS_BLOCK) ||
+      blockType === SECTION_HEADER_BLOCK ||
+      blockType === CUSTOM_BLOCK ||
+      blockType === CUSTOM_BLOCK_NOT_COPIED;
+    return !known;
+  }
+
+  protected unitsFollow(view: DataView, at: number, end: number, atEnd: boolean): number {
+    return this.plausibleBlocks(view, at, end, atEnd);
   }
 
   /**
