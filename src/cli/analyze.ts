@@ -81,7 +81,10 @@ export async function analyze(argv: string[]): Promise<AnalyzeResult> {
   // live input may never send another byte, so the wait for it ends too
   const interruption = new Interruption(() => {
     if (inputs.includes('-')) process.stdin.destroy();
+    // workers stop reading at once, rather than when this thread next gets to the loop
+    run?.abandon();
   });
+  let run: CaptureRun | null = null;
   // DPI first: it completes the protocol catalog that the store's thread copies
   const dpi = args.options.has('no-dpi') ? null : createDpiEngine();
   const stores: Stores = await openStores(args, inputs);
@@ -91,7 +94,8 @@ export async function analyze(argv: string[]): Promise<AnalyzeResult> {
     if (writer) writer.write(JSON.stringify(flowRecord(view)) + '\n');
     stores.add(view);
   };
-  const run: CaptureRun = workers > 1 ? new ShardedCaptureRun(workers, CHUNK_BYTES, engineOptions, dpi, onFlow) : new LocalCaptureRun(engineOptions, dpi, onFlow);
+  const capture: CaptureRun = workers > 1 ? new ShardedCaptureRun(workers, CHUNK_BYTES, engineOptions, dpi, onFlow) : new LocalCaptureRun(engineOptions, dpi, onFlow);
+  run = capture;
 
   const totalBytes = inputs.reduce((sum, p) => sum + fileSize(p), 0);
   const progress = new Progress(!args.options.has('no-progress') && process.stderr.isTTY === true, totalBytes);
@@ -121,10 +125,20 @@ export async function analyze(argv: string[]): Promise<AnalyzeResult> {
             begun = true;
             chunk = head;
           }
-          await run.push(chunk);
+          // with workers, a push waits for room in their ring; a signal ends the wait (the run is
+          // then abandoned, and the chunk is not read)
+          const pushed = run.push(chunk);
+          if (pushed) {
+            pushed.catch(() => undefined); // a worker's failure is reported again by run.end()
+            await Promise.race([pushed, interruption.whenRequested]);
+          }
           doneBytes = doneBefore + input.bytesRead;
           progress.update(doneBytes, run.records);
-          await stores.drain();
+          // a store that is behind makes this wait; a signal ends the wait, and what is still
+          // queued for the store is written at its end
+          const drained = stores.drain();
+          drained.catch(() => undefined); // a failed write is reported again by stores.end()
+          await Promise.race([drained, interruption.whenRequested]);
           await yieldToEventLoop();
           if (run.stopped || interruption.requested) break;
         }
@@ -169,7 +183,8 @@ export async function analyze(argv: string[]): Promise<AnalyzeResult> {
     await run.close();
     throw e;
   }
-  await run.close();
+  // the workers' threads end while the store writes the last flows
+  const closed = run.close();
   progress.done();
   writer?.close();
   // chosen once, when reading has ended: a signal during the final writes changes neither the
@@ -179,6 +194,7 @@ export async function analyze(argv: string[]): Promise<AnalyzeResult> {
   const status: Exclude<RunStatus, 'running'> =
     interruptedBy !== null ? 'interrupted' : everyInputFailed ? 'failed' : failures > 0 ? 'completed_with_errors' : 'completed';
   const stored = await stores.end(status, counters());
+  await closed;
   interruption.dispose();
   // when nothing could be read, the errors said everything: no summary of zeros
   if (stored && showSummary && !everyInputFailed) process.stderr.write(`${stored}\n`);

@@ -7,10 +7,14 @@ const EXIT_STATUS: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 130, SIGTERM
 export class Interruption {
   /** the first signal received, null while none */
   signal: 'SIGINT' | 'SIGTERM' | null = null;
+  /** settles with the first signal: a wait raced against it ends when the signal comes */
+  readonly whenRequested: Promise<void>;
+  private settle: () => void = () => undefined;
   private readonly handlers: [NodeJS.Signals, () => void][] = [];
 
   /** `onFirst` runs once, with the first signal: e.g. to end a wait on a pipe that may never send again */
   constructor(private readonly onFirst: () => void = () => undefined) {
+    this.whenRequested = new Promise((resolve) => (this.settle = resolve));
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       const handler = (): void => this.receive(signal);
       process.on(signal, handler);
@@ -33,6 +37,7 @@ export class Interruption {
       process.exit(EXIT_STATUS[signal]);
     }
     this.signal = signal;
+    this.settle();
     this.onFirst();
   }
 

@@ -82,6 +82,11 @@ export class ShardedCaptureRun implements CaptureRun {
   async push(chunk: Uint8Array): Promise<void> {
     for (let off = 0; off < chunk.length; ) {
       const slot = await this.freeSlot();
+      // abandoned while it waited for room (the caller stopped waiting): the chunk is not read
+      if (Atomics.load(this.abandoned, 0) !== 0) {
+        this.freeSlots.push(slot);
+        return;
+      }
       const n = Math.min(this.slotBytes, chunk.length - off);
       new Uint8Array(this.ring, slot * this.slotBytes, n).set(chunk.subarray(off, off + n));
       this.readers[slot] = this.count;
