@@ -57,6 +57,26 @@ export function corpusCaptures(dir: string): string[] {
   return readdirSync(join(dir, 'pcap')).sort();
 }
 
+/** the part of the shared corpus identification is developed on, and the part kept aside to measure it */
+export type CorpusPart = 'development' | 'held-out';
+
+const HELD_OUT_LIST = join(repoRoot, 'test', 'held-out-captures.txt');
+
+/** The captures kept aside (test/held-out-captures.txt): scored, never looked into. */
+export function heldOutCaptures(): ReadonlySet<string> {
+  const names = readFileSync(HELD_OUT_LIST, 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
+  return new Set(names);
+}
+
+/** The corpus's captures in one part. */
+export function corpusPart(dir: string, part: CorpusPart): string[] {
+  const heldOut = heldOutCaptures();
+  return corpusCaptures(dir).filter((c) => heldOut.has(c) === (part === 'held-out'));
+}
+
 export interface CaptureRun {
   records: Record<string, unknown>[];
   warnings: string[];

@@ -59,7 +59,8 @@ export function ndpiNameOf(r: Record<string, unknown>): string {
   return 'Unknown';
 }
 
-export function scoreIdentification(dir: string, filter?: string): IdScore {
+/** Scores the given captures of the corpus (all of them by default); `filter` picks the examples kept. */
+export function scoreIdentification(dir: string, filter?: string, captures: string[] = corpusCaptures(dir)): IdScore {
   const expected = readExpectedFlows(dir);
   const byPcap = new Map<string, ExpectedFlow[]>();
   for (const e of expected) {
@@ -68,7 +69,7 @@ export function scoreIdentification(dir: string, filter?: string): IdScore {
     l.push(e);
   }
   const s: IdScore = { dpiFlows: 0, nameAgree: 0, hostFlows: 0, hostAgree: 0, ja4Flows: 0, ja4Agree: 0, ja4Identical: 0, confusions: new Map(), examples: [], sondeConfidence: new Map(), sondeFlows: 0, dpiPacketsTotal: 0 };
-  for (const pcap of corpusCaptures(dir)) {
+  for (const pcap of captures) {
     const run = runCapture(join(dir, 'pcap', pcap), { idleTimeoutS: 0, activeTimeoutS: 0, maxFlows: 1 << 22 });
     const ours = new Map<string, Record<string, unknown>>();
     for (const r of run.records) {
@@ -109,6 +110,34 @@ export function scoreIdentification(dir: string, filter?: string): IdScore {
     }
   }
   return s;
+}
+
+/** The score of two sets of captures together. */
+export function addIdScores(a: IdScore, b: IdScore): IdScore {
+  const sumMaps = (x: Map<string, number>, y: Map<string, number>): Map<string, number> => {
+    const out = new Map(x);
+    for (const [k, v] of y) out.set(k, (out.get(k) ?? 0) + v);
+    return out;
+  };
+  return {
+    dpiFlows: a.dpiFlows + b.dpiFlows,
+    nameAgree: a.nameAgree + b.nameAgree,
+    hostFlows: a.hostFlows + b.hostFlows,
+    hostAgree: a.hostAgree + b.hostAgree,
+    ja4Flows: a.ja4Flows + b.ja4Flows,
+    ja4Agree: a.ja4Agree + b.ja4Agree,
+    ja4Identical: a.ja4Identical + b.ja4Identical,
+    confusions: sumMaps(a.confusions, b.confusions),
+    examples: [...a.examples, ...b.examples],
+    sondeConfidence: sumMaps(a.sondeConfidence, b.sondeConfidence),
+    sondeFlows: a.sondeFlows + b.sondeFlows,
+    dpiPacketsTotal: a.dpiPacketsTotal + b.dpiPacketsTotal,
+  };
+}
+
+/** The score's totals alone: what is shown of the captures kept aside. */
+export function formatIdTotals(s: IdScore): string {
+  return formatIdScore(s, 0).split('\n').slice(0, 4).join('\n');
 }
 
 export function formatIdScore(s: IdScore, rows = 40): string {
