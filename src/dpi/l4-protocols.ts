@@ -12,10 +12,12 @@ const L4_PROTOCOLS: readonly [number, ProtocolSpec][] = [
   [89, { name: 'OSPF', category: 'Network', kind: 'protocol' }],
   [112, { name: 'VRRP', category: 'Network', kind: 'protocol' }],
   [132, { name: 'SCTP', category: 'Network', kind: 'protocol' }],
-  [103, { name: 'PIM', category: 'Network', kind: 'protocol' }],
-  [88, { name: 'EIGRP', category: 'Network', kind: 'protocol' }],
+  [103, { name: 'PIM', ndpi: 'IP_PIM', category: 'Network', kind: 'protocol' }],
+  [88, { name: 'EIGRP', ndpi: null, category: 'Network', kind: 'protocol' }],
+  [8, { name: 'EGP', ndpi: 'EGP', category: 'Network', kind: 'protocol' }],
+  [113, { name: 'PGM', ndpi: 'PGM', category: 'Network', kind: 'protocol' }],
   [4, { name: 'IP_in_IP', ndpi: 'IP_in_IP', category: 'Network', kind: 'protocol' }],
-  [41, { name: 'IPv6_in_IP', ndpi: 'IPv6_in_IP', category: 'Network', kind: 'protocol' }],
+  [41, { name: 'IPv6_in_IP', ndpi: null, category: 'Network', kind: 'protocol' }],
 ];
 
 /** IP protocol number → catalog id */

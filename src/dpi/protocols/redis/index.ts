@@ -24,7 +24,7 @@ export function respCommand(d: Uint8Array, off: number, len: number): string | n
 
 export default defineDissector<State>({
   name: 'redis',
-  protocols: [{ name: 'Redis', category: 'Database', kind: 'protocol', tcpPorts: [6379], description: 'Redis key-value store protocol' }],
+  protocols: [{ name: 'Redis', ndpi: 'RESP', category: 'Database', kind: 'protocol', tcpPorts: [6379], description: 'Redis key-value store protocol' }],
   transports: Transport.Tcp,
   firstBytes: [0x2a],
   maxPackets: 3,
