@@ -120,6 +120,13 @@ function countPcap(path: string): { packets: number; bytes: number } {
   }
 }
 
+/** what choosing dissectors costs on the capture (src/bench/dpi-probes.ts) */
+function probeCost(pcaps: string[]): { probesPerFlow: number; candidatesPerFlow: number; flows: number } {
+  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'bench', 'dpi-probes.js'), ...pcaps], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (r.status !== 0) fail(`dpi-probes failed: ${(r.stderr ?? '').trim().split('\n')[0]}`);
+  return JSON.parse(r.stdout) as { probesPerFlow: number; candidatesPerFlow: number; flows: number };
+}
+
 /** the flows sonde finds in the capture (from its summary) */
 function countFlows(pcap: string): number {
   const r = spawnSync(SONDE, ['analyze', pcap, '--no-store'], { encoding: 'utf8', maxBuffer: 1 << 26 });
@@ -196,6 +203,8 @@ function comparisonTable(m: Measured, configs: Config[], runs: number): string[]
   }
   const workers = wallOf('sonde-workers-2');
   if (workers && noStore) lines.push('', `--workers 2: ${(noStore / workers).toFixed(2)}× one worker (medians, neither pinned).`);
+  const probes = probeCost([pcap]);
+  lines.push('', `DPI: ${probes.probesPerFlow.toFixed(1)} dissector probes and ${probes.candidatesPerFlow.toFixed(2)} candidates per flow that reaches DPI (${probes.flows.toLocaleString('en-US')} flows).`);
   const store = wallOf('sonde-store');
   if (store && noStore) lines.push('', `DuckDB store: ${(((store - noStore) / noStore) * 100).toFixed(1)}% over --no-store (medians, neither pinned).`);
   return lines;

@@ -93,6 +93,8 @@ export class DpiEngine {
   private readonly beforeNaming = new SavedNaming();
   /** where dissector failures are counted (the engine's anomaly counters) */
   anomalies: AnomalyCounters | null = null;
+  /** how much choosing dissectors costs: flows that reached DPI, probes run, candidates kept */
+  readonly probeStats = { flows: 0, probes: 0, candidates: 0 };
 
   constructor(apps: ApplicationDatabase) {
     this.naming = new FlowNaming(apps);
@@ -244,6 +246,7 @@ export class DpiEngine {
     const member = this.firstByteMember[t]![byte]!;
     const tried = this.tried;
     let budget = 0;
+    this.probeStats.flows++;
     // the dissectors whose ports match first, then every other one the first byte allows
     budget = this.probeAll(insp, this.portHint[t]!.get(ctx.serverPort), member, data, off, len, ctx, budget);
     budget = this.probeAll(insp, this.portHint[t]!.get(ctx.clientPort), member, data, off, len, ctx, budget);
@@ -261,6 +264,7 @@ export class DpiEngine {
       const d = DISSECTORS[i]!;
       if (hasCandidate(insp, i)) continue;
       let mine: boolean;
+      this.probeStats.probes++;
       try {
         mine = d.probe(data, off, len, ctx);
       } catch {
@@ -268,6 +272,7 @@ export class DpiEngine {
         mine = false;
       }
       if (!mine) continue;
+      this.probeStats.candidates++;
       addCandidate(insp, i, d.createState(), 0, 0, false);
       budget = Math.max(budget, d.maxPackets ?? DEFAULT_MAX_PACKETS);
     }
