@@ -28,14 +28,18 @@ export interface DpiFieldSpec {
   description: string;
 }
 
-/** Facts about the flow and the packet being inspected, and where the dissector writes results. */
-export interface InspectContext {
+/** What a probe may know of the flow: the direction of its first payload, and the ports. */
+export interface ProbeContext {
   /** 0: client → server, 1: server → client */
   readonly dir: 0 | 1;
   /** 6 TCP, 17 UDP */
   readonly l4: number;
   readonly clientPort: number;
   readonly serverPort: number;
+}
+
+/** Facts about the flow and the packet being inspected, and where the dissector writes results. */
+export interface InspectContext extends ProbeContext {
   /** payload-carrying packets of the flow inspected so far, this one included */
   readonly payloadPackets: number;
   /**
@@ -102,9 +106,9 @@ export interface Dissector<S = unknown> {
   readonly fields?: readonly DpiFieldSpec[];
   /**
    * Cheap check of the flow's first payload: could it be this protocol? Must not allocate.
-   * `ctx` gives direction and ports only; writing results here is not allowed.
+   * `ctx` gives direction and ports only: a probe decides nothing, so it cannot write results.
    */
-  probe(data: Uint8Array, off: number, len: number, ctx: InspectContext): boolean;
+  probe(data: Uint8Array, off: number, len: number, ctx: ProbeContext): boolean;
   createState(): S;
   inspect(state: S, data: Uint8Array, off: number, len: number, ctx: InspectContext): VerdictValue;
 }

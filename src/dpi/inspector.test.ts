@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { analyzeFrames, identify } from '../test-support/dpi-test-kit.js';
 import { ethernet, ipv4, tcp } from '../test-support/packet-builder.js';
 import { alpnExt, clientHelloBody, handshake, record } from './protocols/tls/hello-builder.js';
+import { DISSECTORS } from './registry.js';
 
 // How the inspector completes identification at the end of a flow (see DpiEngine.identify).
 
@@ -54,4 +55,21 @@ test('a handshake without payload keeps no inspection, yet its SYN places out-of
   const [r] = analyzeFrames(frames);
   assert.equal(r!['protocol'], 'HTTP');
   assert.equal(r!['hostname'], 'syn.example');
+});
+
+test('a probe is given the direction and the ports, and nothing it could name the flow with', () => {
+  const ssh = DISSECTORS.find((d) => d.name === 'ssh')!;
+  const probe = ssh.probe;
+  const given: string[][] = [];
+  ssh.probe = (data, off, len, ctx) => {
+    given.push(Object.keys(ctx).sort());
+    return probe.call(ssh, data, off, len, ctx);
+  };
+  try {
+    const r = identify([{ dir: 1, payload: 'SSH-2.0-x\r\n' }, { dir: 0, payload: 'SSH-2.0-y\r\n' }], { transport: 'tcp', serverPort: 22 });
+    assert.equal(r['protocol'], 'SSH');
+  } finally {
+    ssh.probe = probe;
+  }
+  assert.deepEqual(given, [['clientPort', 'dir', 'l4', 'serverPort']]);
 });

@@ -3,7 +3,7 @@ import { type DecodedPacket } from '../decode/packet.js';
 import { type FlowTable } from '../flow/table.js';
 import { type ApplicationDatabase } from './applications.js';
 import { findProtocol } from './catalog.js';
-import { type Dissector, type InspectContext, Transport, Verdict } from './dissector.js';
+import { type Dissector, type InspectContext, type ProbeContext, Transport, Verdict } from './dissector.js';
 import { DISSECTORS } from './registry.js';
 import { clientSocket, type CrossFlowLearner, FlowNaming } from './naming.js';
 import { Confidence, DpiResults, DpiStatus } from './results.js';
@@ -93,6 +93,7 @@ export class DpiEngine {
   private readonly beforeNaming = new SavedNaming();
   /** where dissector failures are counted (the engine's anomaly counters) */
   anomalies: AnomalyCounters | null = null;
+  private readonly probeFacts: { dir: 0 | 1; l4: number; clientPort: number; serverPort: number } = { dir: 0, l4: 0, clientPort: 0, serverPort: 0 };
   /** how much choosing dissectors costs: flows that reached DPI, probes run, candidates kept */
   readonly probeStats = { flows: 0, probes: 0, candidates: 0 };
 
@@ -248,14 +249,20 @@ export class DpiEngine {
     let budget = 0;
     this.probeStats.flows++;
     // the dissectors whose ports match first, then every other one the first byte allows
-    budget = this.probeAll(insp, this.portHint[t]!.get(ctx.serverPort), member, data, off, len, ctx, budget);
-    budget = this.probeAll(insp, this.portHint[t]!.get(ctx.clientPort), member, data, off, len, ctx, budget);
-    budget = this.probeAll(insp, this.byFirstByte[t]![byte], member, data, off, len, ctx, budget);
+    // probes see a copy of the facts, not the context: they cannot name the flow
+    const facts = this.probeFacts;
+    facts.dir = ctx.dir;
+    facts.l4 = ctx.l4;
+    facts.clientPort = ctx.clientPort;
+    facts.serverPort = ctx.serverPort;
+    budget = this.probeAll(insp, this.portHint[t]!.get(ctx.serverPort), member, data, off, len, facts, budget);
+    budget = this.probeAll(insp, this.portHint[t]!.get(ctx.clientPort), member, data, off, len, facts, budget);
+    budget = this.probeAll(insp, this.byFirstByte[t]![byte], member, data, off, len, facts, budget);
     tried.fill(0);
     insp.budget = Math.min(Math.max(budget, insp.budget), HARD_MAX_PACKETS);
   }
 
-  private probeAll(insp: FlowInspection, list: readonly number[] | undefined, member: Uint8Array, data: Uint8Array, off: number, len: number, ctx: Context, budget: number): number {
+  private probeAll(insp: FlowInspection, list: readonly number[] | undefined, member: Uint8Array, data: Uint8Array, off: number, len: number, ctx: ProbeContext, budget: number): number {
     if (list === undefined) return budget;
     for (let k = 0; k < list.length; k++) {
       const i = list[k]!;
