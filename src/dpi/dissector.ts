@@ -38,6 +38,16 @@ export interface ProbeContext {
   readonly serverPort: number;
 }
 
+/** A risk flag a flow can carry, declared by the dissector that raises it (or core: src/dpi/risks.ts). */
+export interface RiskSpec {
+  /** snake case, e.g. 'weak_tls_cipher' */
+  name: string;
+  severity: 'low' | 'medium' | 'high';
+  description: string;
+  /** nDPI's name for the same risk, when it has one */
+  ndpi?: string;
+}
+
 /** Facts about the flow and the packet being inspected, and where the dissector writes results. */
 export interface InspectContext extends ProbeContext {
   /** payload-carrying packets of the flow inspected so far, this one included */
@@ -61,7 +71,7 @@ export interface InspectContext extends ProbeContext {
   setHostname(name: string): void;
   /** a declared field of the calling dissector (see DpiFieldSpec); strings, numbers, booleans, arrays */
   setField(name: string, value: unknown): void;
-  /** a risk flag by name (see src/dpi/risks.ts), with an optional one-line explanation */
+  /** a risk flag by name (declared by a dissector or in src/dpi/risks.ts), with an optional one-line explanation */
   addRisk(name: string, info?: string): void;
   /** a DNS answer: later flows to `address` are labelled with the application of `name` */
   learnDnsAnswer(name: string, address: string): void;
@@ -102,8 +112,10 @@ export interface Dissector<S = unknown> {
   readonly firstBytes?: readonly number[];
   /** payload packets this dissector may need before it must decide (default 8) */
   readonly maxPackets?: number;
-  /** per-protocol fields this dissector writes */
+  /** per-protocol fields this dissector writes: setField refuses any other name */
   readonly fields?: readonly DpiFieldSpec[];
+  /** the risks only this protocol raises (flags several protocols share are core, in dpi/risks.ts) */
+  readonly risks?: readonly RiskSpec[];
   /**
    * Cheap check of the flow's first payload: could it be this protocol? Must not allocate.
    * `ctx` gives direction and ports only: a probe decides nothing, so it cannot write results.

@@ -5,6 +5,9 @@ import { type ApplicationDatabase } from './applications.js';
 import { findProtocol } from './catalog.js';
 import { type Dissector, type InspectContext, type ProbeContext, Transport, Verdict } from './dissector.js';
 import { DISSECTORS } from './registry.js';
+
+/** each dissector's declared field names: setField takes no other */
+const DECLARED_FIELDS: ReadonlyMap<string, ReadonlySet<string>> = new Map(DISSECTORS.map((d) => [d.name, new Set((d.fields ?? []).map((f) => f.name))]));
 import { clientSocket, type CrossFlowLearner, FlowNaming } from './naming.js';
 import { Confidence, DpiResults, DpiStatus } from './results.js';
 import { riskIndex } from './risks.js';
@@ -438,6 +441,8 @@ class Context implements InspectContext {
   }
 
   setField(name: string, value: unknown): void {
+    // an undeclared name would reach the JSON records but not the stores' columns
+    if (DECLARED_FIELDS.get(this.dissector)?.has(name) !== true) throw new Error(`dpi/protocols/${this.dissector}: setField('${name}') is not a declared field`);
     const fields = this.engine.results.metaOf(this.id).fields;
     (fields[this.dissector] ??= {})[name] = value;
   }

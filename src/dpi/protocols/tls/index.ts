@@ -2,6 +2,7 @@ import { defineDissector, Transport, Verdict, type InspectContext } from '../../
 import { onCertificateBody, onClientHello, onServerHello, newFacts, TLS_FIELDS, type HandshakeFacts } from './analysis.js';
 import { parseClientHelloBody } from './client-hello.js';
 import { HandshakeType, isRecordHeader, parseServerHelloBody, RecordReader } from './records.js';
+import { TLS_RISKS } from './risks.js';
 
 // TLS over TCP (RFC 8446, RFC 5246): the flow is TLS as soon as a ClientHello (or ServerHello)
 // parses. Inspection then goes on for the server's first flight — ServerHello (version, cipher,
@@ -44,6 +45,7 @@ export default defineDissector<State>({
   transports: Transport.Tcp,
   firstBytes: [0x16],
   maxPackets: 12,
+  risks: TLS_RISKS,
   fields: TLS_FIELDS,
   probe(data, off, len) {
     // a handshake record header, then (when visible) a ClientHello or ServerHello
