@@ -1,5 +1,6 @@
 import { type ProtocolSpec } from './catalog.js';
 import { type FieldType } from '../flow/schema.js';
+import { type ZeekLogDeclaration } from './zeek-log.js';
 
 // The one small interface every protocol dissector implements (one folder per protocol under
 // src/dpi/protocols/, found at start-up: adding a protocol touches that folder only).
@@ -116,6 +117,10 @@ export interface Dissector<S = unknown> {
   readonly fields?: readonly DpiFieldSpec[];
   /** the risks only this protocol raises (flags several protocols share are core, in dpi/risks.ts) */
   readonly risks?: readonly RiskSpec[];
+  /** the protocol's Zeek log (dns.log, ssl.log…): which of its values go in which of Zeek's fields */
+  readonly zeek?: ZeekLogDeclaration;
+  /** the boolean field that says the session went on in TLS (STARTTLS): Zeek then lists ssl as a service too */
+  readonly zeekTlsUpgrade?: string;
   /**
    * Cheap check of the flow's first payload: could it be this protocol? Must not allocate.
    * `ctx` gives direction and ports only: a probe decides nothing, so it cannot write results.

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { DISSECTORS } from '../dpi/registry.js';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -416,7 +417,8 @@ test('writeZeekLogs (TSV): conn.log always, the others when they have rows; zeek
 
     const out = join(dir, 'all');
     const counts = await writeZeekLogs(slowly(allRecords()), out, { json: false, openTime: stamp, closeTime: stamp });
-    assert.deepEqual(counts, { conn: allRecords().length, dns: 1, http: 4, ssl: 1, ssh: 1 });
+    const expected: Record<string, number> = { conn: allRecords().length, dns: 1, http: 4, ssl: 1, ssh: 1 };
+    assert.deepEqual(counts, expected);
     for (const log of ZEEK_LOG_NAMES) {
       const text = readFileSync(join(out, `${log}.log`), 'utf8');
       const lines = text.split('\n');
@@ -488,4 +490,10 @@ test('JSON variant: one object per line, Zeek field names, unset fields left out
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('the logs besides conn.log are the ones the protocol folders declare (Dissector.zeek)', () => {
+  const declared = DISSECTORS.filter((d) => d.zeek !== undefined).map((d) => d.zeek!.log);
+  assert.deepEqual([...ZEEK_LOG_NAMES].sort(), ['conn', ...declared].sort());
+  assert.deepEqual(declared.sort(), ['dns', 'http', 'ssh', 'ssl']);
 });

@@ -2,18 +2,9 @@
 // lines, '-' for unset, '(empty)' for empty containers and strings, \xNN escapes) and its JSON
 // variant (LogAscii::use_json: one object per line, unset fields left out).
 
-export type ZeekType =
-  | 'time' | 'interval' | 'count' | 'int' | 'port' | 'bool' | 'addr' | 'string' | 'enum'
-  | 'set[string]' | 'set[enum]' | 'vector[string]' | 'vector[interval]';
+import { type ZeekField, type ZeekScalar, type ZeekType, type ZeekValue } from '../../dpi/zeek-log.js';
 
-export interface ZeekField {
-  name: string;
-  type: ZeekType;
-}
-
-export type ZeekScalar = string | number | boolean;
-/** null or undefined: unset ('-' in TSV, left out in JSON) */
-export type ZeekValue = ZeekScalar | readonly ZeekScalar[] | null | undefined;
+export type { ZeekField, ZeekScalar, ZeekType, ZeekValue };
 
 export const SEPARATOR = '\t';
 export const SET_SEPARATOR = ',';

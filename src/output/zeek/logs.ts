@@ -1,59 +1,25 @@
-import { RCODE_NAMES, TYPE_NAMES } from '../../dpi/protocols/dns/parser.js';
-import { type ZeekField, type ZeekType, type ZeekValue } from './format.js';
+import { DISSECTORS } from '../../dpi/registry.js';
+import {
+  col, type FlowRecord, l4Proto, num, obj, str, strings, unset, type ZeekColumn, type ZeekColumnContext, type ZeekField, type ZeekValue, zeekProto,
+} from '../../dpi/zeek-log.js';
 
-// What of a sonde flow record goes into which Zeek log, under Zeek 6.x's field names and types
-// (base scripts: conn, dns, http, ssl, ssh). Each log lists Zeek's own fields first, in Zeek's
-// order, then any additions at the end, as Zeek packages add theirs: names from Zeek itself or
-// from the packages that log the same value (ja3, ja4, hassh), else with a `sonde_` prefix.
-// What sonde does not know is left unset ('-'), not guessed; missed_bytes (0) and an empty http
-// tags set are Zeek's own defaults.
+// What of a sonde flow record goes into which Zeek log, under Zeek 6.x's field names and types.
+// conn.log is built here; every other log (dns, http, ssl, ssh…) is declared by the protocol's
+// folder (Dissector.zeek). Each log lists Zeek's own fields first, in Zeek's order, then any
+// additions at the end, as Zeek packages add theirs: names from Zeek itself or from the packages
+// that log the same value (ja3, ja4, hassh), else with a `sonde_` prefix. What sonde does not know
+// is left unset ('-'), not guessed; missed_bytes (0) and an empty http tags set are Zeek's own defaults.
 
-/** a flow record as `sonde analyze --format jsonl` prints it */
-export type FlowRecord = Record<string, unknown>;
+export type { FlowRecord };
 export type UidFunction = (record: FlowRecord) => string;
-export type ZeekLogName = 'conn' | 'dns' | 'http' | 'ssl' | 'ssh';
-export const ZEEK_LOG_NAMES: readonly ZeekLogName[] = ['conn', 'dns', 'http', 'ssl', 'ssh'];
-
-interface Context {
-  r: FlowRecord;
-  uid: string;
-  /** the log's protocol object (record.dns, record.tls…); the record itself for conn */
-  p: FlowRecord;
-}
-
-interface Column extends ZeekField {
-  get: (c: Context) => ZeekValue;
-}
+/** conn, or a log a dissector declares */
+export type ZeekLogName = string;
 
 export interface ZeekLogSpec {
   path: ZeekLogName;
   fields: readonly ZeekField[];
   /** the values in field order, or null when the record has no row in this log */
   values(record: FlowRecord, uid?: UidFunction): ZeekValue[] | null;
-}
-
-// ---- reading records defensively: a missing or mistyped member is unset, never an error
-
-const str = (o: FlowRecord, k: string): string | null => (typeof o[k] === 'string' ? (o[k] as string) : null);
-const num = (o: FlowRecord, k: string): number | null => (typeof o[k] === 'number' && Number.isFinite(o[k]) ? (o[k] as number) : null);
-const obj = (o: FlowRecord, k: string): FlowRecord | null =>
-  o[k] !== null && typeof o[k] === 'object' && !Array.isArray(o[k]) ? (o[k] as FlowRecord) : null;
-const strings = (o: FlowRecord, k: string): string[] | null =>
-  Array.isArray(o[k]) ? (o[k] as unknown[]).filter((x): x is string => typeof x === 'string') : null;
-
-const L4_BY_NAME: Record<string, number> = { TCP: 6, UDP: 17, ICMP: 1, ICMPv6: 58 };
-function l4Proto(r: FlowRecord): number | null {
-  const n = num(r, 'l4_proto');
-  if (n !== null) return n;
-  const l4 = r['l4'];
-  return typeof l4 === 'number' ? l4 : typeof l4 === 'string' ? (L4_BY_NAME[l4] ?? null) : null;
-}
-
-/** Zeek's transport_proto: it files ICMPv6 under icmp, and has no name for other transports */
-function zeekProto(r: FlowRecord): string | null {
-  const p = l4Proto(r);
-  if (p === null) return null;
-  return p === 6 ? 'tcp' : p === 17 ? 'udp' : p === 1 || p === 58 ? 'icmp' : 'unknown_transport';
 }
 
 /** For ICMP Zeek's "ports" are the message type and code, which sonde does not keep. */
@@ -110,9 +76,7 @@ export function zeekUid(record: FlowRecord): string {
 
 // ---- columns shared by every log
 
-const col = (name: string, type: ZeekType, get: (c: Context) => ZeekValue): Column => ({ name, type, get });
-
-const ID_COLUMNS: readonly Column[] = [
+const ID_COLUMNS: readonly ZeekColumn[] = [
   col('ts', 'time', (c) => num(c.r, 'first_seen')),
   col('uid', 'string', (c) => c.uid),
   col('id.orig_h', 'addr', (c) => str(c.r, 'src')),
@@ -121,16 +85,14 @@ const ID_COLUMNS: readonly Column[] = [
   col('id.resp_p', 'port', (c) => port(c.r, 'dport')),
 ];
 
-const unset = (): ZeekValue => null;
-
-function spec(path: ZeekLogName, columns: readonly Column[], object: (r: FlowRecord) => FlowRecord | null): ZeekLogSpec {
+function spec(path: ZeekLogName, columns: readonly ZeekColumn[], object: (r: FlowRecord) => FlowRecord | null): ZeekLogSpec {
   return {
     path,
     fields: columns.map(({ name, type }) => ({ name, type })),
     values(record, uid = zeekUid) {
       const p = object(record);
       if (p === null) return null;
-      const c: Context = { r: record, uid: uid(record), p };
+      const c: ZeekColumnContext = { r: record, uid: uid(record), p };
       return columns.map((k) => k.get(c));
     },
   };
@@ -147,7 +109,7 @@ const ZEEK_SERVICE: Record<string, string> = {
 };
 
 /** protocol objects whose flag says the session went on in TLS (Zeek then lists ssl as well) */
-const TLS_UPGRADES: readonly [string, string][] = [['smtp', 'starttls'], ['imap', 'starttls'], ['pop3', 'starttls'], ['ftp', 'auth_tls'], ['postgresql', 'tls']];
+const TLS_UPGRADES: readonly [string, string][] = DISSECTORS.filter((d) => d.zeekTlsUpgrade !== undefined).map((d) => [d.name, d.zeekTlsUpgrade!]);
 
 /**
  * Zeek lists a service only when an analyzer confirmed it in the payload, and only over TCP and
@@ -170,7 +132,7 @@ function sum(r: FlowRecord, a: string, b: string): number | null {
 /** Zeek fills duration and the payload byte counts only for connections that lasted */
 const lasted = (r: FlowRecord): boolean => (num(r, 'duration') ?? 0) > 0;
 
-const CONN: readonly Column[] = [
+const CONN: readonly ZeekColumn[] = [
   ...ID_COLUMNS,
   col('proto', 'enum', (c) => zeekProto(c.r)),
   col('service', 'string', (c) => service(c.r)),
@@ -205,211 +167,7 @@ const CONN: readonly Column[] = [
   col('sonde_end_reason', 'string', (c) => str(c.r, 'end_reason')),
 ];
 
-// ---- dns.log
-
-const TYPE_NUMBERS = new Map(Object.entries(TYPE_NAMES).map(([n, name]) => [name, Number(n)]));
-
-/** Zeek's names for query types sonde leaves as TYPEnn (DNS::query_types) */
-const ZEEK_ONLY_QTYPES: Record<number, string> = {
-  3: 'MD', 4: 'MF', 7: 'MB', 8: 'MG', 9: 'MR', 11: 'WKS', 14: 'MINFO', 19: 'X25', 20: 'ISDN', 21: 'RT', 22: 'NSAP',
-  23: 'NSAP-PTR', 26: 'PX', 27: 'GPOS', 30: 'EID', 31: 'NIMLOC', 32: 'NB', 34: 'ATMA', 38: 'A6', 40: 'SINK', 56: 'NINFO',
-  57: 'RKEY', 58: 'TALINK', 100: 'UINFO', 101: 'UID', 102: 'GID', 103: 'UNSPEC', 104: 'NID', 105: 'L32', 106: 'L64',
-  107: 'LP', 108: 'EUI48', 109: 'EUI64', 32768: 'TA', 32769: 'DLV', 65281: 'WINS', 65282: 'WINS-R', 65422: 'XPF', 65521: 'INTEGRITY',
-};
-
-function qtypeNumber(name: string | null): number | null {
-  if (name === null) return null;
-  const m = /^TYPE(\d+)$/.exec(name);
-  return m ? Number(m[1]) : (TYPE_NUMBERS.get(name) ?? null);
-}
-
-function qtypeName(name: string | null): string | null {
-  const n = qtypeNumber(name);
-  if (n === null) return name;
-  if (n === 255) return '*';
-  return ZEEK_ONLY_QTYPES[n] ?? TYPE_NAMES[n] ?? `query-${n}`;
-}
-
-function rcodeNumber(name: string | null): number | null {
-  if (name === null) return null;
-  const m = /^RCODE(\d+)$/.exec(name);
-  if (m) return Number(m[1]);
-  const i = RCODE_NAMES.indexOf(name);
-  return i >= 0 ? i : null;
-}
-
-/** Zeek's DNS::base_errors spelling */
-function rcodeName(name: string | null): string | null {
-  const n = rcodeNumber(name);
-  if (n === null) return name;
-  if (n === 8) return 'NXRRSet';
-  if (n >= 11 && n <= 15) return `unassigned-${n}`;
-  return n <= 10 ? RCODE_NAMES[n]! : `rcode-${n}`;
-}
-
-/**
- * Query to first response. Over UDP sonde's first packet each way are the first query and its
- * answer; over TCP the first packets are the handshake, so there is no rtt to give.
- */
-function dnsRtt(c: Context): number | null {
-  if (zeekProto(c.r) !== 'udp' || str(c.p, 'rcode') === null) return null;
-  const q = num(c.r, 'first_seen_c2s');
-  const a = num(c.r, 'first_seen_s2c');
-  if (q === null || a === null || a <= q) return null;
-  return Math.round((a - q) * 1e6) / 1e6;
-}
-
-const DNS: readonly Column[] = [
-  ...ID_COLUMNS,
-  col('proto', 'enum', (c) => zeekProto(c.r)),
-  col('trans_id', 'count', unset),
-  col('rtt', 'interval', dnsRtt),
-  col('query', 'string', (c) => str(c.p, 'query')),
-  col('qclass', 'count', unset),
-  col('qclass_name', 'string', unset),
-  col('qtype', 'count', (c) => qtypeNumber(str(c.p, 'qtype'))),
-  col('qtype_name', 'string', (c) => qtypeName(str(c.p, 'qtype'))),
-  col('rcode', 'count', (c) => rcodeNumber(str(c.p, 'rcode'))),
-  col('rcode_name', 'string', (c) => rcodeName(str(c.p, 'rcode'))),
-  col('AA', 'bool', unset),
-  col('TC', 'bool', unset),
-  col('RD', 'bool', unset),
-  col('RA', 'bool', unset),
-  col('Z', 'count', unset),
-  // Zeek creates the vector with the first answer: no answers is unset, not empty
-  col('answers', 'vector[string]', (c) => { const a = strings(c.p, 'answers'); return a && a.length > 0 ? a : null; }),
-  col('TTLs', 'vector[interval]', unset),
-  col('rejected', 'bool', unset),
-];
-
-// ---- http.log
-
-/** resp_mime_types holds media types; sonde has the Content-Type header, parameters and all */
-function mimeType(contentType: string | null): string[] | null {
-  const t = contentType?.split(';')[0]!.trim().toLowerCase();
-  return t ? [t] : null;
-}
-
-const HTTP: readonly Column[] = [
-  ...ID_COLUMNS,
-  col('trans_depth', 'count', () => 1), // sonde keeps the first request of the connection
-  col('method', 'string', (c) => str(c.p, 'method')),
-  col('host', 'string', (c) => str(c.p, 'host')),
-  // Zeek's uri of a CONNECT is its authority (host:port); sonde never keeps query strings
-  col('uri', 'string', (c) => (str(c.p, 'method') === 'CONNECT' ? (str(c.p, 'target') ?? str(c.p, 'path')) : str(c.p, 'path'))),
-  col('referrer', 'string', unset),
-  col('version', 'string', unset),
-  col('user_agent', 'string', (c) => str(c.p, 'user_agent')),
-  col('origin', 'string', unset),
-  col('request_body_len', 'count', unset),
-  col('response_body_len', 'count', unset),
-  col('status_code', 'count', (c) => num(c.p, 'status')),
-  col('status_msg', 'string', unset),
-  col('info_code', 'count', unset),
-  col('info_msg', 'string', unset),
-  // the one tag a Zeek script sets from the request line (policy/protocols/http/detect-sqli)
-  col('tags', 'set[enum]', (c) => ((strings(c.r, 'risks') ?? []).includes('url_possible_sql_injection') ? ['HTTP::URI_SQLI'] : [])),
-  col('username', 'string', unset),
-  col('password', 'string', unset),
-  col('proxied', 'set[string]', unset),
-  col('orig_fuids', 'vector[string]', unset),
-  col('orig_filenames', 'vector[string]', unset),
-  col('orig_mime_types', 'vector[string]', unset),
-  col('resp_fuids', 'vector[string]', unset),
-  col('resp_filenames', 'vector[string]', unset),
-  col('resp_mime_types', 'vector[string]', (c) => mimeType(str(c.p, 'content_type'))),
-  col('sonde_server', 'string', (c) => str(c.p, 'server')),
-];
-
-// ---- ssl.log
-
-/** Zeek's SSL::version_strings: TLSv12, DTLSv10…, unknown-N for the rest */
-function tlsVersion(v: string | null): string | null {
-  if (v === null) return null;
-  const m = /^(D?TLS)v1(?:\.(\d))?$/.exec(v);
-  return m ? `${m[1]}v1${m[2] ?? '0'}` : unknownNumber(v);
-}
-
-/** sonde writes versions and suites it has no name for in hex; Zeek says unknown-N */
-function unknownNumber(v: string | null): string | null {
-  const hex = v === null ? null : /^0x([0-9a-f]{1,4})$/i.exec(v);
-  return hex ? `unknown-${parseInt(hex[1]!, 16)}` : v;
-}
-
-/** RFC 4514 escaping, as Zeek prints distinguished names */
-function dnValue(v: string): string {
-  return v.replace(/[,+"\\<>;=]/g, (ch) => `\\${ch}`).replace(/^[ #]/, (ch) => `\\${ch}`).replace(/ $/, '\\ ');
-}
-
-/** Zeek's subject/issuer are whole distinguished names; sonde has only the common name. */
-const commonName = (v: string | null): string | null => (v === null ? null : `CN=${dnValue(v)}`);
-
-/** Unset without an SNI (as Zeek) or without a certificate to compare it with. */
-function sniMatchesCert(c: Context): boolean | null {
-  if (str(c.p, 'sni') === null) return null;
-  if (str(c.p, 'subject') === null && strings(c.p, 'server_names') === null) return null;
-  return !(strings(c.r, 'risks') ?? []).includes('certificate_mismatch');
-}
-
-const SSL: readonly Column[] = [
-  ...ID_COLUMNS,
-  col('version', 'string', (c) => tlsVersion(str(c.p, 'version'))),
-  col('cipher', 'string', (c) => unknownNumber(str(c.p, 'cipher'))),
-  col('curve', 'string', unset),
-  col('server_name', 'string', (c) => str(c.p, 'sni')),
-  col('resumed', 'bool', unset),
-  col('last_alert', 'string', unset),
-  col('next_protocol', 'string', (c) => str(c.p, 'alpn_server')),
-  col('established', 'bool', unset),
-  col('ssl_history', 'string', unset),
-  col('cert_chain_fps', 'vector[string]', unset),
-  col('client_cert_chain_fps', 'vector[string]', unset),
-  col('sni_matches_cert', 'bool', sniMatchesCert),
-  // Zeek's own SSL::Info names (logged by default before Zeek 5), then the ja3 and ja4 packages'
-  col('subject', 'string', (c) => commonName(str(c.p, 'subject'))),
-  col('issuer', 'string', (c) => commonName(str(c.p, 'issuer'))),
-  col('ja3', 'string', (c) => str(c.r, 'ja3')),
-  col('ja3s', 'string', (c) => str(c.r, 'ja3s') ?? str(c.p, 'ja3s')),
-  col('ja4', 'string', (c) => str(c.r, 'ja4')),
-  col('sonde_client_alpn', 'vector[string]', (c) => strings(c.r, 'alpn')),
-  col('sonde_san_dns', 'vector[string]', (c) => strings(c.p, 'server_names')),
-  col('sonde_cert_not_before', 'time', (c) => num(c.p, 'not_before')),
-  col('sonde_cert_not_after', 'time', (c) => num(c.p, 'not_after')),
-];
-
-// ---- ssh.log
-
-/** SSH-2.0-… and SSH-1.99-… (a server speaking both) are version 2 */
-function sshVersion(c: Context): number | null {
-  const banners = [str(c.p, 'server_banner'), str(c.p, 'client_banner')].filter((b): b is string => b !== null);
-  const versions = banners.map((b) => /^SSH-(\d+)\.(\d+)-/.exec(b)).filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => (m[1] === '1' && m[2] === '99' ? 2 : Number(m[1])));
-  return versions.length > 0 ? Math.min(...versions) : null;
-}
-
-const SSH: readonly Column[] = [
-  ...ID_COLUMNS,
-  col('version', 'count', sshVersion),
-  col('auth_success', 'bool', unset),
-  col('auth_attempts', 'count', unset),
-  col('direction', 'enum', unset),
-  col('client', 'string', (c) => str(c.p, 'client_banner')),
-  col('server', 'string', (c) => str(c.p, 'server_banner')),
-  col('cipher_alg', 'string', unset),
-  col('mac_alg', 'string', unset),
-  col('compression_alg', 'string', unset),
-  col('kex_alg', 'string', unset),
-  col('host_key_alg', 'string', unset),
-  col('host_key', 'string', unset),
-  // the hassh package's names for the same values
-  col('hassh', 'string', (c) => str(c.r, 'hassh')),
-  col('hasshServer', 'string', (c) => str(c.r, 'hassh_server')),
-  col('sshka', 'string', (c) => str(c.p, 'server_host_key')),
-  col('sonde_client_kex', 'string', (c) => str(c.p, 'client_kex')),
-];
-
-const ofRecord = (r: FlowRecord): FlowRecord => r;
-const member = (...keys: string[]) => (r: FlowRecord): FlowRecord | null => {
+const member = (keys: readonly string[]) => (r: FlowRecord): FlowRecord | null => {
   for (const k of keys) {
     const o = obj(r, k);
     if (o !== null) return o;
@@ -417,11 +175,17 @@ const member = (...keys: string[]) => (r: FlowRecord): FlowRecord | null => {
   return null;
 };
 
+function buildLogs(): Readonly<Record<ZeekLogName, ZeekLogSpec>> {
+  const logs: Record<ZeekLogName, ZeekLogSpec> = { conn: spec('conn', CONN, (r) => r) };
+  for (const d of DISSECTORS) {
+    if (!d.zeek) continue;
+    const { log, objects, columns } = d.zeek;
+    if (logs[log]) throw new Error(`dpi/protocols/${d.name}: ${log}.log is already declared by another dissector`);
+    logs[log] = spec(log, [...ID_COLUMNS, ...columns], member(objects));
+  }
+  return logs;
+}
+
 /** Every log: conn has a row per record; the others one per record that has their protocol's object. */
-export const ZEEK_LOGS: Readonly<Record<ZeekLogName, ZeekLogSpec>> = {
-  conn: spec('conn', CONN, ofRecord),
-  dns: spec('dns', DNS, member('dns')),
-  http: spec('http', HTTP, member('http')),
-  ssl: spec('ssl', SSL, member('tls', 'dtls')), // Zeek logs DTLS in ssl.log too
-  ssh: spec('ssh', SSH, member('ssh')),
-};
+export const ZEEK_LOGS: Readonly<Record<ZeekLogName, ZeekLogSpec>> = buildLogs();
+export const ZEEK_LOG_NAMES: readonly ZeekLogName[] = Object.keys(ZEEK_LOGS);

@@ -2,6 +2,7 @@ import { defineDissector, type InspectContext, Transport, Verdict, type VerdictV
 import { dgaLabel, suspiciousQuery } from './checks.js';
 import { type DnsMessage, headerLooksValid, parseDns, rcodeName, typeName } from './parser.js';
 import { DNS_RISKS } from './risks.js';
+import { DNS_ZEEK_LOG } from './zeek.js';
 
 // DNS (RFC 1035) over UDP — port 53 first, any port where the message validates strictly — and
 // over TCP with its 2-byte length prefix (RFC 7766); the same wire format on UDP 5353 is mDNS
@@ -97,6 +98,7 @@ export default defineDissector<State>({
   // any first byte: the message ID (UDP) or the high byte of the length prefix (TCP)
   maxPackets: 6,
   risks: DNS_RISKS,
+  zeek: DNS_ZEEK_LOG,
   fields: [
     { name: 'query', type: 'string', description: 'the first question name' },
     { name: 'qtype', type: 'string', description: 'the first question type: A, AAAA, HTTPS, PTR… (TYPEnn when unnamed)' },

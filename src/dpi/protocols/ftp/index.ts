@@ -27,6 +27,7 @@ export default defineDissector<State>({
   ],
   transports: Transport.Tcp,
   maxPackets: 12,
+  zeekTlsUpgrade: 'auth_tls',
   fields: [
     { name: 'greeting', type: 'string', description: "the server's 220 greeting text" },
     { name: 'auth_tls', type: 'bool', description: 'the control channel was upgraded to TLS (AUTH TLS)' },

@@ -2,6 +2,7 @@ import { defineDissector, type InspectContext, Transport, Verdict } from '../../
 import { binaryContentType, binaryPath, mediaType, suspiciousUserAgent, urlRisks } from './checks.js';
 import { header, hostOnly, isNumericHost, MAX_HEAD, type MessageHead, parseHead, splitTarget } from './parser.js';
 import { HTTP_RISKS } from './risks.js';
+import { HTTP_ZEEK_LOG } from './zeek.js';
 
 // HTTP/1.x (RFC 9110, RFC 9112): the first request and the first final response of a connection.
 // A request line names the flow HTTP; an absolute-form target (a request to a proxy, RFC 9112
@@ -153,6 +154,7 @@ export default defineDissector<State>({
   firstBytes: METHOD_FIRST_BYTES,
   maxPackets: 10,
   risks: HTTP_RISKS,
+  zeek: HTTP_ZEEK_LOG,
   fields: [
     { name: 'method', type: 'string', description: 'request method of the first request (GET, POST, CONNECT…)' },
     { name: 'host', type: 'string', description: 'Host header (or proxy target host), lower case, without port' },

@@ -25,6 +25,7 @@ export default defineDissector<State>({
   ],
   transports: Transport.Tcp,
   maxPackets: 12,
+  zeekTlsUpgrade: 'starttls',
   fields: [
     { name: 'greeting', type: 'string', description: "the server's untagged greeting text" },
     { name: 'starttls', type: 'bool', description: 'the session was upgraded to TLS with STARTTLS' },

@@ -258,6 +258,7 @@ export default defineDissector<State>({
   firstBytes: [0x30],
   // a first message split into small segments is decided once its leading fields are all here
   maxPackets: 16,
+  zeekTlsUpgrade: 'starttls',
   fields: [
     { name: 'operation', type: 'string', description: 'the operation of the first message seen, e.g. bind_request, search_request' },
     { name: 'version', type: 'int', description: 'the LDAP version a BindRequest asks for (2 or 3)' },

@@ -25,6 +25,7 @@ export default defineDissector<State>({
   transports: Transport.Tcp,
   firstBytes: [0x2b, ...[...'UCAS'].flatMap((c) => [c.charCodeAt(0), c.charCodeAt(0) + 0x20])],
   maxPackets: 12,
+  zeekTlsUpgrade: 'starttls',
   fields: [
     { name: 'greeting', type: 'string', description: "the server's +OK greeting text" },
     { name: 'starttls', type: 'bool', description: 'the session was upgraded to TLS with STLS' },

@@ -37,6 +37,7 @@ export default defineDissector<State>({
   transports: Transport.Tcp,
   firstBytes: [0x00],
   maxPackets: 4,
+  zeekTlsUpgrade: 'tls',
   fields: [
     { name: 'request', type: 'string', description: 'the first client message: startup, ssl, gssenc or cancel' },
     { name: 'tls', type: 'bool', description: 'the server accepted the SSLRequest' },

@@ -33,6 +33,7 @@ export default defineDissector<State>({
   transports: Transport.Tcp,
   firstBytes: [0x32, 0x35, 0x45, 0x48, 0x65, 0x68], // '2' '5' (greeting), EHLO/HELO when the greeting was missed
   maxPackets: 14,
+  zeekTlsUpgrade: 'starttls',
   fields: [
     { name: 'greeting', type: 'string', description: "the server's 220 greeting line (domain and software)" },
     { name: 'starttls', type: 'bool', description: 'the session was upgraded to TLS with STARTTLS' },

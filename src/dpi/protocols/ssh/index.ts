@@ -2,6 +2,7 @@ import { defineDissector, Transport, Verdict } from '../../dissector.js';
 import { hassh, hasshServer, readKexInit } from './kexinit.js';
 import { readBanner } from './parser.js';
 import { SSH_RISKS } from './risks.js';
+import { SSH_ZEEK_LOG } from './zeek.js';
 
 // SSH (RFC 4253 §4.2): each side first sends an identification line "SSH-protoversion-software
 // comments\r\n". The banners name the protocol and the software on both ends. Each side then
@@ -23,6 +24,7 @@ export default defineDissector<State>({
   firstBytes: [PREFIX[0]!],
   maxPackets: 10,
   risks: SSH_RISKS,
+  zeek: SSH_ZEEK_LOG,
   fields: [
     { name: 'client_banner', type: 'string', description: "the client's SSH identification line" },
     { name: 'server_banner', type: 'string', description: "the server's SSH identification line" },

@@ -3,6 +3,7 @@ import { onCertificateBody, onClientHello, onServerHello, newFacts, TLS_FIELDS, 
 import { parseClientHelloBody } from './client-hello.js';
 import { HandshakeType, isRecordHeader, parseServerHelloBody, RecordReader } from './records.js';
 import { TLS_RISKS } from './risks.js';
+import { TLS_ZEEK_LOG } from './zeek.js';
 
 // TLS over TCP (RFC 8446, RFC 5246): the flow is TLS as soon as a ClientHello (or ServerHello)
 // parses. Inspection then goes on for the server's first flight — ServerHello (version, cipher,
@@ -46,6 +47,7 @@ export default defineDissector<State>({
   firstBytes: [0x16],
   maxPackets: 12,
   risks: TLS_RISKS,
+  zeek: TLS_ZEEK_LOG,
   fields: TLS_FIELDS,
   probe(data, off, len) {
     // a handshake record header, then (when visible) a ClientHello or ServerHello

@@ -159,6 +159,7 @@ export default defineDissector<State>({
   // XML may put white space before the first element when there is no XML declaration
   firstBytes: [0x3c, 0x20, 0x09, 0x0d, 0x0a],
   maxPackets: 10,
+  zeekTlsUpgrade: 'starttls',
   fields: [
     { name: 'starttls_offered', type: 'bool', description: "the server's stream features offered STARTTLS" },
     { name: 'starttls', type: 'bool', description: 'the stream was upgraded to TLS with STARTTLS' },
