@@ -7,7 +7,8 @@ import { type Dissector, type DpiFieldSpec } from './dissector.js';
 
 async function discover(): Promise<Dissector[]> {
   const dir = new URL('./protocols/', import.meta.url);
-  const names = existsSync(dir) ? readdirSync(dir).filter((n) => existsSync(new URL(`./protocols/${n}/index.js`, import.meta.url))).sort() : [];
+  // '_template' and other folders starting with '_' are not protocols
+  const names = existsSync(dir) ? readdirSync(dir).filter((n) => !n.startsWith('_') && existsSync(new URL(`./protocols/${n}/index.js`, import.meta.url))).sort() : [];
   const found: Dissector[] = [];
   for (const name of names) {
     const mod = (await import(`./protocols/${name}/index.js`)) as { default?: Dissector };

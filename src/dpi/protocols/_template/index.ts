@@ -1,8 +1,9 @@
-import { defineDissector, Transport, Verdict } from '../dissector.js';
+import { defineDissector, Transport, Verdict } from '../../dissector.js';
 
-// TEMPLATE — `npm run new-dissector NAME` copies this folder to dpi/protocols/NAME/.
-// One folder per protocol: index.ts (this registration record), parser.ts (pure functions over
-// bytes, when the protocol needs more than a few lines), NAME.test.ts (annotated-hex tests).
+// TEMPLATE — `npm run new-dissector NAME` copies this folder to dpi/protocols/NAME/ (folders whose
+// name starts with '_' are not registered).
+// One folder per protocol: index.ts (everything about it: protocols, ports, fields, risks, Zeek log),
+// parser.ts (pure functions over bytes, when the protocol needs more than a few lines), NAME.test.ts.
 // Work from the protocol's specification; keep probe() cheap and allocation-free.
 
 interface State {
@@ -11,7 +12,7 @@ interface State {
 }
 
 export default defineDissector<State>({
-  name: 'template',
+  name: '_template',
   protocols: [{ name: 'Template', category: 'Unspecified', kind: 'protocol', tcpPorts: [], udpPorts: [] }],
   transports: Transport.Tcp | Transport.Udp,
   // firstBytes: [0x16],   // when the first payload byte is known, say so: the engine then skips you
