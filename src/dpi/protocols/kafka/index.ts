@@ -49,6 +49,34 @@ export interface KafkaRequest {
   complete: boolean;
 }
 
+const PRODUCE = 0;
+/** a legal topic name: ASCII letters, digits, '.', '_' and '-', 1 to 249 of them */
+const TOPIC_CHAR = /^[A-Za-z0-9._-]$/;
+
+/**
+ * The start of a Produce request's body (v0-v8: [transactional_id NULLABLE_STRING from v3] acks
+ * INT16, timeout_ms INT32, topic_data ARRAY of (name STRING, …)): acks is -1, 0 or 1, the timeout
+ * not negative, at least one topic, and its name legal. Produce is api_key 0, version 0-8: the
+ * first bytes of many binary protocols' headers read as that, so the header alone says little.
+ */
+function produceBodyFits(d: Uint8Array, p: number, end: number, version: number): boolean {
+  if (version >= 9) return true; // flexible versions: tagged fields and compact strings, not read here
+  if (version >= 3) {
+    if (p + 2 > end) return false;
+    const txn = int16(d, p);
+    if (txn < -1) return false;
+    p += 2 + Math.max(txn, 0);
+  }
+  if (p + 12 > end) return false;
+  const acks = int16(d, p);
+  if (acks < -1 || acks > 1 || int32(d, p + 2) < 0) return false;
+  const topics = int32(d, p + 6);
+  const nameLen = int16(d, p + 10);
+  if (topics < 1 || nameLen < 1 || nameLen > 249 || p + 12 + nameLen > end) return false;
+  for (let i = p + 12; i < p + 12 + nameLen; i++) if (!TOPIC_CHAR.test(String.fromCharCode(d[i]!))) return false;
+  return true;
+}
+
 /** A request at d[off..off+len): the header, MORE when it is not all here, null when it is not one. */
 export function parseKafkaRequest(d: Uint8Array, off: number, len: number): KafkaRequest | typeof MORE | null {
   if (len >= 1 && d[off]! > 0x07) return null;
@@ -77,6 +105,7 @@ export function parseKafkaRequest(d: Uint8Array, off: number, len: number): Kafk
   }
   const end = off + 4 + size;
   const complete = end <= off + len;
+  if (apiKey === PRODUCE && complete && !produceBodyFits(d, headerEnd, end, apiVersion)) return null;
   if (complete && end + 12 <= off + len && parseKafkaRequest(d, end, off + len - end) === null) return null;
   return { apiKey, apiVersion, correlationId, complete };
 }

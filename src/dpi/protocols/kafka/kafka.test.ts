@@ -106,3 +106,13 @@ test('Kafka fuzz', () => {
   fuzz(metadataV1, 'tcp', 9092);
   fuzz(apiVersionsResponse, 'tcp', 9092, 1);
 });
+
+test('Kafka Produce: the body must fit the request (acks -1/0/1, a timeout, a legal topic name)', () => {
+  // Produce v3: transactional_id null, acks -1, timeout 30 s, one topic "events" (its partitions follow)
+  const produce = (acks: number, topic: string): Uint8Array =>
+    sized(header(0, 3, 5, 'producer-1'), i16(-1), i16(acks), i32(30_000), i32(1), i16(topic.length), utf8(topic), i32(0));
+  assert.deepEqual(identify([{ dir: 0, payload: produce(-1, 'events') }], tcp9092)['kafka'], { api_key: 0, request: 'Produce', api_version: 3 });
+  assert.deepEqual(identify([{ dir: 0, payload: produce(1, 'app.logs_v2-x') }], { transport: 'tcp', serverPort: 40000 })['kafka'], { api_key: 0, request: 'Produce', api_version: 3 });
+  assert.ok(notByDpi(identify([{ dir: 0, payload: produce(7, 'events') }], { transport: 'tcp', serverPort: 40000 }), 'Kafka'));
+  assert.ok(notByDpi(identify([{ dir: 0, payload: produce(1, 'bad topic') }], { transport: 'tcp', serverPort: 40000 }), 'Kafka'));
+});

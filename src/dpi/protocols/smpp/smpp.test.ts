@@ -60,6 +60,8 @@ test('SMPP: a capture that starts with the SMSC, a failed bind, other PDUs', () 
   assert.deepEqual(identify([{ dir: 0, payload: enquireLink }, { dir: 1, payload: enquireLinkResp }], elsewhere)['smpp'], { command: 'enquire_link' });
   const submit = pdu(4, 0, 9, cstr(''), hex('01 01'), cstr('123'), hex('01 01'), cstr('456'), hex('00 00 00'), cstr(''), cstr(''), hex('00 00 00 00 02'), utf8('hi'));
   assert.deepEqual(identify([{ dir: 0, payload: cat(submit, enquireLink) }], tcp2775)['smpp'], { command: 'submit_sm' });
+  // off its port too: the header reads as a Kafka Produce request, whose body it does not fit
+  assert.deepEqual(identify([{ dir: 0, payload: cat(submit, enquireLink) }], elsewhere)['smpp'], { command: 'submit_sm' });
   // two well-formed PDUs in one segment name the flow on any port
   const deliverSmResp = pdu(0x80000005, 0, 3, cstr(''));
   assert.deepEqual(identify([{ dir: 1, payload: cat(deliverSmResp, enquireLinkResp) }], elsewhere)['smpp'], { command: 'deliver_sm_resp' });
