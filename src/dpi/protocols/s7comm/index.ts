@@ -30,7 +30,7 @@ export default defineDissector<{ n: number }>({
   transports: Transport.Tcp,
   firstBytes: [0x03],
   maxPackets: 6,
-  fields: [{ name: 'variant', type: 'string', description: 's7comm or s7comm_plus' }],
+  fields: [{ name: 'variant', type: 'string', description: "s7comm (classic S7, protocol id 0x32; S7CommPlus's 0x72 is the s7commplus dissector's)" }],
   probe(_d, _off, _len, ctx) {
     return ctx.serverPort === 102;
   },
@@ -44,9 +44,11 @@ export default defineDissector<{ n: number }>({
       if (len - p < 7) return Verdict.Continue;
       const t = tpktCotp(d, off + p, len - p);
       if (t === null) return len - p < u16be(d, off + p + 2) && d[off + p] === 3 ? Verdict.Continue : Verdict.NotMine;
-      if (t === 's7' || t === 's7plus') {
+      // S7CommPlus (protocol id 0x72) is its own protocol, named by its own dissector
+      if (t === 's7plus') return Verdict.NotMine;
+      if (t === 's7') {
         ctx.setProtocol(ctx.protocolId('S7Comm'));
-        ctx.setField('variant', t === 's7' ? 's7comm' : 's7comm_plus');
+        ctx.setField('variant', 's7comm');
         return Verdict.Done;
       }
       if (t === 'other') return Verdict.NotMine;

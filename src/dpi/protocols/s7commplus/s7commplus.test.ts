@@ -71,12 +71,8 @@ test('S7CommPlus: classic S7comm, MMS session data and broken frames are refused
   }
 });
 
-// End to end, through the engine: s7comm (tried before s7commplus) still names protocol id 0x72
-// S7Comm (variant s7comm_plus) in this tree; once it leaves 0x72 to this folder these pass.
-const s7commClaimsPlus = identify([{ dir: 0, payload: CREATE_OBJECT }], opts)['protocol'] === 'S7Comm';
-const endToEnd = s7commClaimsPlus ? { todo: 's7comm still names protocol id 0x72 frames S7Comm' } : {};
-
-test('S7CommPlus end to end: connection set-up then CreateObject, both directions', endToEnd, () => {
+// End to end, through the engine: s7comm leaves protocol id 0x72 to this folder.
+test('S7CommPlus end to end: connection set-up then CreateObject, both directions', () => {
   const r = identify([{ dir: 0, payload: CR }, { dir: 1, payload: CC }, { dir: 0, payload: CREATE_OBJECT }, { dir: 1, payload: CREATE_OBJECT_RESPONSE }], opts);
   assert.equal(r['protocol'], 'S7CommPlus');
   assert.equal(r['confidence'], 'dpi');
@@ -85,7 +81,7 @@ test('S7CommPlus end to end: connection set-up then CreateObject, both direction
   assert.deepEqual(identify([{ dir: 1, payload: V3_FRAME }], { ...opts, handshake: false })['s7commplus'], { version: 3 });
 });
 
-test('S7CommPlus end to end: CreateObject in 1-byte then 3-byte pieces', endToEnd, () => {
+test('S7CommPlus end to end: CreateObject in 1-byte then 3-byte pieces', () => {
   const parts: Exchange[] = [{ dir: 0, payload: CR }, { dir: 1, payload: CC }];
   for (let i = 0; i < 8; i++) parts.push({ dir: 0, payload: CREATE_OBJECT.subarray(i, i + 1) });
   for (let i = 8; i < CREATE_OBJECT.length; i += 3) parts.push({ dir: 0, payload: CREATE_OBJECT.subarray(i, i + 3) });
