@@ -231,6 +231,17 @@ test('data/applications.tsv: well-known host names map to the expected applicati
     ['hkextshort.weixin.qq.com', 'WeChat'],
     ['pingma.qq.com', 'QQ'],
     ['r3.o.lencr.org', 'OCSP'],
+    // a service beats its parent company: the longest suffix
+    ['play.geforcenow.com', 'GeForceNow'],
+    ['www.nvidia.com', 'Nvidia'],
+    ['storage.yandexcloud.net', 'YandexCloud'],
+    ['serverless-functions.api.cloud.yandex.net', 'YandexCloud'],
+    ['mc.yandex.ru', 'YandexMetrika'],
+    ['yastatic.net', 'Yandex'],
+    ['login.ubuntu.com', 'UbuntuONE'],
+    ['archive.ubuntu.com', 'Ubuntu'],
+    ['weibo.com', 'Weibo'],
+    ['finance.sina.com.cn', 'Sina'],
   ];
   for (const [host, app] of expect) assert.equal(protocolEntry(db.domains.match(host)).name, app, host);
   const byIp: [string, string][] = [
