@@ -1,5 +1,6 @@
 import { defineDissector, Transport, Verdict } from '../../dissector.js';
 import { u16be } from '../../text.js';
+import { COTP_CC, COTP_CR, COTP_DT, readCotpUnit, TPKT_VERSION } from '../../iso-on-tcp.js';
 
 // ISO 9506 MMS (Manufacturing Message Specification; IEC 61850-8-1 maps it), TCP 102, over the
 // OSI upper-layer stack on ISO-on-TCP:
@@ -23,10 +24,6 @@ import { u16be } from '../../text.js';
 // on the way fitting its parent. S7comm and S7CommPlus share TPKT/COTP on port 102; their DT
 // data starts 0x32 / 0x72, never a session SPDU.
 
-const TPKT_VERSION = 3;
-const COTP_CR = 0xe0;
-const COTP_CC = 0xd0;
-const COTP_DT = 0xf0;
 const SPDU_CONNECT = 13;
 const SPDU_ACCEPT = 14;
 const SPDU_DATA = 1;
@@ -203,27 +200,22 @@ export function scanStream(d: Uint8Array, off: number, len: number): string | nu
   let size = 0;
   for (let p = 0, units = 0; p < len; units++) {
     if (units > 16) return null;
-    if (d[off + p] !== TPKT_VERSION || (len - p >= 2 && d[off + p + 1] !== 0)) return null;
-    if (len - p < 4) return undefined;
-    const tpkt = u16be(d, off + p + 2);
-    if (tpkt < 7) return null;
-    if (len - p < tpkt) return undefined;
-    const at = off + p;
-    const li = d[at + 4]!;
-    const code = d[at + 5]! & 0xf0;
-    if (li < 2 || 5 + li > tpkt) return null;
-    p += tpkt;
-    if (code === COTP_CR || code === COTP_CC) {
+    const unit = readCotpUnit(d, off + p, len - p);
+    if (unit === 'more') return undefined;
+    if (unit === null) return null;
+    const end = off + p + unit.size;
+    p += unit.size;
+    if (unit.code === COTP_CR || unit.code === COTP_CC) {
       if (parts.length > 0) return null;
       continue;
     }
-    if (code !== COTP_DT || li !== 2) return null;
-    const data = d.subarray(at + 7, at + tpkt);
+    if (unit.code !== COTP_DT || unit.li !== 2) return null;
+    const data = d.subarray(unit.data, end);
     if (parts.length === 0 && data.length > 0 && data[0] !== SPDU_CONNECT && data[0] !== SPDU_ACCEPT && data[0] !== SPDU_DATA) return null;
     parts.push(data);
     size += data.length;
     if (size > MAX_TSDU) return null;
-    if ((d[at + 6]! & 0x80) === 0) continue;
+    if (!unit.lastOfTsdu) continue;
     const tsdu = parts.length === 1 ? parts[0]! : concat(parts, size);
     return mmsInTsdu(tsdu, 0, tsdu.length);
   }

@@ -1,5 +1,6 @@
 import { defineDissector, Transport, Verdict } from '../../dissector.js';
 import { u16be } from '../../text.js';
+import { COTP_CC, COTP_CR, COTP_DT, readCotpUnit, TPKT_VERSION } from '../../iso-on-tcp.js';
 
 // Siemens S7CommPlus (S7-1200 / S7-1500), TCP 102, over ISO-on-TCP: RFC 1006 TPKT (version 3,
 // reserved 0, u16 length of the whole packet) and ISO 8073 COTP (length indicator, then the
@@ -13,10 +14,6 @@ import { u16be } from '../../text.js';
 // part there, so only their framing is checked. Classic S7comm (protocol id 0x32) is the
 // s7comm folder's; ISO 8327 session traffic (MMS) the mms folder's.
 
-const TPKT_VERSION = 3;
-const COTP_CR = 0xe0;
-const COTP_CC = 0xd0;
-const COTP_DT = 0xf0;
 const PROTOCOL_ID = 0x72;
 const FRAME_HEADER = 4;
 const FRAME_TRAILER = 4;
@@ -45,22 +42,16 @@ export function s7CommPlusFrame(d: Uint8Array, p: number, end: number): number |
 export function scanStream(d: Uint8Array, off: number, len: number): number | null | undefined {
   let p = 0;
   for (let units = 0; units < 8 && p < len; units++) {
-    if (d[off + p] !== TPKT_VERSION || (len - p >= 2 && d[off + p + 1] !== 0)) return null;
-    if (len - p < 4) return undefined;
-    const size = u16be(d, off + p + 2);
-    if (size < 7) return null;
-    if (len - p < size) return undefined;
-    const at = off + p;
-    const li = d[at + 4]!;
-    const code = d[at + 5]! & 0xf0;
-    if (li < 2 || 5 + li > size) return null;
-    if (code === COTP_DT) {
+    const unit = readCotpUnit(d, off + p, len - p);
+    if (unit === 'more') return undefined;
+    if (unit === null) return null;
+    if (unit.code === COTP_DT) {
       // DT: length indicator 2 (code, then TPDU number with the end-of-data bit)
-      if (li !== 2 || (d[at + 6]! & 0x80) === 0) return null;
-      return s7CommPlusFrame(d, at + 5 + li, at + size);
+      if (unit.li !== 2 || !unit.lastOfTsdu) return null;
+      return s7CommPlusFrame(d, unit.data, off + p + unit.size);
     }
-    if (code !== COTP_CR && code !== COTP_CC) return null;
-    p += size;
+    if (unit.code !== COTP_CR && unit.code !== COTP_CC) return null;
+    p += unit.size;
   }
   return undefined;
 }
