@@ -12,7 +12,7 @@ import { CAPTURES_DIR, FIXTURES_DIR, runSonde } from '../test-support/golden.js'
 import { hexBytes as hex, identify } from '../test-support/dpi-test-kit.js';
 import {
   alpnExt, bytes, certificate, certificateBody, clientHelloBody, emptyExt, groupsExt, handshake, record, serverHelloBody, sigAlgsExt, sniExt,
-} from '../dpi/protocols/tls/hello-builder.js';
+} from '../test-support/tls-hello.js';
 
 // ---- inputs: records as `sonde analyze --format jsonl` prints them, and conversations run
 // through the engine for the protocols no fixture capture has (DNS with payload, TLS, SSH)

@@ -4,7 +4,7 @@ import { identify } from '../../../test-support/dpi-test-kit.js';
 import { mutate, seededRandom } from '../../../test-support/prng.js';
 import {
   alpnExt, bytes, clientHelloBody, groupsExt, serverHelloBody, sigAlgsExt, sniExt, u16, u24, type Bytes,
-} from '../tls/hello-builder.js';
+} from '../../../test-support/tls-hello.js';
 import { DtlsReader } from './reassembly.js';
 
 /** DTLS record: type, version, epoch 0, 48-bit sequence number, length, fragment */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { identify } from '../../../test-support/dpi-test-kit.js';
 import { mutate, seededRandom } from '../../../test-support/prng.js';
 import { ja3, ja4, parseClientHelloBody } from '../tls/client-hello.js';
-import { alpnExt, ascii, clientHelloBody, emptyExt, ext, groupsExt, handshake, sigAlgsExt, sniExt, supportedVersionsExt, u16, vec } from '../tls/hello-builder.js';
+import { alpnExt, ascii, clientHelloBody, emptyExt, ext, groupsExt, handshake, sigAlgsExt, sniExt, supportedVersionsExt, u16, vec } from '../../../test-support/tls-hello.js';
 import { clientInitialKeys, clientInitialSecret, initialType, packetKeys, unprotectLongHeader, V1, V2, versionCrypto, versionName } from './crypto.js';
 import { chloSize, gquicStreamFrames, parseChlo } from './gquic.js';
 import { concat, cryptoFrame, protectInitial, varint } from './initial-builder.js';

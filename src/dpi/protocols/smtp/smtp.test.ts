@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fuzzFirstPayload as fuzz, identify, utf8 as enc } from '../../../test-support/dpi-test-kit.js';
-import { alpnExt, clientHelloBody, handshake, record, sniExt } from '../tls/hello-builder.js';
+import { alpnExt, clientHelloBody, handshake, record, sniExt } from '../../../test-support/tls-hello.js';
 
 test('SMTP: greeting and EHLO name the flow; STARTTLS makes it SMTPS', () => {
   const r = identify([

@@ -4,7 +4,7 @@ import { seededRandom, mutate } from '../../../test-support/prng.js';
 import { type ClientHello, isGrease, ja3, ja3String, ja4, ja4Parts, parseClientHelloBody } from './client-hello.js';
 import {
   alpnExt, bytes, clientHelloBody, emptyExt, groupsExt, pointFormatsExt, sigAlgsExt, sniExt, supportedVersionsExt,
-} from './hello-builder.js';
+} from '../../../test-support/tls-hello.js';
 
 const parse = (b: number[]): ClientHello => {
   const ch = parseClientHelloBody(bytes(b), 0, b.length);

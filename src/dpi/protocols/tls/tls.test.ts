@@ -6,7 +6,7 @@ import { isWeakCipher } from './ciphers.js';
 import {
   alpnExt, bytes, certificate, certificateBody, clientHelloBody, emptyExt, groupsExt, handshake, pointFormatsExt, record,
   serverHelloBody, sigAlgsExt, sniExt, supportedVersionsExt, type Bytes, type CertSpec,
-} from './hello-builder.js';
+} from '../../../test-support/tls-hello.js';
 import { nameMatches, parseCertificate } from './x509.js';
 
 // identify() stamps packets from 1_700_000_000 s (2023-11-14): certificates below are valid then

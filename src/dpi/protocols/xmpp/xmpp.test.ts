@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fuzzFirstPayload as fuzz, hexBytes as hex, identify, notByDpi, utf8 as enc, type Exchange } from '../../../test-support/dpi-test-kit.js';
-import { clientHelloBody, handshake, record, sniExt } from '../tls/hello-builder.js';
+import { clientHelloBody, handshake, record, sniExt } from '../../../test-support/tls-hello.js';
 
 const c2s = { transport: 'tcp', serverPort: 5222 } as const;
 const s2s = { transport: 'tcp', serverPort: 5269 } as const;
