@@ -73,3 +73,18 @@ test('a probe is given the direction and the ports, and nothing it could name th
   }
   assert.deepEqual(given, [['clientPort', 'dir', 'l4', 'serverPort']]);
 });
+
+test('setField refuses a name its dissector did not declare: the dissector is dropped and counted, the field never output', () => {
+  const ssh = DISSECTORS.find((d) => d.name === 'ssh')!;
+  const inspect = ssh.inspect;
+  ssh.inspect = (state, data, off, len, ctx) => {
+    ctx.setField('undeclared_thing', 1);
+    return inspect.call(ssh, state, data, off, len, ctx);
+  };
+  try {
+    assert.throws(() => identify([{ dir: 1, payload: 'SSH-2.0-x\r\n' }], { transport: 'tcp', serverPort: 22 }), /a dissector threw/);
+  } finally {
+    ssh.inspect = inspect;
+  }
+  assert.equal(identify([{ dir: 1, payload: 'SSH-2.0-x\r\n' }], { transport: 'tcp', serverPort: 22 })['protocol'], 'SSH');
+});

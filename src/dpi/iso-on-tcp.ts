@@ -1,3 +1,4 @@
+import { type ProbeContext } from './dissector.js';
 import { u16be } from './text.js';
 
 // ISO transport over TCP, shared by the protocols on TCP 102 (S7comm, S7CommPlus, MMS): RFC 1006
@@ -41,4 +42,12 @@ export function readCotpUnit(d: Uint8Array, at: number, avail: number): CotpUnit
   if (li < 2 || 5 + li > size) return null;
   const code = d[at + 5]! & 0xf0;
   return { size, code, li, lastOfTsdu: code === COTP_DT && (d[at + 6]! & 0x80) !== 0, data: at + 5 + li };
+}
+
+/** ISO-on-TCP's registered port */
+export const ISO_TSAP_PORT = 102;
+
+/** A probe for the protocols on port 102: a TPKT header there (TPKT also carries RDP elsewhere). */
+export function probeIsoOnTcp(d: Uint8Array, off: number, len: number, ctx: ProbeContext): boolean {
+  return (ctx.serverPort === ISO_TSAP_PORT || ctx.clientPort === ISO_TSAP_PORT) && d[off] === TPKT_VERSION && (len < 2 || d[off + 1] === 0);
 }

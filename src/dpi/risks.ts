@@ -1,4 +1,4 @@
-import { type RiskSpec } from './dissector.js';
+import { type Dissector, type RiskSpec } from './dissector.js';
 import { DISSECTORS } from './registry.js';
 
 // Risk flags a flow can carry: name → (severity, description). The flags that several protocols
@@ -24,10 +24,11 @@ const CORE_RISKS: readonly RiskSpec[] = [
   { name: 'anonymous_subscriber', severity: 'low', description: 'traffic through an anonymising network (Tor, …)', ndpi: 'Anonymous Subscriber' },
 ];
 
-function riskTable(): readonly RiskSpec[] {
+/** The core risks, then each dissector's own; a name declared twice is refused. */
+export function buildRiskTable(dissectors: readonly Pick<Dissector, 'name' | 'risks'>[]): readonly RiskSpec[] {
   const all: RiskSpec[] = [...CORE_RISKS];
   const declaredBy = new Map<string, string>(CORE_RISKS.map((r) => [r.name, 'dpi/risks.ts']));
-  for (const d of DISSECTORS) {
+  for (const d of dissectors) {
     for (const r of d.risks ?? []) {
       const earlier = declaredBy.get(r.name);
       if (earlier !== undefined) throw new Error(`dpi/protocols/${d.name}: risk '${r.name}' is already declared by ${earlier}`);
@@ -38,7 +39,7 @@ function riskTable(): readonly RiskSpec[] {
   return all;
 }
 
-export const RISKS: readonly RiskSpec[] = riskTable();
+export const RISKS: readonly RiskSpec[] = buildRiskTable(DISSECTORS);
 
 const byName = new Map(RISKS.map((r, i) => [r.name, i]));
 

@@ -1,6 +1,6 @@
 import { defineDissector, Transport, Verdict } from '../../dissector.js';
 import { u16be } from '../../text.js';
-import { COTP_CC, COTP_CR, COTP_DT, readCotpUnit, TPKT_VERSION } from '../../iso-on-tcp.js';
+import { COTP_CC, COTP_CR, COTP_DT, probeIsoOnTcp, readCotpUnit, TPKT_VERSION } from '../../iso-on-tcp.js';
 
 // ISO 9506 MMS (Manufacturing Message Specification; IEC 61850-8-1 maps it), TCP 102, over the
 // OSI upper-layer stack on ISO-on-TCP:
@@ -240,10 +240,7 @@ export default defineDissector<Record<string, never>>({
   // CR, CC, then the session connect, whose units may come in small segments
   maxPackets: 30,
   fields: [{ name: 'pdu', type: 'string', description: 'the first MMS PDU seen: initiate-Request, initiate-Response, confirmed-Request…' }],
-  // ISO-on-TCP also carries RDP: only the registered port
-  probe(d, off, len, ctx) {
-    return (ctx.serverPort === 102 || ctx.clientPort === 102) && d[off] === TPKT_VERSION && (len < 2 || d[off + 1] === 0);
-  },
+  probe: probeIsoOnTcp,
   createState() {
     return {};
   },

@@ -1,6 +1,6 @@
 import { defineDissector, Transport, Verdict } from '../../dissector.js';
 import { u16be } from '../../text.js';
-import { COTP_CC, COTP_CR, COTP_DT, readCotpUnit, TPKT_VERSION } from '../../iso-on-tcp.js';
+import { COTP_CC, COTP_CR, COTP_DT, probeIsoOnTcp, readCotpUnit, TPKT_VERSION } from '../../iso-on-tcp.js';
 
 // Siemens S7CommPlus (S7-1200 / S7-1500), TCP 102, over ISO-on-TCP: RFC 1006 TPKT (version 3,
 // reserved 0, u16 length of the whole packet) and ISO 8073 COTP (length indicator, then the
@@ -64,10 +64,7 @@ export default defineDissector<Record<string, never>>({
   // the connection set-up, then a first frame that may come in many small segments
   maxPackets: 30,
   fields: [{ name: 'version', type: 'int', description: 'S7CommPlus protocol version of the first frame: 1, 2 or 3' }],
-  // ISO-on-TCP also carries RDP and MMS: only its registered port
-  probe(d, off, len, ctx) {
-    return (ctx.serverPort === 102 || ctx.clientPort === 102) && d[off] === TPKT_VERSION && (len < 2 || d[off + 1] === 0);
-  },
+  probe: probeIsoOnTcp,
   createState() {
     return {};
   },
