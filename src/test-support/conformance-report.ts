@@ -6,7 +6,8 @@ import { addIdScores, formatIdScore, formatIdTotals, scoreIdentification } from 
 // flows, then identification on the development part (disagreements and examples included).
 // --held-out adds the totals of the captures kept aside (test/held-out-captures.txt) and of the
 // whole corpus, without opening them. SONDE_REPORT_ROWS sets how many rows; SONDE_REPORT_FILTER=NAME
-// shows examples of disagreements involving NAME (an nDPI or sonde name), or 'hostname' / 'ja4'.
+// shows examples of disagreements involving NAME (an nDPI or sonde name), or 'hostname' / 'ja4' /
+// 'precision' (flows sonde names that nDPI names otherwise).
 
 const options = process.argv.slice(2);
 for (const o of options) {

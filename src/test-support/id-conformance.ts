@@ -34,6 +34,9 @@ export interface IdScore {
   sondeConfidence: Map<string, number>;
   sondeFlows: number;
   dpiPacketsTotal: number;
+  /** nDPI's flows (any confidence) that sonde gives a name, and those where nDPI gives another name */
+  sondeNamed: number;
+  namedDifferently: number;
 }
 
 /**
@@ -68,7 +71,7 @@ export function scoreIdentification(dir: string, filter?: string, captures: stri
     if (!l) byPcap.set(e.pcap, (l = []));
     l.push(e);
   }
-  const s: IdScore = { dpiFlows: 0, nameAgree: 0, hostFlows: 0, hostAgree: 0, ja4Flows: 0, ja4Agree: 0, ja4Identical: 0, confusions: new Map(), examples: [], sondeConfidence: new Map(), sondeFlows: 0, dpiPacketsTotal: 0 };
+  const s: IdScore = { dpiFlows: 0, nameAgree: 0, hostFlows: 0, hostAgree: 0, ja4Flows: 0, ja4Agree: 0, ja4Identical: 0, confusions: new Map(), examples: [], sondeConfidence: new Map(), sondeFlows: 0, dpiPacketsTotal: 0, sondeNamed: 0, namedDifferently: 0 };
   for (const pcap of captures) {
     const run = runCapture(join(dir, 'pcap', pcap), { idleTimeoutS: 0, activeTimeoutS: 0, maxFlows: 1 << 22 });
     const ours = new Map<string, Record<string, unknown>>();
@@ -83,6 +86,14 @@ export function scoreIdentification(dir: string, filter?: string, captures: stri
       const key = expectedKeys(e).find((k) => ours.has(k));
       const r = key === undefined ? undefined : ours.get(key);
       const theirs = e.app ?? e.master ?? 'Unknown';
+      const ourName = r ? ndpiNameOf(r) : 'Unknown';
+      if (ourName !== 'Unknown') {
+        s.sondeNamed++;
+        if (theirs !== 'Unknown' && theirs !== ourName) {
+          s.namedDifferently++;
+          if (filter === 'precision') s.examples.push(`precision: ${pcap} ${e.proto_l4} ${e.src}:${e.sport} -> ${e.dst}:${e.dport}: nDPI ${e.label} (${e.confidence}), sonde ${r!['protocol']}/${r!['application']} (${r!['confidence']}) host ${r!['hostname'] ?? '-'}`);
+        }
+      }
       const where = `${pcap} ${e.proto_l4} ${e.src}:${e.sport} -> ${e.dst}:${e.dport}`;
       if (e.confidence === 'DPI' || e.confidence === 'DPI (cache)') {
         s.dpiFlows++;
@@ -132,12 +143,14 @@ export function addIdScores(a: IdScore, b: IdScore): IdScore {
     sondeConfidence: sumMaps(a.sondeConfidence, b.sondeConfidence),
     sondeFlows: a.sondeFlows + b.sondeFlows,
     dpiPacketsTotal: a.dpiPacketsTotal + b.dpiPacketsTotal,
+    sondeNamed: a.sondeNamed + b.sondeNamed,
+    namedDifferently: a.namedDifferently + b.namedDifferently,
   };
 }
 
 /** The score's totals alone: what is shown of the captures kept aside. */
 export function formatIdTotals(s: IdScore): string {
-  return formatIdScore(s, 0).split('\n').slice(0, 4).join('\n');
+  return formatIdScore(s, 0).split('\n').slice(0, 5).join('\n');
 }
 
 export function formatIdScore(s: IdScore, rows = 40): string {
@@ -146,6 +159,7 @@ export function formatIdScore(s: IdScore, rows = 40): string {
     `nDPI flows decided by DPI with the same name in sonde: ${s.nameAgree}/${s.dpiFlows} = ${pct(s.nameAgree, s.dpiFlows)}`,
     `host names equal where nDPI shows one (as nDPI prints them: bytes outside printable ASCII as '?'): ${s.hostAgree}/${s.hostFlows} = ${pct(s.hostAgree, s.hostFlows)}`,
     `JA4 equal where nDPI shows one: ${s.ja4Agree}/${s.ja4Flows} = ${pct(s.ja4Agree, s.ja4Flows)} in nDPI's variant of JA4 (identical as reported, per FoxIO's JA4.md: ${s.ja4Identical} = ${pct(s.ja4Identical, s.ja4Flows)})`,
+    `precision: flows sonde names that nDPI names otherwise (any nDPI confidence): ${s.namedDifferently}/${s.sondeNamed} = ${pct(s.namedDifferently, s.sondeNamed)}`,
     `sonde flows: ${s.sondeFlows}, mean DPI packets per flow ${(s.dpiPacketsTotal / Math.max(1, s.sondeFlows)).toFixed(2)}; by confidence: ${[...s.sondeConfidence].map(([k, v]) => `${k} ${v}`).join(', ')}`,
     'top disagreements (nDPI → sonde):',
     ...[...s.confusions].sort((a, b) => b[1] - a[1]).slice(0, rows).map(([k, v]) => `  ${String(v).padStart(5)}  ${k}`),
