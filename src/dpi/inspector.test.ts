@@ -36,9 +36,27 @@ test('an unknown protocol to a known address: application by address; else the p
   assert.equal(r['protocol'], null);
   assert.equal(r['application'], 'Webex');
   assert.equal(r['confidence'], 'ip');
-  const guess = identify([{ dir: 0, payload: 'x' }], { transport: 'tcp', serverPort: 22, server: '192.0.2.200' });
+  const guess = identify([{ dir: 0, payload: 'x' }], { transport: 'tcp', serverPort: 22, server: '192.0.2.200', handshake: false });
   assert.equal(guess['protocol'], 'SSH');
   assert.equal(guess['confidence'], 'port');
+});
+
+test('no port guess where the payload contradicts it: the start of a stream, or a datagram, that the port\'s dissector refuses', () => {
+  // TCP 8080 (HTTP_Proxy's port) carrying a speed test's text commands from the connection's start
+  const text = identify([{ dir: 0, payload: 'HI\n' }, { dir: 1, payload: 'HELLO 2.9 (2.9.0) 2022-01-01\n' }], { transport: 'tcp', serverPort: 8080 });
+  assert.equal(text['protocol'], null);
+  assert.equal(text['confidence'], 'unknown');
+  // the same bytes seen midway through a connection (no SYN): the port still guesses
+  const midway = identify([{ dir: 0, payload: 'HI\n' }], { transport: 'tcp', serverPort: 8080, handshake: false });
+  assert.equal(midway['protocol'], 'HTTP_Proxy');
+  assert.equal(midway['confidence'], 'port');
+  // UDP 443 with a datagram that is no QUIC packet: not guessed QUIC
+  const udp = identify([{ dir: 0, payload: 'not quic at all' }], { transport: 'udp', serverPort: 443 });
+  assert.equal(udp['protocol'], null);
+  // a handshake without payload contradicts nothing: the port guesses
+  const empty = identify([], { transport: 'tcp', serverPort: 445 });
+  assert.equal(empty['protocol'], 'SMBv2');
+  assert.equal(empty['confidence'], 'port');
 });
 
 test('a handshake without payload keeps no inspection, yet its SYN places out-of-order first segments', () => {

@@ -4,7 +4,7 @@ import { type FlowTable } from '../flow/table.js';
 import { type ApplicationDatabase } from './applications.js';
 import { findProtocol } from './catalog.js';
 import { type Dissector, type InspectContext, type ProbeContext, Transport, Verdict } from './dissector.js';
-import { DISSECTORS } from './registry.js';
+import { DISSECTOR_PROTOCOL_IDS, DISSECTORS } from './registry.js';
 
 /** each dissector's declared field names: setField takes no other */
 const DECLARED_FIELDS: ReadonlyMap<string, ReadonlySet<string>> = new Map(DISSECTORS.map((d) => [d.name, new Set((d.fields ?? []).map((f) => f.name))]));
@@ -53,6 +53,18 @@ function removeCandidate(insp: FlowInspection, i: number): void {
   s.length--;
 }
 
+function refute(insp: FlowInspection, index: number): void {
+  if (!(insp.refuted ??= []).includes(index)) insp.refuted.push(index);
+}
+
+function declaresPort(d: Dissector, l4: number, serverPort: number, clientPort: number): boolean {
+  for (const p of d.protocols) {
+    const ports = (l4 === 6 ? p.tcpPorts : p.udpPorts) ?? [];
+    if (ports.includes(serverPort) || ports.includes(clientPort)) return true;
+  }
+  return false;
+}
+
 function hasCandidate(insp: FlowInspection, index: number): boolean {
   for (let k = 0; k < insp.candidates.length; k += CANDIDATE_WORDS) if ((insp.candidates[k]! & 0xffff) === index) return true;
   return false;
@@ -70,6 +82,10 @@ class FlowInspection {
   streams: [TcpStream | null, TcpStream | null] = [null, null];
   payloadPackets = 0;
   budget = 0;
+  /** the flow's first payload is where its stream starts (UDP; TCP after a SYN): a refusal then refutes a port guess */
+  fromStart = false;
+  /** dissector indexes of the port's protocols that refused the flow's start (null: none did) */
+  refuted: number[] | null = null;
 }
 
 export class DpiEngine {
@@ -203,6 +219,7 @@ export class DpiEngine {
     insp.payloadPackets++;
     const ctx = this.ctx;
     ctx.bind(table, id, p, dir, insp.payloadPackets, newData, gap, insp);
+    if (insp.payloadPackets === 1) insp.fromStart = l4 === 17 || (this.synSeen[id]! & (1 << dir)) !== 0;
     if (insp.payloadPackets === 1 || insp.states.length === 0 && insp.budget === 0) {
       this.chooseCandidates(insp, data, newData, off + len - newData, l4 === 6 ? 0 : 1, ctx);
       if (insp.states.length === 0) {
@@ -237,6 +254,8 @@ export class DpiEngine {
         continue;
       }
       if (verdict === Verdict.NotMine) {
+        const index = insp.candidates[i * CANDIDATE_WORDS]!;
+        if (insp.fromStart && (index & HANDED_OVER) === 0 && declaresPort(d, l4, ctx.serverPort, ctx.clientPort)) refute(insp, index);
         removeCandidate(insp, i);
         continue;
       }
@@ -258,18 +277,24 @@ export class DpiEngine {
     facts.l4 = ctx.l4;
     facts.clientPort = ctx.clientPort;
     facts.serverPort = ctx.serverPort;
-    budget = this.probeAll(insp, this.portHint[t]!.get(ctx.serverPort), member, data, off, len, facts, budget);
-    budget = this.probeAll(insp, this.portHint[t]!.get(ctx.clientPort), member, data, off, len, facts, budget);
-    budget = this.probeAll(insp, this.byFirstByte[t]![byte], member, data, off, len, facts, budget);
+    budget = this.probeAll(insp, this.portHint[t]!.get(ctx.serverPort), member, data, off, len, facts, budget, insp.fromStart);
+    budget = this.probeAll(insp, this.portHint[t]!.get(ctx.clientPort), member, data, off, len, facts, budget, insp.fromStart);
+    budget = this.probeAll(insp, this.byFirstByte[t]![byte], member, data, off, len, facts, budget, false);
     tried.fill(0);
     insp.budget = Math.min(Math.max(budget, insp.budget), HARD_MAX_PACKETS);
   }
 
-  private probeAll(insp: FlowInspection, list: readonly number[] | undefined, member: Uint8Array, data: Uint8Array, off: number, len: number, ctx: ProbeContext, budget: number): number {
+  /** `portsOfFlow`: the list is the dissectors of the flow's ports, and a refusal refutes their port guess */
+  private probeAll(insp: FlowInspection, list: readonly number[] | undefined, member: Uint8Array, data: Uint8Array, off: number, len: number, ctx: ProbeContext, budget: number, portsOfFlow: boolean): number {
     if (list === undefined) return budget;
     for (let k = 0; k < list.length; k++) {
       const i = list[k]!;
-      if (member[i] === 0 || this.tried[i] === 1) continue;
+      if (this.tried[i] === 1) continue;
+      if (member[i] === 0) {
+        // the first byte is none this protocol can start with
+        if (portsOfFlow) refute(insp, i);
+        continue;
+      }
       this.tried[i] = 1;
       const d = DISSECTORS[i]!;
       if (hasCandidate(insp, i)) continue;
@@ -281,7 +306,10 @@ export class DpiEngine {
         this.anomalies?.add(Anomaly.dissector_error);
         mine = false;
       }
-      if (!mine) continue;
+      if (!mine) {
+        if (portsOfFlow) refute(insp, i);
+        continue;
+      }
       this.probeStats.candidates++;
       addCandidate(insp, i, d.createState(), 0, 0, false);
       budget = Math.max(budget, d.maxPackets ?? DEFAULT_MAX_PACKETS);
@@ -300,6 +328,7 @@ export class DpiEngine {
   }
 
   private finishInspection(table: FlowTable, id: number): void {
+    this.keepRefutations(id);
     this.results.status[id] = DpiStatus.Done;
     this.results.dpiPackets[id] = Math.min(65535, table.packets[id * 2]! + table.packets[id * 2 + 1]!);
     this.inspections[id] = undefined;
@@ -314,6 +343,7 @@ export class DpiEngine {
   finish(table: FlowTable, id: number, continues = false): void {
     const r = this.results;
     if (r.status[id] !== DpiStatus.Done) {
+      this.keepRefutations(id);
       r.status[id] = DpiStatus.Done;
       r.dpiPackets[id] = Math.min(65535, table.packets[id * 2]! + table.packets[id * 2 + 1]!);
       this.inspections[id] = undefined;
@@ -321,6 +351,15 @@ export class DpiEngine {
     if (!this.nameAtEnd) return;
     if (continues) this.beforeNaming.save(r, id);
     this.naming.name(table, r, id);
+  }
+
+  /** An unnamed flow keeps which port guesses its payload refuted, for the naming at its end. */
+  private keepRefutations(id: number): void {
+    const insp = this.inspections[id];
+    if (!insp?.refuted || this.results.protocol[id] !== 0) return;
+    const protocols: number[] = [];
+    for (const i of insp.refuted) protocols.push(...DISSECTOR_PROTOCOL_IDS[i]!);
+    this.results.metaOf(id).refutedProtocols = protocols;
   }
 
   /** After the record of a flow cut by the active timeout was written: its live naming as before finish(). */

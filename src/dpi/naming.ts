@@ -148,7 +148,12 @@ export class FlowNaming implements CrossFlowLearner {
     const clientPort = serverIsA ? ports & 0xffff : ports >>> 16;
     const transport = l4 === 6 ? 0 : l4 === 17 ? 1 : -1;
     if (transport >= 0) {
-      const guess = this.portGuess[transport]!.get(serverPort) ?? this.portGuess[transport]!.get(clientPort);
+      // never a guess the flow's own payload contradicts (its protocol's dissector refused it)
+      const refuted = r.meta[id]?.refutedProtocols;
+      let guess = this.portGuess[transport]!.get(serverPort);
+      if (guess !== undefined && refuted?.includes(guess)) guess = undefined;
+      guess ??= this.portGuess[transport]!.get(clientPort);
+      if (guess !== undefined && refuted?.includes(guess)) guess = undefined;
       if (guess !== undefined) {
         r.protocol[id] = guess;
         r.confidence[id] = Confidence.Port;

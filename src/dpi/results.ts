@@ -19,6 +19,8 @@ export class FlowMeta {
   /** risk indexes (see risks.ts) with their explanations; null until the first (most flows have none) */
   risks: number[] | null = null;
   riskInfo: string[] | null = null;
+  /** protocols whose dissector refused the flow's start: no port guess names it one of them */
+  refutedProtocols: number[] | null = null;
   /** per dissector: its declared fields */
   fields: Record<string, Record<string, unknown>> = {};
 

@@ -43,3 +43,13 @@ test('fuzz: mutated messages never throw', () => {
     readIke(m, 0, m.length, k % 2 === 0);
   }
 });
+
+test('IKEv2 next payload types beyond those defined and of private use are IKE (RFC 7296 §3.2); IKEv1 numbers are not', () => {
+  const withNext = (next: number): Uint8Array => {
+    const m = Uint8Array.from(IKEV2);
+    m[16] = next;
+    return m;
+  };
+  for (const next of [0, 33, 46, 53, 56, 127, 128, 255]) assert.ok(readIke(withNext(next), 0, IKEV2.length, true), `next payload ${next}`);
+  for (const next of [1, 8, 32]) assert.equal(readIke(withNext(next), 0, IKEV2.length, true), null, `next payload ${next}`);
+});

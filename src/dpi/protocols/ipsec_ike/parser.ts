@@ -30,7 +30,9 @@ export function readIke(data: Uint8Array, off: number, len: number, exact: boole
   const ver = data[off + 17]!;
   const version = ver === 0x10 ? 1 : ver === 0x20 ? 2 : 0;
   if (version === 0) return null;
-  if (version === 1 ? next > 20 && next < 128 : next !== 0 && (next < 33 || next > 55)) return null;
+  // IKEv1 payload types 0..20, 128+ private; IKEv2: 0 or 33 up (1..32 are IKEv1's; RFC 7296 §3.2:
+  // types beyond those defined, and private use 128..255, are legal and skipped by receivers)
+  if (version === 1 ? next > 20 && next < 128 : next !== 0 && next < 33) return null;
   const exchange = data[off + 18]!;
   if (!knownExchange(version, exchange)) return null;
   const length = ((data[off + 24]! << 24) | (data[off + 25]! << 16) | (data[off + 26]! << 8) | data[off + 27]!) >>> 0;

@@ -74,7 +74,7 @@ export default defineDissector<State>({
   name: 'netbios',
   protocols: [
     { name: 'NetBIOS', category: 'System', kind: 'protocol', tcpPorts: [139], udpPorts: [137, 138], description: 'NetBIOS over TCP/IP name, datagram and session services' },
-    { name: 'SMBv1', category: 'System', kind: 'protocol', tcpPorts: [445], description: 'Server Message Block version 1 (CIFS)' },
+    { name: 'SMBv1', category: 'System', kind: 'protocol', description: 'Server Message Block version 1 (CIFS); TCP 445 is guessed as SMB 2/3, what it carries today' },
   ],
   transports: Transport.Tcp | Transport.Udp,
   maxPackets: 4,

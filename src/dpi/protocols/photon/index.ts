@@ -7,7 +7,7 @@ import { u32be } from '../../text.js';
 // `count` commands, each with a 12-byte header: type (1 acknowledge, 2 connect, 3 verify
 // connect, 4 disconnect, 5 ping, 6 send reliable, 7 send unreliable, 8 reliable fragment,
 // 9 unsequenced, 10–12 bandwidth/throttle/server time), channel, flags, a reserved byte,
-// the command's 32-bit length (header included) and a 32-bit reliable sequence number.
+// (not always 0), the command's 32-bit length (header included) and a 32-bit reliable sequence number.
 // The commands must fill the datagram exactly. Photon's client SDK also pings servers
 // before connecting ("best region") with 13-byte datagrams: twelve 0x7D bytes and an id.
 // nDPI names this traffic TocaBoca.
@@ -27,7 +27,7 @@ export function photonCommands(d: Uint8Array, off: number, len: number): number 
     if (at + COMMAND_HEADER > len) return 0;
     const type = d[off + at]!;
     const size = u32be(d, off + at + 4);
-    if (type < 1 || type > 12 || d[off + at + 3] !== 0) return 0;
+    if (type < 1 || type > 12) return 0; // the byte after the flags is not always 0 (clients send 4)
     if (size < COMMAND_HEADER || size > len - at) return 0;
     at += size;
   }

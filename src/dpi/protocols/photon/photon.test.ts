@@ -32,6 +32,16 @@ test('Photon connect and verify (nDPI: TocaBoca)', () => {
   assert.equal(r['category'], 'Game');
 });
 
+test('Photon: the byte after the flags is not always 0 (clients send 4)', () => {
+  const connect = Uint8Array.from(CONNECT);
+  connect[15] = 0x04;
+  assert.equal(photonCommands(connect, 0, connect.length), 1);
+  assert.equal(identify([{ dir: 0, payload: connect }], { transport: 'udp', serverPort: 5055 })['protocol'], 'Photon');
+  const badType = Uint8Array.from(CONNECT);
+  badType[12] = 0x0d;
+  assert.equal(photonCommands(badType, 0, badType.length), 0);
+});
+
 test('Photon region ping needs a Photon port', () => {
   const ping = Uint8Array.of(...new Array<number>(12).fill(0x7d), 0x12);
   assert.equal(isPhotonPing(ping, 0, ping.length), true);

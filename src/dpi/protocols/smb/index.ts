@@ -23,7 +23,7 @@ export default defineDissector<State>({
   name: 'smb',
   protocols: [
     { name: 'SMBv2', ndpi: 'SMBv23', category: 'System', kind: 'protocol', tcpPorts: [445], description: 'Server Message Block versions 2 and 3' },
-    { name: 'SMBv1', category: 'System', kind: 'protocol', tcpPorts: [445], description: 'Server Message Block version 1 (CIFS)' },
+    { name: 'SMBv1', category: 'System', kind: 'protocol', description: 'Server Message Block version 1 (CIFS); TCP 445 is guessed as SMB 2/3, what it carries today' },
   ],
   transports: Transport.Tcp,
   firstBytes: [0x00],

@@ -27,15 +27,20 @@ test('a banner split across segments is read once complete; SSH 1 is a risk', ()
   assert.deepEqual(r['risks'], ['obsolete_ssh_version']);
 });
 
-test('port 22 without an SSH banner is only a port guess', () => {
-  const r = identify([{ dir: 0, payload: 'x' }], { transport: 'tcp', serverPort: 22 });
+test('port 22: a stream whose start is no SSH banner is not guessed SSH; one seen midway is only a port guess', () => {
+  // the connection's first bytes are there (after the SYN), and they are not "SSH-": not SSH
+  const refuted = identify([{ dir: 0, payload: 'x' }], { transport: 'tcp', serverPort: 22 });
+  assert.equal(refuted['protocol'], null);
+  assert.equal(refuted['confidence'], 'unknown');
+  // the capture began after the handshake: the bytes seen may be from the middle of a session
+  const r = identify([{ dir: 0, payload: 'x' }], { transport: 'tcp', serverPort: 22, handshake: false });
   assert.equal(r['ssh'], null);
   assert.equal(r['confidence'], 'port');
   assert.equal(r['protocol'], 'SSH');
-  // a port guess is no reason for a non-standard-port risk (and the server's SYN-ACK makes it two-way)
-  assert.deepEqual(r['risks'], []);
-  const oneWay = identify([{ dir: 0, payload: 'x' }], { transport: 'tcp', serverPort: 22, handshake: false });
-  assert.deepEqual(oneWay['risks'], ['unidirectional_traffic']);
+  // a port guess is no reason for a non-standard-port risk; no answer seen makes the flow one-way
+  assert.deepEqual(r['risks'], ['unidirectional_traffic']);
+  const twoWay = identify([{ dir: 0, payload: 'x' }, { dir: 1, payload: 'y' }], { transport: 'tcp', serverPort: 22, handshake: false });
+  assert.deepEqual(twoWay['risks'], []);
 });
 
 test('banner parser: complete, incomplete, not SSH', () => {

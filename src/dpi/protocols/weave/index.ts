@@ -14,8 +14,11 @@ const PORT = 11095;
 const FLAG_DEST = 0x0100;
 const FLAG_SOURCE = 0x0200;
 
-/** Is d[off..off+len) a plausible Weave message (header and, when unencrypted, exchange header)? */
-export function weaveMessage(d: Uint8Array, off: number, len: number): boolean {
+/**
+ * Is d[off..off+len) a plausible Weave message (header and, when unencrypted, exchange header)?
+ * `prefix`: the bytes may stop before the exchange header (a TCP segment with the message's start).
+ */
+export function weaveMessage(d: Uint8Array, off: number, len: number, prefix = false): boolean {
   if (len < 8) return false;
   const field = u16le(d, off);
   const version = field >>> 12;
@@ -23,7 +26,7 @@ export function weaveMessage(d: Uint8Array, off: number, len: number): boolean {
   if (version < 1 || version > 2 || encryption > 2) return false;
   let at = 6 + ((field & FLAG_SOURCE) !== 0 ? 8 : 0) + ((field & FLAG_DEST) !== 0 ? 8 : 0);
   if (encryption !== 0) at += 2; // key id
-  if (at >= len) return false;
+  if (at >= len) return prefix;
   return encryption !== 0 || d[off + at]! >>> 4 === 1;
 }
 
@@ -35,7 +38,7 @@ export default defineDissector<null>({
   probe(d, off, len, ctx) {
     if (ctx.serverPort !== PORT && ctx.clientPort !== PORT) return false;
     if (ctx.l4 === 17) return weaveMessage(d, off, len);
-    return len < 10 || (u16le(d, off) >= 8 && weaveMessage(d, off + 2, len - 2));
+    return len < 10 || (u16le(d, off) >= 8 && weaveMessage(d, off + 2, len - 2, true));
   },
   createState() {
     return null;
@@ -47,7 +50,7 @@ export default defineDissector<null>({
       if (len < 10) return Verdict.Continue;
       const size = u16le(d, off);
       // the first message's length prefix: the message itself, or the start of it, follows
-      if (size < 8 || !weaveMessage(d, off + 2, Math.min(size, len - 2))) return Verdict.NotMine;
+      if (size < 8 || !weaveMessage(d, off + 2, Math.min(size, len - 2), len - 2 < size)) return Verdict.NotMine;
       if (len - 2 < size && ctx.payloadPackets < 3) return Verdict.Continue;
     }
     ctx.setProtocol(ctx.protocolId('Weave'));
