@@ -37,6 +37,8 @@ export interface IdScore {
   /** nDPI's flows (any confidence) that sonde gives a name, and those where nDPI gives another name */
   sondeNamed: number;
   namedDifferently: number;
+  /** of those, flows where sonde's name is the one nDPI gives the server's address (its proto_by_ip) */
+  namedAsNdpiAddress: number;
 }
 
 /**
@@ -71,7 +73,7 @@ export function scoreIdentification(dir: string, filter?: string, captures: stri
     if (!l) byPcap.set(e.pcap, (l = []));
     l.push(e);
   }
-  const s: IdScore = { dpiFlows: 0, nameAgree: 0, hostFlows: 0, hostAgree: 0, ja4Flows: 0, ja4Agree: 0, ja4Identical: 0, confusions: new Map(), examples: [], sondeConfidence: new Map(), sondeFlows: 0, dpiPacketsTotal: 0, sondeNamed: 0, namedDifferently: 0 };
+  const s: IdScore = { dpiFlows: 0, nameAgree: 0, hostFlows: 0, hostAgree: 0, ja4Flows: 0, ja4Agree: 0, ja4Identical: 0, confusions: new Map(), examples: [], sondeConfidence: new Map(), sondeFlows: 0, dpiPacketsTotal: 0, sondeNamed: 0, namedDifferently: 0, namedAsNdpiAddress: 0 };
   for (const pcap of captures) {
     const run = runCapture(join(dir, 'pcap', pcap), { idleTimeoutS: 0, activeTimeoutS: 0, maxFlows: 1 << 22 });
     const ours = new Map<string, Record<string, unknown>>();
@@ -91,6 +93,7 @@ export function scoreIdentification(dir: string, filter?: string, captures: stri
         s.sondeNamed++;
         if (theirs !== 'Unknown' && theirs !== ourName) {
           s.namedDifferently++;
+          if (e['proto_by_ip'] === ourName) s.namedAsNdpiAddress++;
           if (filter === 'precision') s.examples.push(`precision: ${pcap} ${e.proto_l4} ${e.src}:${e.sport} -> ${e.dst}:${e.dport}: nDPI ${e.label} (${e.confidence}), sonde ${r!['protocol']}/${r!['application']} (${r!['confidence']}) host ${r!['hostname'] ?? '-'}`);
         }
       }
@@ -145,6 +148,7 @@ export function addIdScores(a: IdScore, b: IdScore): IdScore {
     dpiPacketsTotal: a.dpiPacketsTotal + b.dpiPacketsTotal,
     sondeNamed: a.sondeNamed + b.sondeNamed,
     namedDifferently: a.namedDifferently + b.namedDifferently,
+    namedAsNdpiAddress: a.namedAsNdpiAddress + b.namedAsNdpiAddress,
   };
 }
 
@@ -159,7 +163,7 @@ export function formatIdScore(s: IdScore, rows = 40): string {
     `nDPI flows decided by DPI with the same name in sonde: ${s.nameAgree}/${s.dpiFlows} = ${pct(s.nameAgree, s.dpiFlows)}`,
     `host names equal where nDPI shows one (as nDPI prints them: bytes outside printable ASCII as '?'): ${s.hostAgree}/${s.hostFlows} = ${pct(s.hostAgree, s.hostFlows)}`,
     `JA4 equal where nDPI shows one: ${s.ja4Agree}/${s.ja4Flows} = ${pct(s.ja4Agree, s.ja4Flows)} in nDPI's variant of JA4 (identical as reported, per FoxIO's JA4.md: ${s.ja4Identical} = ${pct(s.ja4Identical, s.ja4Flows)})`,
-    `precision: flows sonde names that nDPI names otherwise (any nDPI confidence): ${s.namedDifferently}/${s.sondeNamed} = ${pct(s.namedDifferently, s.sondeNamed)}`,
+    `precision: flows sonde names that nDPI names otherwise (any nDPI confidence): ${s.namedDifferently}/${s.sondeNamed} = ${pct(s.namedDifferently, s.sondeNamed)} (of which ${s.namedAsNdpiAddress} carry the name nDPI gives the server's address; without them ${pct(s.namedDifferently - s.namedAsNdpiAddress, s.sondeNamed)})`,
     `sonde flows: ${s.sondeFlows}, mean DPI packets per flow ${(s.dpiPacketsTotal / Math.max(1, s.sondeFlows)).toFixed(2)}; by confidence: ${[...s.sondeConfidence].map(([k, v]) => `${k} ${v}`).join(', ')}`,
     'top disagreements (nDPI → sonde):',
     ...[...s.confusions].sort((a, b) => b[1] - a[1]).slice(0, rows).map(([k, v]) => `  ${String(v).padStart(5)}  ${k}`),
