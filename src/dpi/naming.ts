@@ -86,7 +86,9 @@ export class FlowNaming implements CrossFlowLearner {
   private identify(t: FlowRecordArrays, r: DpiResults, id: number): void {
     const meta = r.meta[id];
     if (r.application[id] === 0 && meta?.hostname) {
-      const app = this.apps.domains.match(meta.hostname);
+      let app = this.apps.domains.match(meta.hostname);
+      // media named for a messenger (a TURN realm of its domain) is that messenger's call service
+      if (app !== 0 && this.mediaProtocols.has(r.protocol[id]!)) app = this.byAddress.get(r.protocol[id]! * 65536 + app) ?? app;
       if (app !== 0) {
         r.application[id] = app;
         if (r.protocol[id] !== 0) r.confidence[id] = Confidence.Dpi;

@@ -115,6 +115,32 @@ test('services recognised from HTTP itself', () => {
   assert.equal(ipp['hostname'], '10.0.0.5');
 });
 
+test('streaming and RPC recognised from HTTP: HLS playlists, Icecast/SHOUTcast streams, RPC over HTTP', () => {
+  const get = (path: string, host = 'media.example'): string => `GET ${path} HTTP/1.1\r\nHost: ${host}\r\nUser-Agent: Player/1\r\n\r\n`;
+  const opts = { transport: 'tcp' as const, serverPort: 80 };
+  const app = (req: string, res?: string): unknown => identify(res === undefined ? [{ dir: 0, payload: req }] : [{ dir: 0, payload: req }, { dir: 1, payload: res }], opts)['application'];
+  // RFC 8216 §4: the playlist's extension, and either registered media type in the response
+  assert.equal(app(get('/live/stream_720p.m3u8?token=1')), 'HLS');
+  for (const type of ['application/vnd.apple.mpegurl', 'application/x-mpegURL', 'audio/mpegurl']) {
+    assert.equal(app(get('/live/master'), `HTTP/1.1 200 OK\r\nContent-Type: ${type}\r\nContent-Length: 7\r\n\r\n#EXTM3U`), 'HLS', type);
+  }
+  // an Icecast server names itself; SHOUTcast-style servers describe the stream in icy-* headers or answer "ICY 200 OK"
+  const stream = get('/radio', 'radio.example');
+  assert.equal(app(stream, 'HTTP/1.0 200 OK\r\nServer: Icecast 2.4.4\r\nContent-Type: audio/mpeg\r\n\r\n'), 'IceCast');
+  assert.equal(app(stream, 'HTTP/1.1 200 OK\r\nContent-Type: audio/aacp\r\nicy-br: 128\r\nicy-metaint: 16000\r\n\r\n'), 'IceCast');
+  assert.equal(app(stream, 'ICY 200 OK\r\nicy-name: Example FM\r\ncontent-type: audio/mpeg\r\n\r\n'), 'IceCast');
+  // [MS-RPCH] §2.1.2.1: the IN and OUT channels
+  for (const method of ['RPC_IN_DATA', 'RPC_OUT_DATA']) {
+    const r = identify([{ dir: 0, payload: `${method} /rpc/rpcproxy.dll?mail.example:6001 HTTP/1.1\r\nHost: mail.example\r\nContent-Length: 1073741824\r\nUser-Agent: MSRPC\r\n\r\n` }], { transport: 'tcp', serverPort: 443 });
+    assert.equal(r['protocol'], 'HTTP');
+    assert.equal(r['application'], 'MS-RPCH', method);
+  }
+  // look-alikes: plain audio, a playlist-looking path that is not one, a text response
+  assert.equal(app(stream, 'HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Type: audio/mpeg\r\n\r\n'), null);
+  assert.equal(app(get('/docs/m3u8-format.html')), null);
+  assert.equal(app(get('/live/master'), 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n#EXTM3U'), null);
+});
+
 test('not HTTP: other text protocols sharing methods, binary data', () => {
   const rtsp = identify([{ dir: 0, payload: 'OPTIONS rtsp://cam.example/stream RTSP/1.0\r\nCSeq: 1\r\n\r\n' }], { transport: 'tcp', serverPort: 5554 });
   assert.equal(rtsp['http'], null);

@@ -3,6 +3,7 @@ import { binaryContentType, binaryPath, mediaType, suspiciousUserAgent, urlRisks
 import { header, hostOnly, isNumericHost, MAX_HEAD, type MessageHead, parseHead, splitTarget } from './parser.js';
 import { HTTP_RISKS } from './risks.js';
 import { HTTP_ZEEK_LOG } from './zeek.js';
+import { startsWithAscii } from '../../text.js';
 
 // HTTP/1.x (RFC 9110, RFC 9112): the first request and the first final response of a connection.
 // A request line names the flow HTTP; an absolute-form target (a request to a proxy, RFC 9112
@@ -31,7 +32,20 @@ const SERVICE_BY_MEDIA_TYPE: Record<string, string> = {
   'application/soap+xml': 'SOAP', // RFC 3902
   'application/json-rpc': 'JSON-RPC',
   'application/dash+xml': 'MpegDash', // ISO/IEC 23009-1 annex C
+  'application/vnd.apple.mpegurl': 'HLS', // RFC 8216 §4 (playlists)
+  'application/x-mpegurl': 'HLS', // the name players and servers used before the registration
+  'audio/mpegurl': 'HLS', // RFC 8216 §4
 };
+/** [MS-RPCH] §2.1.2.1: RPC over HTTP's two channels are HTTP requests with these methods */
+const RPC_OVER_HTTP_METHODS = new Set(['RPC_IN_DATA', 'RPC_OUT_DATA']);
+/**
+ * Icecast's and SHOUTcast's stream responses: the server names itself ("Server: Icecast 2.4.4") or
+ * describes the stream in icy-* headers (icy-name, icy-br, icy-metaint: the metadata interval).
+ */
+function isIcecastResponse(head: MessageHead): boolean {
+  if (header(head, 'server')?.toLowerCase().startsWith('icecast')) return true;
+  return header(head, 'icy-metaint') !== undefined || header(head, 'icy-name') !== undefined || header(head, 'icy-br') !== undefined;
+}
 const SERVICE_BY_USER_AGENT: [string, string][] = [
   ['windows-update-agent', 'WindowsUpdate'],
   ['microsoft-delivery-optimization', 'WindowsUpdate'],
@@ -41,10 +55,15 @@ function serviceOf(head: MessageHead): string | null {
   const s = head.start;
   if (s.kind === 'request') {
     if (WEBDAV_METHODS.has(s.method)) return 'WebDAV';
+    if (RPC_OVER_HTTP_METHODS.has(s.method)) return 'MS-RPCH';
     if (header(head, 'soapaction') !== undefined) return 'SOAP'; // SOAP 1.1 §6.1.1
     const ua = header(head, 'user-agent')?.toLowerCase();
     if (ua) for (const [prefix, name] of SERVICE_BY_USER_AGENT) if (ua.startsWith(prefix)) return name;
-    if (splitTarget(s.target).path.toLowerCase().endsWith('.mpd')) return 'MpegDash';
+    const path = splitTarget(s.target).path.toLowerCase();
+    if (path.endsWith('.mpd')) return 'MpegDash';
+    if (path.endsWith('.m3u8')) return 'HLS'; // RFC 8216 §4: playlists' file extension
+  } else if (isIcecastResponse(head)) {
+    return 'IceCast';
   }
   const ct = header(head, 'content-type');
   if (ct !== undefined) {
@@ -148,6 +167,9 @@ export default defineDissector<State>({
     { name: 'SOAP', category: 'RPC', kind: 'application', description: 'SOAP messages over HTTP' },
     { name: 'JSON-RPC', category: 'RPC', kind: 'application', description: 'JSON-RPC over HTTP' },
     { name: 'MpegDash', category: 'Media', kind: 'application', description: 'MPEG-DASH adaptive streaming over HTTP' },
+    { name: 'HLS', category: 'Media', kind: 'application', description: 'HTTP Live Streaming (RFC 8216): playlists and their media segments' },
+    { name: 'IceCast', category: 'Music', kind: 'application', tcpPorts: [8000], description: 'Icecast / SHOUTcast audio streams over HTTP' },
+    { name: 'MS-RPCH', category: 'RPC', kind: 'application', description: 'Remote procedure calls over HTTP ([MS-RPCH]: RPC_IN_DATA / RPC_OUT_DATA channels)' },
     { name: 'WindowsUpdate', category: 'SoftwareUpdate', kind: 'application', description: 'Windows Update and Delivery Optimization' },
   ],
   transports: Transport.Tcp,
@@ -189,6 +211,8 @@ export default defineDissector<State>({
     if (head === undefined) return Verdict.Continue;
     if (head === null) {
       if (!state.named) return Verdict.NotMine;
+      // SHOUTcast's own status line answering a stream request (its servers before HTTP/1.x)
+      if (dir === 1 && startsWithAscii(data, start, off + len - start, 'ICY 200 ')) ctx.setApplication(ctx.protocolId('IceCast'));
       // e.g. the bytes of a tunnel after CONNECT, or a request body: nothing more to read here
       state.done[dir] = true;
       return state.done[other] ? Verdict.Done : Verdict.Continue;

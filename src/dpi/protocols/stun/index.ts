@@ -28,6 +28,10 @@ export default defineDissector<State>({
     { name: 'GoogleCall', category: 'VoIP', kind: 'application', description: 'Google Meet / Duo calls' },
     { name: 'FacebookVoip', category: 'VoIP', kind: 'application', description: 'Facebook Messenger calls' },
     { name: 'Skype_TeamsCall', category: 'VoIP', kind: 'application', description: 'Skype and Microsoft Teams calls' },
+    { name: 'ViberVoip', category: 'VoIP', kind: 'application', description: 'Viber voice and video calls' },
+    { name: 'TelegramVoip', category: 'VoIP', kind: 'application', description: 'Telegram voice and video calls' },
+    { name: 'LineCall', category: 'VoIP', kind: 'application', description: 'LINE voice and video calls' },
+    { name: 'KakaoTalk_Voice', category: 'VoIP', kind: 'application', description: 'KakaoTalk voice and video calls' },
   ],
   transports: Transport.Tcp | Transport.Udp,
   // the message type's top two bits are zero

@@ -38,6 +38,21 @@ test('the TURN realm names the calling service', () => {
   assert.equal(r['category'], 'VoIP');
 });
 
+test("a TURN realm of a messenger's domain names the messenger's call service; of another domain, that domain's application", () => {
+  const realm401 = (realm: string): Uint8Array => {
+    const name = [...realm].map((c) => c.charCodeAt(0));
+    const pad = (4 - (name.length % 4)) % 4;
+    const attrs = [0x00, 0x09, 0x00, 0x04, 0, 0, 0x04, 0x01, 0x00, 0x14, 0, name.length, ...name, ...new Array<number>(pad).fill(0)];
+    return Uint8Array.from([0x01, 0x13, attrs.length >> 8, attrs.length & 0xff, 0x21, 0x12, 0xa4, 0x42, ...hex(TID), ...attrs]);
+  };
+  const app = (realm: string): unknown => identify([{ dir: 0, payload: BINDING }, { dir: 1, payload: realm401(realm) }], { transport: 'udp', serverPort: 3478 })['application'];
+  assert.equal(app('viber.com'), 'ViberVoip');
+  assert.equal(app('telegram.org'), 'TelegramVoip');
+  assert.equal(app('line.me'), 'LineCall');
+  assert.equal(app('kakao.com'), 'KakaoTalk_Voice');
+  assert.equal(app('turn.example.org'), null);
+});
+
 test('private attributes 0x4000–0x4003, unpadded, name WhatsApp calls', () => {
   const r = identify([{ dir: 0, payload: ALLOC_PRIVATE }], { transport: 'udp', serverPort: 3478 });
   assert.equal(r['application'], 'WhatsAppCall');
