@@ -120,7 +120,8 @@ test('streaming and RPC recognised from HTTP: HLS playlists, Icecast/SHOUTcast s
   const opts = { transport: 'tcp' as const, serverPort: 80 };
   const app = (req: string, res?: string): unknown => identify(res === undefined ? [{ dir: 0, payload: req }] : [{ dir: 0, payload: req }, { dir: 1, payload: res }], opts)['application'];
   // RFC 8216 §4: the playlist's extension, and either registered media type in the response
-  assert.equal(app(get('/live/stream_720p.m3u8?token=1')), 'HLS');
+  assert.equal(app(get('/live/stream_720p.m3u8?token=1')), null); // a request alone: no answer seen
+  assert.equal(app(get('/live/stream_720p.m3u8'), 'HTTP/1.1 200 OK\r\nContent-Type: application/vnd.apple.mpegurl\r\n\r\n#EXTM3U'), 'HLS');
   for (const type of ['application/vnd.apple.mpegurl', 'application/x-mpegURL', 'audio/mpegurl']) {
     assert.equal(app(get('/live/master'), `HTTP/1.1 200 OK\r\nContent-Type: ${type}\r\nContent-Length: 7\r\n\r\n#EXTM3U`), 'HLS', type);
   }

@@ -59,9 +59,9 @@ function serviceOf(head: MessageHead): string | null {
     if (header(head, 'soapaction') !== undefined) return 'SOAP'; // SOAP 1.1 §6.1.1
     const ua = header(head, 'user-agent')?.toLowerCase();
     if (ua) for (const [prefix, name] of SERVICE_BY_USER_AGENT) if (ua.startsWith(prefix)) return name;
-    const path = splitTarget(s.target).path.toLowerCase();
-    if (path.endsWith('.mpd')) return 'MpegDash';
-    if (path.endsWith('.m3u8')) return 'HLS'; // RFC 8216 §4: playlists' file extension
+    // (an HLS playlist is named by its media type in the response, not by its ".m3u8" path: the
+    // request alone does not say the server answered with one)
+    if (splitTarget(s.target).path.toLowerCase().endsWith('.mpd')) return 'MpegDash';
   } else if (isIcecastResponse(head)) {
     return 'IceCast';
   }

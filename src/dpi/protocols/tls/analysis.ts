@@ -84,6 +84,7 @@ export function onClientHello(f: HandshakeFacts, ch: ClientHello, ctx: InspectCo
   }
   const alpn = ch.alpn.filter((a) => !isGrease(a.length === 2 ? (a.charCodeAt(0) << 8) | a.charCodeAt(1) : 0));
   if (ch.alpn.length > 0) ctx.setAlpn(ch.alpn);
+  if (ch.alpn.length === 0 && torLabel(ch.sni, 'com')) ctx.setApplication(ctx.protocolId('Tor'));
   if (f.modernClient && alpn.length === 0) ctx.addRisk('tls_not_carrying_https', 'no ALPN');
   const uncommon = alpn.find((a) => !COMMON_ALPN.has(a));
   if (uncommon !== undefined) ctx.addRisk('tls_uncommon_alpn', printable(uncommon));
@@ -102,6 +103,18 @@ export function onServerHello(f: HandshakeFacts, sh: ServerHello, ctx: InspectCo
   if (sh.alpn !== null) ctx.setField('alpn_server', printable(sh.alpn));
   if (isObsoleteVersion(sh.version)) ctx.addRisk('obsolete_tls_version', versionName(sh.version));
   if (isWeakCipher(sh.cipher)) ctx.addRisk('weak_tls_cipher', cipherName(sh.cipher));
+}
+
+/**
+ * Tor's link TLS (Tor proposal 179, tor-spec "Connections"): relays make up their certificates'
+ * names and clients the server name they send, "www." + a random base32 label (letters and
+ * digits 2–7) + ".com" (issuer, SNI) or ".net" (subject). A random label carries digits;
+ * real sites with such names rarely do, and Tor's ClientHello offers no ALPN, which browsers do.
+ */
+const TOR_NAME = /^www\.([a-z2-7]{4,25})\.(com|net)$/;
+function torLabel(name: string | null, tld: 'com' | 'net'): boolean {
+  const m = name === null ? null : TOR_NAME.exec(name);
+  return m !== null && m[2] === tld && /[2-7]/.test(m[1]!) && /[a-z]/.test(m[1]!);
 }
 
 /** subject (and issuer) CN of AnyDesk's self-signed TLS certificates */
@@ -129,6 +142,8 @@ export function onCertificateBody(f: HandshakeFacts, body: Uint8Array, ctx: Insp
   if (cert.selfIssued) ctx.addRisk('self_signed_certificate', cert.subjectCn ?? undefined);
   // AnyDesk's peers and relays present a self-signed certificate named 'AnyDesk Client'
   if (cert.subjectCn === ANYDESK_CN || cert.issuerCn === ANYDESK_CN) ctx.setApplication(ctx.protocolId('AnyDesk'));
+  // a Tor relay's link certificate: made-up names for subject (.net) and issuer (.com)
+  if (torLabel(cert.subjectCn, 'net') && torLabel(cert.issuerCn, 'com')) ctx.setApplication(ctx.protocolId('Tor'));
   const now = ctx.tsMicros / 1e6;
   if ((cert.notAfter !== null && now > cert.notAfter) || (cert.notBefore !== null && now < cert.notBefore)) {
     ctx.addRisk('expired_certificate', cert.notAfter !== null ? new Date(cert.notAfter * 1000).toISOString() : undefined);

@@ -42,6 +42,7 @@ export default defineDissector<State>({
     { name: 'SMTPS', category: 'Email', kind: 'protocol', tcpPorts: [465], description: 'SMTP over TLS (implicit TLS submission)' },
     { name: 'FTPS', category: 'Download', kind: 'protocol', tcpPorts: [990], description: 'FTP over implicit TLS' },
     { name: 'DoH_DoT', category: 'Network', kind: 'application', tcpPorts: [853], description: 'DNS over TLS / DNS over HTTPS' },
+    { name: 'Tor', category: 'VPN', kind: 'application', tcpPorts: [9001], description: "Tor relays' link TLS (made-up server and certificate names)" },
   ],
   transports: Transport.Tcp,
   firstBytes: [0x16],

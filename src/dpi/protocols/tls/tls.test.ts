@@ -192,6 +192,25 @@ test("AnyDesk: a certificate named 'AnyDesk Client' names the application", () =
   assert.notEqual(r3['application'], 'AnyDesk');
 });
 
+test("Tor: a made-up www.<base32>.com server name without ALPN, or a relay's made-up certificate names", () => {
+  const client = (sni: string, alpn?: string[]): unknown => identify([{ dir: 0, payload: bytes(record(22, chTls12(sni, alpn))) }], { transport: 'tcp', serverPort: 9001 })['application'];
+  assert.equal(client('www.ct7ctrgb6cr7.com'), 'Tor');
+  assert.equal(client('www.t3i3ru.com'), 'Tor');
+  // a browser's ALPN, a real-looking name without digits, other top-level domains, digits outside base32
+  assert.notEqual(client('www.ct7ctrgb6cr7.com', ['h2', 'http/1.1']), 'Tor');
+  assert.notEqual(client('www.example.com'), 'Tor');
+  assert.notEqual(client('www.ct7ctrgb6cr7.org'), 'Tor');
+  assert.notEqual(client('www.web1089.com'), 'Tor');
+  assert.notEqual(client('mail.ct7ctrgb6cr7.com'), 'Tor');
+  const server = (subjectCn: string, issuerCn: string): unknown => identify([
+    { dir: 0, payload: bytes(record(22, chTls12(null))) },
+    { dir: 1, payload: bytes(record(22, [...sh(0x0303, 0xc02f), ...handshake(11, certificateBody([certificate({ subjectCn, issuerCn, notBefore: '230101000000Z', notAfter: '251231000000Z' })])), ...DONE], 0x0303)) },
+  ], { transport: 'tcp', serverPort: 443 })['application'];
+  assert.equal(server('www.g6ghvisevf3ibuu5.net', 'www.xkgk7fdx362yyyxib.com'), 'Tor');
+  assert.notEqual(server('www.g6ghvisevf3ibuu5.com', 'www.xkgk7fdx362yyyxib.net'), 'Tor');
+  assert.notEqual(server('www.example.net', 'www.example.com'), 'Tor');
+});
+
 test('wrapped protocols by port: IMAPS, POPS, SMTPS, FTPS; DoT is TLS.DoH_DoT', () => {
   const run = (port: number): Record<string, unknown> => identify([{ dir: 0, payload: bytes(record(22, chTls12('mail.example.com'))) }], { transport: 'tcp', serverPort: port });
   assert.equal(run(993)['protocol'], 'IMAPS');
