@@ -45,7 +45,8 @@ export function teredoMessage(d: Uint8Array, off: number, len: number): number {
 
 export default defineDissector<{ n: number }>({
   name: 'teredo',
-  protocols: [{ name: 'Teredo', category: 'Network', kind: 'protocol', udpPorts: [TEREDO_PORT], description: 'Teredo, IPv6 tunnelled over UDP through NATs (RFC 4380)' }],
+  // no port guess: nDPI's reader leaves a datagram on 3544 that is not Teredo Unknown (measured)
+  protocols: [{ name: 'Teredo', category: 'Network', kind: 'protocol', description: 'Teredo, IPv6 tunnelled over UDP through NATs (RFC 4380), UDP 3544' }],
   transports: Transport.Udp,
   // an indicator (0x00) or the IPv6 version nibble
   firstBytes: [0x00, 0x60, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68, 0x69, 0x6a, 0x6b, 0x6c, 0x6d, 0x6e, 0x6f],

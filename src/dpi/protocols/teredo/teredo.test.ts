@@ -113,7 +113,12 @@ test('Teredo: broken datagrams and other protocols on 3544 are not Teredo', () =
     utf8('SSH-2.0-OpenSSH_9.6\r\n'),
     hex('60 00 00 00 00 08 3a ff 9c 1e 77 03 bd 41 c8 5a 2b 90 11 00'), // random bytes after an IPv6-looking start
   ];
-  for (const b of bad) assert.ok(notByDpi(identify([{ dir: 0, payload: b }], teredo), 'Teredo'), Buffer.from(b).toString('hex'));
+  for (const b of bad) {
+    const r = identify([{ dir: 0, payload: b }], teredo);
+    assert.ok(notByDpi(r, 'Teredo'), Buffer.from(b).toString('hex'));
+    // nor guessed from the port: nDPI leaves such a flow Unknown
+    assert.notEqual(r['protocol'], 'Teredo', Buffer.from(b).toString('hex'));
+  }
   // a Teredo bubble between two peers on other ports: nDPI does not name it, neither does sonde
   assert.ok(notByDpi(identify([{ dir: 0, payload: BUBBLE }], { transport: 'udp', serverPort: 50123 }), 'Teredo'));
 });
