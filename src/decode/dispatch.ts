@@ -79,6 +79,46 @@ export const LINK_TYPE_NAMES: Record<number, string> = {
   192: 'PPI', 228: 'IPV4', 229: 'IPV6', 276: 'LINUX_SLL2',
 };
 
+/**
+ * The tunnels UDP hands off to by port, and whether sonde looks inside them by default. The
+ * default follows what nDPI's reader reports in its tunnel mode (`ndpiReader -t`, the mode of
+ * nDPI's own test corpus, whose flows carry the tunnel they came through), measured on captures
+ * built from the specifications:
+ * - GTP-U (2152): each G-PDU's inner IP packet is the flow; the path's own messages (echo, end
+ *   marker, error indication) stay the outer UDP flow, which nDPI names GTP_U.
+ * - CAPWAP data (5247): the 802.11 frames inside are the flows; keep-alives stay the outer flow.
+ * - VXLAN (4789, and 4790 for VXLAN-GPE) and Geneve (6081): decapsulated as before; what carries
+ *   no IP packet (ARP…) stays the outer flow.
+ * - Teredo (3544): nDPI never looks inside; it names the outer UDP flow Teredo, so sonde's default
+ *   does the same. `setUdpTunnelDecapsulation('teredo', true)` tracks the inner IPv6 flows instead.
+ * Turning a tunnel off leaves its datagrams as outer UDP flows, as `ndpiReader` without -t does.
+ */
+export const UDP_TUNNELS = {
+  vxlan: { layer: Layer.Vxlan, ports: [4789, 4790], byDefault: true },
+  geneve: { layer: Layer.Geneve, ports: [6081], byDefault: true },
+  gtpu: { layer: Layer.GtpU, ports: [2152], byDefault: true },
+  capwap: { layer: Layer.Capwap, ports: [5247], byDefault: true },
+  teredo: { layer: Layer.Teredo, ports: [3544], byDefault: false },
+} as const;
+
+export type UdpTunnelName = keyof typeof UDP_TUNNELS;
+
+/**
+ * Decapsulates one of UDP_TUNNELS on its IANA ports, or stops doing so. A table write done before
+ * decoding starts: the per-packet path stays one array read. Process-wide, like the other tables
+ * here (each worker thread has its own copy and must be told too).
+ */
+export function setUdpTunnelDecapsulation(name: UdpTunnelName, on: boolean): void {
+  const t = UDP_TUNNELS[name];
+  for (const port of t.ports) udpPortLayer[port] = on ? t.layer : Layer.End;
+}
+
+/** whether `name` is decapsulated on its ports now */
+export function udpTunnelDecapsulated(name: UdpTunnelName): boolean {
+  const t = UDP_TUNNELS[name];
+  return t.ports.every((port) => udpPortLayer[port] === t.layer);
+}
+
 function installDefaults(): void {
   etherTypeLayer[EtherType.Ipv4] = Layer.Ipv4;
   etherTypeLayer[EtherType.Ipv6] = Layer.Ipv6;
@@ -100,12 +140,7 @@ function installDefaults(): void {
   ipProtocolLayer[IpProto.IpInIp] = Layer.Ipv4;
   ipProtocolLayer[IpProto.Ipv6] = Layer.Ipv6;
 
-  udpPortLayer[4789] = Layer.Vxlan;
-  udpPortLayer[4790] = Layer.Vxlan; // VXLAN-GPE
-  udpPortLayer[6081] = Layer.Geneve;
-  udpPortLayer[2152] = Layer.GtpU;
-  udpPortLayer[5247] = Layer.Capwap;
-  udpPortLayer[3544] = Layer.Teredo;
+  for (const name of Object.keys(UDP_TUNNELS) as UdpTunnelName[]) setUdpTunnelDecapsulation(name, UDP_TUNNELS[name].byDefault);
 
   pppProtocolLayer[0x0021] = Layer.Ipv4;
   pppProtocolLayer[0x0057] = Layer.Ipv6;

@@ -1,8 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { setUdpTunnelDecapsulation } from '../decode/dispatch.js';
 import { Tunnel } from '../decode/layers.js';
 import { hex } from './bytes.js';
 import { assertIpv4, assertIpv6, assertTransport, decode, fuzz, withBytes } from '../test-support/tunnel-test-kit.js';
+
+// sonde leaves Teredo undecapsulated by default, as nDPI does (decode/dispatch.ts): these tests
+// are about the decoder, so this file turns it on (each test file runs in its own process)
+setUdpTunnelDecapsulation('teredo', true);
 
 const TEREDO_CLIENT = '2001:0:4136:e378:8000:63bf:3fff:fdd2';
 

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AnomalyCounters } from '../decode/anomaly.js';
 import { PacketDecoder } from '../decode/decoder.js';
+import { setUdpTunnelDecapsulation, udpTunnelDecapsulated } from '../decode/dispatch.js';
 import { Layer } from '../decode/layers.js';
 import { type DecodedPacket } from '../decode/packet.js';
 import { mutate, seededRandom } from '../test-support/prng.js';
@@ -286,6 +287,7 @@ test('UDP: a tunnel port hands the payload to the tunnel decoder, destination po
   assert.equal(until.p.payloadLen, 8);
 
   const byPort: [number, number][] = [[4789, Layer.Vxlan], [4790, Layer.Vxlan], [6081, Layer.Geneve], [2152, Layer.GtpU], [5247, Layer.Capwap], [3544, Layer.Teredo]];
+  setUdpTunnelDecapsulation('teredo', true); // off by default: see the next test
   for (const [port, layer] of byPort) {
     // as destination port
     const dst = decodeUntil(withBytes(UDP_VXLAN, L4 + 2, port >> 8, port & 0xff), layer);
@@ -295,6 +297,7 @@ test('UDP: a tunnel port hands the payload to the tunnel decoder, destination po
     const src = decodeUntil(withBytes(UDP_VXLAN, L4, port >> 8, port & 0xff, 0xc3, 0x50), layer);
     assert.equal(src.layer, layer, `source port ${port}`);
   }
+  setUdpTunnelDecapsulation('teredo', false);
   // both ports name a tunnel: the destination port decides
   const both = decodeUntil(withBytes(UDP_VXLAN, L4, 0x12, 0xb5, 0x17, 0xc1), Layer.Geneve); // 4789 → 6081
   assert.equal(both.layer, Layer.Geneve);
@@ -302,6 +305,19 @@ test('UDP: a tunnel port hands the payload to the tunnel decoder, destination po
   const plain = decodeUntil(withBytes(UDP_VXLAN, L4 + 2, 0x00, 0x35), Layer.Vxlan);
   assert.equal(plain.layer, Layer.End);
   assertTransport(plain.p, 17, 49152, 53);
+});
+
+test('UDP: Teredo is not decapsulated by default (nDPI names the outer flow); each tunnel can be turned on and off', () => {
+  assert.equal(udpTunnelDecapsulated('teredo'), false);
+  for (const name of ['vxlan', 'geneve', 'gtpu', 'capwap'] as const) assert.equal(udpTunnelDecapsulated(name), true, name);
+  const teredo = decodeUntil(withBytes(UDP_VXLAN, L4 + 2, 0x0d, 0xd8), Layer.Teredo); // → 3544
+  assert.equal(teredo.layer, Layer.End);
+  assertTransport(teredo.p, 17, 49152, 3544);
+  setUdpTunnelDecapsulation('vxlan', false);
+  assert.equal(decodeUntil(UDP_VXLAN, Layer.Vxlan).layer, Layer.End);
+  assert.equal(udpTunnelDecapsulated('vxlan'), false);
+  setUdpTunnelDecapsulation('vxlan', true);
+  assert.equal(decodeUntil(UDP_VXLAN, Layer.Vxlan).layer, Layer.Vxlan);
 });
 
 test('ICMP: type and code, ports 0, payload after the 4-byte header', () => {

@@ -1,49 +1,74 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u16be } from '../../text.js';
+import { defineDissector, type ProbeContext, Transport, Verdict } from '../../dissector.js';
+import {
+  GTP_C_PORT, GTP_PRIME_MESSAGE_NAMES, GTP_PRIME_PORT, GTP_U_MESSAGE_NAMES, GTP_U_PORT, gtpcVersion, gtpPrimeMessage, gtpuMessage,
+} from './parser.js';
 
-// GPRS Tunnelling Protocol control plane (3GPP TS 29.060 §6 for GTPv1-C, TS 29.274 §5 for
-// GTPv2-C), UDP 2123. GTPv1: flags (version 1 in bits 5..7, protocol type 1, reserved 0, E/S/PN),
-// message type, length (u16: bytes after the 8-byte mandatory header), TEID. GTPv2: flags
-// (version 2, piggyback, TEID flag, spare), message type (1..255, 0 reserved), length (u16: bytes
-// after the first 4), [TEID], sequence (u24), spare. nDPI names these GTP_C (a GTP flavour).
+// The GPRS Tunnelling Protocols, each on its own port as nDPI names them:
+// - GTP_C: the control plane, GTPv1-C (3GPP TS 29.060) and GTPv2-C (TS 29.274), UDP 2123;
+// - GTP_U: the user plane, GTPv1-U (TS 29.281), UDP 2152. sonde decapsulates G-PDUs (wire/gtp.ts),
+//   so this names the path's own flow: echo, error indication, end marker, and G-PDUs whose payload
+//   is not an IP packet (or all of them when GTP-U decapsulation is off);
+// - GTP_PRIME: GTP' (TS 32.295), the charging protocol between the GSNs and the charging gateway,
+//   UDP 3386, versions 0 (20- or 6-octet header), 1 and 2;
+// - GTP: nDPI's parent entry, which its reader shows for a flow on 2152 or 2123 that no message
+//   names (a guess by port: this dissector never names it).
+// GTPv0 (GSM 09.60: version 0, PT 1, a 20-octet header with flow label and TID, UDP/TCP 3386) is
+// not named: nDPI's reader leaves it Unknown on 3386, and so does sonde. PT 1 keeps it from
+// passing for GTP' on that port, version 0 from passing for GTP-U.
 
-export function gtpcVersion(d: Uint8Array, off: number, len: number): number | null {
-  if (len < 8) return null;
-  const f = d[off]!;
-  const type = d[off + 1]!;
-  const n = u16be(d, off + 2);
-  if ((f & 0xf8) === 0x30) {
-    // v1-C message types 1..129 (0xFF G-PDU belongs to GTP-U)
-    // with E, S or PN set the 4 optional bytes (sequence, N-PDU, next extension) are counted
-    if ((f & 0x07) !== 0 && n < 4) return null;
-    return type >= 1 && type <= 129 && n + 8 === len ? 1 : null;
-  }
-  if ((f & 0xe3) === 0x40) {
-    const t = (f & 0x08) !== 0;
-    if (type === 0 || n + 4 !== len || n < (t ? 8 : 4)) return null;
-    return 2;
-  }
-  return null;
+function onPort(ctx: ProbeContext, port: number): boolean {
+  return ctx.serverPort === port || ctx.clientPort === port;
+}
+
+/** 0 GTP_C, 1 GTP_U, 2 GTP_PRIME, -1 none */
+function which(d: Uint8Array, off: number, len: number, ctx: ProbeContext): number {
+  if (onPort(ctx, GTP_C_PORT) && gtpcVersion(d, off, len) !== null) return 0;
+  if (onPort(ctx, GTP_U_PORT) && gtpuMessage(d, off, len) >= 0) return 1;
+  if (onPort(ctx, GTP_PRIME_PORT) && gtpPrimeMessage(d, off, len) >= 0) return 2;
+  return -1;
 }
 
 export default defineDissector<{ n: number }>({
   name: 'gtp',
-  protocols: [{ name: 'GTP_C', category: 'Network', kind: 'protocol', udpPorts: [2123], description: 'GPRS Tunnelling Protocol, control plane' }],
+  protocols: [
+    { name: 'GTP', category: 'Network', kind: 'protocol', udpPorts: [GTP_U_PORT, GTP_C_PORT], description: 'GPRS Tunnelling Protocol (a flow on its ports that no GTP message named)' },
+    { name: 'GTP_C', category: 'Network', kind: 'protocol', udpPorts: [GTP_C_PORT], description: 'GPRS Tunnelling Protocol, control plane' },
+    { name: 'GTP_U', category: 'Network', kind: 'protocol', udpPorts: [GTP_U_PORT], description: 'GPRS Tunnelling Protocol, user plane: the path between two GTP-U endpoints' },
+    // no port guess: GTPv0 shares 3386, and nDPI's reader guesses nothing there (it leaves GTPv0 Unknown)
+    { name: 'GTP_PRIME', category: 'Network', kind: 'protocol', description: "GTP', the charging data transfer protocol (3GPP TS 32.295), UDP 3386" },
+  ],
   transports: Transport.Udp,
-  firstBytes: [0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x40, 0x44, 0x48, 0x4c, 0x50, 0x54, 0x58, 0x5c],
+  // GTPv1 (PT 1) 0x30..0x37, GTPv2-C, and GTP' versions 0 (both header lengths), 1 and 2
+  firstBytes: [0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x40, 0x44, 0x48, 0x4c, 0x50, 0x54, 0x58, 0x5c, 0x0e, 0x0f, 0x2e, 0x4e],
   maxPackets: 2,
-  fields: [{ name: 'version', type: 'int', description: 'GTP-C version (1 or 2)' }],
+  fields: [
+    { name: 'version', type: 'int', description: "GTP version: 1 or 2 for GTP-C, 1 for GTP-U, 0, 1 or 2 for GTP'" },
+    { name: 'message', type: 'string', description: "the first message, for GTP-U ('echo_request', 'echo_response', 'error_indication', 'end_marker', 'g_pdu', …) and GTP' ('data_record_transfer_request', 'node_alive_request', 'redirection_request', …)" },
+  ],
   probe(d, off, len, ctx) {
-    return (ctx.serverPort === 2123 || ctx.clientPort === 2123) && gtpcVersion(d, off, len) !== null;
+    return which(d, off, len, ctx) >= 0;
   },
   createState() {
     return { n: 0 };
   },
   inspect(_s, d, off, len, ctx) {
-    const v = gtpcVersion(d, off, len);
-    if (v === null) return Verdict.NotMine;
-    ctx.setProtocol(ctx.protocolId('GTP_C'));
-    ctx.setField('version', v);
-    return Verdict.Done;
+    switch (which(d, off, len, ctx)) {
+      case 0:
+        ctx.setProtocol(ctx.protocolId('GTP_C'));
+        ctx.setField('version', gtpcVersion(d, off, len));
+        return Verdict.Done;
+      case 1:
+        ctx.setProtocol(ctx.protocolId('GTP_U'));
+        ctx.setField('version', 1);
+        ctx.setField('message', GTP_U_MESSAGE_NAMES.get(gtpuMessage(d, off, len)));
+        return Verdict.Done;
+      case 2:
+        ctx.setProtocol(ctx.protocolId('GTP_PRIME'));
+        ctx.setField('version', d[off]! >> 5);
+        ctx.setField('message', GTP_PRIME_MESSAGE_NAMES.get(gtpPrimeMessage(d, off, len)));
+        return Verdict.Done;
+      default:
+        return Verdict.NotMine;
+    }
   },
 });
