@@ -234,8 +234,7 @@ test('conn rows: one-packet UDP, ICMP, VLAN, tunnels and port guesses as Zeek sh
   assert.equal(icmp6['proto'], 'icmp');
 
   // DNS named by its port only: no Zeek service, and no dns.log row without a parsed message
-  // (the fixture's port-53 datagrams are no DNS messages, so sonde no longer guesses them DNS)
-  const guessed: FlowRecord = { ...sample.find((r) => r['vlan'] === 100)!, protocol: 'DNS', confidence: 'port' };
+  const guessed: FlowRecord = { ...sample.find((r) => r['vlan'] === 100)!, protocol: 'DNS', confidence: 'port', dns: null };
   const g = cells('conn', connRow(guessed));
   assert.deepEqual([g['service'], g['sonde_protocol'], g['sonde_vlan']], ['-', 'DNS', '100']);
   assert.equal(dnsRow(guessed), null);
@@ -417,7 +416,7 @@ test('writeZeekLogs (TSV): conn.log always, the others when they have rows; zeek
 
     const out = join(dir, 'all');
     const counts = await writeZeekLogs(slowly(allRecords()), out, { json: false, openTime: stamp, closeTime: stamp });
-    const expected: Record<string, number> = { conn: allRecords().length, dns: 1, http: 4, ssl: 1, ssh: 1 };
+    const expected: Record<string, number> = { conn: allRecords().length, dns: 14, http: 4, ssl: 1, ssh: 1 }; // the sample's 13 tunnelled queries and one more
     assert.deepEqual(counts, expected);
     for (const log of ZEEK_LOG_NAMES) {
       const text = readFileSync(join(out, `${log}.log`), 'utf8');
@@ -431,7 +430,10 @@ test('writeZeekLogs (TSV): conn.log always, the others when they have rows; zeek
     }
     const conn = readFileSync(join(out, 'conn.log'), 'utf8');
     assert.deepEqual(zeekCut(conn, ['id.orig_p', 'service', 'history'])[0], ['38948', 'http', 'ShADadfF']);
-    assert.deepEqual(zeekCut(readFileSync(join(out, 'dns.log'), 'utf8'), ['query', 'qtype_name', 'rcode_name', 'answers']), [['www.example.com', 'A', 'NOERROR', 'cdn.example.net,192.0.2.1']]);
+    const dnsRows = zeekCut(readFileSync(join(out, 'dns.log'), 'utf8'), ['query', 'qtype_name', 'rcode_name', 'answers']);
+    assert.deepEqual(dnsRows.filter(([q]) => q !== 'inner.test'), [['www.example.com', 'A', 'NOERROR', 'cdn.example.net,192.0.2.1']]);
+    // a query left unanswered: no rcode, no answers
+    assert.deepEqual(dnsRows.filter(([q]) => q === 'inner.test'), Array.from({ length: 13 }, () => ['inner.test', 'A', '-', '-']));
     assert.deepEqual(zeekCut(readFileSync(join(out, 'ssl.log'), 'utf8'), ['server_name', 'version']), [['www.example.com', 'TLSv12']]);
     // the ssl row and the conn row of the TLS flow share the uid
     const sslUid = zeekCut(readFileSync(join(out, 'ssl.log'), 'utf8'), ['uid'])[0]![0]!;

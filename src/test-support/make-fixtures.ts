@@ -65,8 +65,10 @@ const LINK_TYPES: { name: string; linkType: number; frame: (ip: Uint8Array) => U
 
 /** One inner UDP flow per tunnel, each with a distinct client port so the golden output names them. */
 function tunnelFrames(): Uint8Array[] {
-  const inner4 = (sport: number): Uint8Array => ipv4({ src: '10.1.0.1', dst: '10.2.0.2', proto: 17 }, udp(sport, 53, bytesOf('inner')));
-  const inner6 = (sport: number): Uint8Array => ipv6({ src: 'fd00::1', dst: 'fd00::2', next: 17 }, udp(sport, 53, bytesOf('inner')));
+  // a DNS query for inner.test (A, IN): what DPI must still name once the tunnel is taken off
+  const query = concat(new Uint8Array([0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, 5]), bytesOf('inner'), new Uint8Array([4]), bytesOf('test'), new Uint8Array([0, 0, 1, 0, 1]));
+  const inner4 = (sport: number): Uint8Array => ipv4({ src: '10.1.0.1', dst: '10.2.0.2', proto: 17 }, udp(sport, 53, query));
+  const inner6 = (sport: number): Uint8Array => ipv6({ src: 'fd00::1', dst: 'fd00::2', next: 17 }, udp(sport, 53, query));
   const outer = (proto: number, payload: Uint8Array): Uint8Array => ipv4({ src: '203.0.113.1', dst: '203.0.113.2', proto }, payload);
   const outerUdp = (dport: number, payload: Uint8Array): Uint8Array => outer(17, udp(40000, dport, payload));
   const innerEth = (ip: Uint8Array): Uint8Array => etherOf(ip);
