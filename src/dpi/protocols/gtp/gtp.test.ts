@@ -290,8 +290,10 @@ test("GTP_PRIME: fuzz", () => {
   fuzz(prime20(241, 5, DRT_RESPONSE_BODY), 'udp', 3386, 1);
 });
 
-test('GTP: a flow on 2152 or 2123 that no message names is guessed GTP by port, as nDPI does', () => {
+test('GTP: a message of the other plane on 2152 or 2123 is named GTP, nDPI\'s parent entry', () => {
   const r = identify([{ dir: 0, payload: hex('48 01 00 08  00 00 00 00  00 00 01 00') }], gtpu); // GTPv2 on the GTP-U port
   assert.equal(r['protocol'], 'GTP');
-  assert.equal(r['confidence'], 'port');
+  assert.equal(r['confidence'], 'dpi');
+  // noise on the GTP-U port contradicts GTP: no port guess (the naming rule)
+  assert.notEqual(identify([{ dir: 0, payload: hex('00 11 22 33 44 55 66 77 88 99') }], gtpu)['protocol'], 'GTP');
 });

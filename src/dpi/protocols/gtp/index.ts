@@ -11,7 +11,8 @@ import {
 // - GTP_PRIME: GTP' (TS 32.295), the charging protocol between the GSNs and the charging gateway,
 //   UDP 3386, versions 0 (20- or 6-octet header), 1 and 2;
 // - GTP: nDPI's parent entry, which its reader shows for a flow on 2152 or 2123 that no message
-//   names (a guess by port: this dissector never names it).
+//   names: sonde names it from a GTP message of the other plane on those ports, and guesses it
+//   by port only where the payload does not contradict GTP.
 // GTPv0 (GSM 09.60: version 0, PT 1, a 20-octet header with flow label and TID, UDP/TCP 3386) is
 // not named: nDPI's reader leaves it Unknown on 3386, and so does sonde. PT 1 keeps it from
 // passing for GTP' on that port, version 0 from passing for GTP-U.
@@ -20,11 +21,13 @@ function onPort(ctx: ProbeContext, port: number): boolean {
   return ctx.serverPort === port || ctx.clientPort === port;
 }
 
-/** 0 GTP_C, 1 GTP_U, 2 GTP_PRIME, -1 none */
+/** 0 GTP_C, 1 GTP_U, 2 GTP_PRIME, 3 GTP (the other plane's message on a GTP port), -1 none */
 function which(d: Uint8Array, off: number, len: number, ctx: ProbeContext): number {
   if (onPort(ctx, GTP_C_PORT) && gtpcVersion(d, off, len) !== null) return 0;
   if (onPort(ctx, GTP_U_PORT) && gtpuMessage(d, off, len) >= 0) return 1;
   if (onPort(ctx, GTP_PRIME_PORT) && gtpPrimeMessage(d, off, len) >= 0) return 2;
+  // a message of the other plane on a GTP port is still GTP: nDPI's parent name, from the payload
+  if ((onPort(ctx, GTP_C_PORT) || onPort(ctx, GTP_U_PORT)) && (gtpcVersion(d, off, len) !== null || gtpuMessage(d, off, len) >= 0)) return 3;
   return -1;
 }
 
@@ -66,6 +69,9 @@ export default defineDissector<{ n: number }>({
         ctx.setProtocol(ctx.protocolId('GTP_PRIME'));
         ctx.setField('version', d[off]! >> 5);
         ctx.setField('message', GTP_PRIME_MESSAGE_NAMES.get(gtpPrimeMessage(d, off, len)));
+        return Verdict.Done;
+      case 3:
+        ctx.setProtocol(ctx.protocolId('GTP'));
         return Verdict.Done;
       default:
         return Verdict.NotMine;
