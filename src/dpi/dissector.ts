@@ -134,3 +134,21 @@ export interface Dissector<S = unknown> {
 export function defineDissector<S>(d: Dissector<S>): Dissector<S> {
   return d;
 }
+
+/**
+ * A catalog entry without dissection, for a name whose wire format has no public description that
+ * could be checked: the catalog knows it (nDPI's name, category, the vendor's ports for port
+ * guesses, applications by domain), and DPI never names a flow with it. No first byte is declared,
+ * so the engine never even probes it.
+ */
+export function catalogOnly(name: string, protocols: readonly ProtocolSpec[]): Dissector<null> {
+  return {
+    name,
+    protocols,
+    transports: Transport.Tcp | Transport.Udp,
+    firstBytes: [],
+    probe: () => false,
+    createState: () => null,
+    inspect: () => Verdict.NotMine,
+  };
+}

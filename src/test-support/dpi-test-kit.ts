@@ -5,6 +5,8 @@ import { flowRecord, type FlowView } from '../flow/schema.js';
 import { concat, ethernet, ipv4, ipv6, tcp, TCP_ACK, TCP_PSH, TCP_SYN, udp } from './packet-builder.js';
 import { mutate, seededRandom } from './prng.js';
 import { Anomaly } from '../decode/anomaly.js';
+import type { Dissector } from '../dpi/dissector.js';
+import { findProtocol, protocolEntry } from '../dpi/catalog.js';
 
 // For dissector tests: a conversation of payloads, turned into real frames (TCP with a handshake
 // and sequence numbers, or UDP datagrams) and run through the whole engine with DPI. Returns the
@@ -126,3 +128,19 @@ export const fuzzFirstPayload = (seed: Uint8Array, transport: 'tcp' | 'udp', ser
 
 /** The flow was not named `name` by DPI (a port guess may still name it). */
 export const notByDpi = (r: Record<string, unknown>, name: string): boolean => !(r['protocol'] === name && r['confidence'] === 'dpi');
+
+/** A catalog-only entry (dissector.ts catalogOnly): the catalog has nDPI's name, and no payload is named with it. */
+export function assertCatalogOnly(d: Dissector<unknown>, name: string, category: string, port: number): void {
+  dpiEngine(); // loads the dissectors, which registers their protocols
+  const id = findProtocol(name);
+  assert.ok(id !== undefined, `${name} is in the catalog`);
+  const e = protocolEntry(id);
+  assert.equal(e.ndpi, name);
+  assert.equal(e.category, category);
+  assert.deepEqual(d.firstBytes, [], 'never probed');
+  for (const transport of ['tcp', 'udp'] as const) {
+    for (const p of [utf8('GET / HTTP/1.1\r\n\r\n'), hexBytes('16 03 01 00 2f 01 00 00 2b 03 03'), hexBytes('0102030405060708090a0b0c0d0e0f10')]) {
+      assert.ok(notByDpi(identify([{ dir: 0, payload: p }], { transport, serverPort: port }), name));
+    }
+  }
+}

@@ -1,4 +1,4 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
+import { catalogOnly } from '../../dissector.js';
 
 // Ankama's Dofus MMORPG client-server protocol (nDPI: Dofus).
 // Ankama publishes no description of the Dofus wire format. Community reverse-engineering notes
@@ -6,22 +6,5 @@ import { defineDissector, Transport, Verdict } from '../../dissector.js';
 // clients since replaced by the Unity one; they were not turned into a dissector in this round
 // (not checked against captures of the current game). Catalog entry only, with the port the
 // game servers are known to use (TCP 5555).
-// The dissector names nothing: its probe never accepts a flow (no first byte is declared, so it is
-// not even probed), and the ports below only serve port guesses elsewhere.
 
-export default defineDissector<null>({
-  name: 'dofus',
-  protocols: [{ name: 'Dofus', category: 'Game', kind: 'protocol', tcpPorts: [5555], description: "Ankama's Dofus MMORPG client-server protocol" }],
-  transports: Transport.Tcp | Transport.Udp,
-  // no first byte can start it: the engine never probes this dissector
-  firstBytes: [],
-  probe() {
-    return false;
-  },
-  createState() {
-    return null;
-  },
-  inspect() {
-    return Verdict.NotMine;
-  },
-});
+export default catalogOnly('dofus', [{ name: 'Dofus', category: 'Game', kind: 'protocol', tcpPorts: [5555], description: "Ankama's Dofus MMORPG client-server protocol" }]);
