@@ -6,7 +6,8 @@ import { ShardedCaptureRun } from '../engine/sharded.js';
 import { createDpiEngine } from '../dpi/index.js';
 import { flowRecord, type FlowView } from '../flow/schema.js';
 import { ProtocolSummary } from '../output/summary.js';
-import { choiceOption, helpText, integerOption, numberOption, parseArgs, type OptionSpec, UsageError } from './args.js';
+import { choiceOption, helpText, integerOption, numberOption, parseArgs, type OptionSpec, type ParsedArgs, UsageError } from './args.js';
+import { UDP_TUNNELS, type UdpTunnelName } from '../decode/dispatch.js';
 import { CHUNK_BYTES, InputError, openInput } from './input.js';
 import { Progress } from './progress.js';
 import { LineWriter } from './writer.js';
@@ -20,6 +21,9 @@ const MAX_WORKERS = 64;
 /** the flow table's arrays are indexed by 32-bit slots */
 const MAX_FLOWS = 2 ** 31 - 1;
 
+/** the tunnels dispatch.ts decodes unless told otherwise */
+const DEFAULT_UDP_TUNNELS = (Object.keys(UDP_TUNNELS) as UdpTunnelName[]).filter((name) => UDP_TUNNELS[name].byDefault);
+
 export const ANALYZE_OPTIONS: OptionSpec[] = [
   { name: 'format', short: 'f', value: true, valueName: 'table|jsonl', help: 'table: summary per protocol (default); jsonl: one flow record per line' },
   { name: 'output', short: 'o', value: true, valueName: 'FILE', help: 'write flow records (jsonl) to FILE instead of standard output' },
@@ -31,6 +35,7 @@ export const ANALYZE_OPTIONS: OptionSpec[] = [
   { name: 'clickhouse', value: true, valueName: 'URL', help: 'also write flows to ClickHouse over HTTP (e.g. http://127.0.0.1:8123/?database=sonde)' },
   { name: 'spool', value: true, valueName: 'DIR', help: 'where ClickHouse batches wait while the server is down (default ./sonde-spool)' },
   { name: 'workers', value: true, valueName: 'N', help: 'analyse on N threads, each with a share of the flows (default 1; the records are the same)' },
+  { name: 'udp-tunnels', value: true, valueName: 'LIST', help: `UDP tunnels decoded to the flows inside, on their ports: any of ${Object.keys(UDP_TUNNELS).join(',')}, or none (default ${DEFAULT_UDP_TUNNELS.join(',')}; Teredo's outer flow is what nDPI names)` },
   { name: 'no-dpi', value: false, help: 'track flows only: no protocol or application identification' },
   { name: 'no-progress', value: false, help: 'no progress bar (it only shows on a terminal anyway)' },
   { name: 'quiet', short: 'q', value: false, help: 'no summary table' },
@@ -47,6 +52,18 @@ export interface AnalyzeResult {
   exitCode: number;
 }
 
+function udpTunnelsOption(args: ParsedArgs): UdpTunnelName[] {
+  const v = args.options.get('udp-tunnels');
+  if (v === undefined) return DEFAULT_UDP_TUNNELS;
+  const names = String(v).split(',').map((x) => x.trim().toLowerCase()).filter((x) => x !== '');
+  if (names.length === 1 && names[0] === 'none') return [];
+  const unknown = names.filter((x) => !(x in UDP_TUNNELS));
+  if (names.length === 0 || unknown.length > 0) {
+    throw new UsageError(`option '--udp-tunnels' takes a comma list of ${Object.keys(UDP_TUNNELS).join(', ')}, or none; not '${unknown[0] ?? String(v)}'`);
+  }
+  return names as UdpTunnelName[];
+}
+
 /** `sonde analyze`: capture files → flows → summary table or JSON lines. */
 export async function analyze(argv: string[]): Promise<AnalyzeResult> {
   const args = parseArgs(argv, ANALYZE_OPTIONS, 'analyze');
@@ -59,6 +76,7 @@ export async function analyze(argv: string[]): Promise<AnalyzeResult> {
     idleTimeoutS: numberOption(args, 'idle-timeout', DEFAULT_ENGINE_OPTIONS.idleTimeoutS),
     activeTimeoutS: numberOption(args, 'active-timeout', DEFAULT_ENGINE_OPTIONS.activeTimeoutS),
     maxFlows: integerOption(args, 'max-flows', DEFAULT_ENGINE_OPTIONS.maxFlows, 1, MAX_FLOWS),
+    udpTunnels: udpTunnelsOption(args),
   };
   const workers = integerOption(args, 'workers', 1, 1, MAX_WORKERS);
   if (args.positionals.length === 0) throw new UsageError("no capture given: 'sonde analyze FILE...' (or '-' for standard input)");

@@ -1,5 +1,6 @@
 import { Anomaly, AnomalyCounters } from '../decode/anomaly.js';
 import { PacketDecoder } from '../decode/decoder.js';
+import { setUdpTunnelDecapsulation, UDP_TUNNELS, type UdpTunnelName } from '../decode/dispatch.js';
 import { FlowKeyBuilder } from '../flow/key.js';
 import { type EndReason } from '../flow/schema.js';
 import { FlowTable } from '../flow/table.js';
@@ -20,6 +21,11 @@ export interface EngineOptions {
   dpi?: DpiEngine | null;
   /** one of several workers that each read every packet and keep the flows of their share (shard.ts) */
   shard?: Shard;
+  /**
+   * the UDP tunnels decoded to their inner flows on their ports; absent: dispatch.ts's defaults
+   * (all but Teredo). The decoding tables are process-wide, so the last engine made sets them.
+   */
+  udpTunnels?: readonly UdpTunnelName[];
 }
 
 export const DEFAULT_ENGINE_OPTIONS: EngineOptions = { idleTimeoutS: 120, activeTimeoutS: 1800, maxFlows: 262_144 };
@@ -75,6 +81,9 @@ export class Engine {
     this.shard = options.shard && options.shard.count > 1 ? options.shard : null;
     this.packetAnomalies = this.shard && this.shard.index > 0 ? new AnomalyCounters() : this.anomalies;
     this.decoder = new PacketDecoder(this.packetAnomalies);
+    if (options.udpTunnels) {
+      for (const name of Object.keys(UDP_TUNNELS) as UdpTunnelName[]) setUdpTunnelDecapsulation(name, options.udpTunnels.includes(name));
+    }
   }
 
   /** One capture record (the PacketSink of the capture parsers). */

@@ -45,6 +45,33 @@ test('--format jsonl writes one record per flow with the documented fields', () 
   assert.equal(recs[0]!['capture'], 'sample.pcap');
 });
 
+test('--udp-tunnels chooses the UDP tunnels decoded to their inner flows, on one thread or several', () => {
+  const byProtocol = (records: Record<string, unknown>[]): Record<string, number> => {
+    const counts: Record<string, number> = {};
+    for (const r of records) counts[String(r['protocol'])] = (counts[String(r['protocol'])] ?? 0) + 1;
+    return counts;
+  };
+  for (const workers of ['1', '2']) {
+    // Teredo too: its inner IPv6 flow is a DNS query, and the outer flow is gone
+    const all = runSonde(['analyze', '--format', 'jsonl', '--no-store', '--workers', workers, '--udp-tunnels', 'vxlan,geneve,gtpu,capwap,teredo', sample]);
+    assert.equal(all.status, 0, all.stderr);
+    const allCounts = byProtocol(lines(all.stdout));
+    assert.equal(allCounts['DNS'], 14);
+    assert.equal(allCounts['Teredo'], undefined);
+    const teredoInner = lines(all.stdout).find((r) => r['tunnel'] === 'Teredo');
+    assert.equal(teredoInner?.['ip_version'], 6);
+    // none: VXLAN, GTP-U, CAPWAP and Teredo are named as their outer flows; GRE and IP-in-IP still decode
+    const none = runSonde(['analyze', '--format', 'jsonl', '--no-store', '--workers', workers, '--udp-tunnels', 'none', sample]);
+    assert.equal(none.status, 0, none.stderr);
+    const noneCounts = byProtocol(lines(none.stdout));
+    for (const outer of ['VXLAN', 'GTP_U', 'CAPWAP', 'Teredo']) assert.equal(noneCounts[outer], 1, outer);
+    assert.ok(noneCounts['DNS']! < 13);
+  }
+  const bad = runSonde(['analyze', '--no-store', '--udp-tunnels', 'vxlan,ipsec', sample]);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /option '--udp-tunnels' takes a comma list of vxlan, geneve, gtpu, capwap, teredo, or none; not 'ipsec'/);
+});
+
 test('-o FILE writes the records to a file and the summary to stdout', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sonde-cli-'));
   const out = join(dir, 'flows.jsonl');
