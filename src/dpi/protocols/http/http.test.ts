@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { identify, utf8 as enc } from '../../../test-support/dpi-test-kit.js';
+import { alpnExt, clientHelloBody, handshake, record, sniExt } from '../../../test-support/tls-hello.js';
 import { mutate, seededRandom } from '../../../test-support/prng.js';
 import { decodeUrl, suspiciousUserAgent, urlRisks } from './checks.js';
 import { executableBody } from './index.js';
@@ -62,6 +63,33 @@ test('proxy requests: absolute-form is HTTP_Proxy, CONNECT is HTTP_Connect with 
   assert.equal(c['hostname'], 'apache.org');
   assert.equal((c['http'] as Record<string, unknown>)['target'], 'apache.org:443');
   assert.ok((c['risks'] as string[]).includes('http_suspicious_user_agent'));
+});
+
+test('TLS through a CONNECT tunnel: the TLS dissector reads on after the 2xx answer (server name, JA4)', () => {
+  const hello = Uint8Array.from(record(0x16, handshake(0x01, clientHelloBody({ ciphers: [0x1301, 0xc02f], extensions: [sniExt('www.apache.org'), alpnExt(['h2'])] }))));
+  const through = (answer: string) => identify([
+    { dir: 0, payload: 'CONNECT apache.org:443 HTTP/1.1\r\nHost: apache.org:443\r\n\r\n' },
+    { dir: 1, payload: answer },
+    { dir: 0, payload: hello },
+  ], { transport: 'tcp', serverPort: 3128 });
+  const ok = through('HTTP/1.1 200 Connection established\r\nProxy-Agent: squid\r\n\r\n');
+  assert.equal(ok['protocol'], 'HTTP_Connect');
+  assert.equal(ok['hostname'], 'www.apache.org');
+  assert.equal((ok['tls'] as Record<string, unknown>)['sni'], 'www.apache.org');
+  assert.match(ok['ja4'] as string, /^t12d0202h2_/);
+  // any 2xx opens the tunnel (RFC 9110 §9.3.6); a refusal does not, and its body is not TLS
+  assert.match(through('HTTP/1.0 204 No Content\r\n\r\n')['ja4'] as string, /^t12d/);
+  const refused = through('HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n');
+  assert.equal(refused['protocol'], 'HTTP_Connect');
+  assert.equal(refused['ja4'], null);
+  assert.equal(refused['hostname'], 'apache.org');
+  // a plain request's body that looks like TLS is not read as TLS
+  const get = identify([
+    { dir: 0, payload: 'POST /upload HTTP/1.1\r\nHost: a.example\r\nContent-Length: 300\r\n\r\n' },
+    { dir: 1, payload: 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n' },
+    { dir: 0, payload: hello },
+  ], { transport: 'tcp', serverPort: 80 });
+  assert.equal(get['ja4'], null);
 });
 
 test('the HTTP/2 cleartext preface names HTTP2', () => {

@@ -21,6 +21,8 @@ interface State {
   named: boolean;
   /** waited one packet for the first bytes of the response body */
   bodyWaited: boolean;
+  /** the first request is a CONNECT: a 2xx answer turns the connection into the tunnel */
+  connect: boolean;
 }
 
 /** Services HTTP itself reveals, by what reveals them (documented standards). */
@@ -200,7 +202,7 @@ export default defineDissector<State>({
     return len < 25;
   },
   createState() {
-    return { done: [false, false], msgStart: [0, 0], named: false, bodyWaited: false };
+    return { done: [false, false], msgStart: [0, 0], named: false, bodyWaited: false, connect: false };
   },
   inspect(state, data, off, len, ctx) {
     const dir = ctx.dir;
@@ -221,6 +223,7 @@ export default defineDissector<State>({
     state.named = true;
     if (head.start.kind === 'request') {
       if (onRequest(head, ctx, first)) return Verdict.Done; // HTTP/2: nothing more in HTTP/1 terms
+      if (first && head.start.method === 'CONNECT') state.connect = true;
     } else {
       if (head.complete && head.start.status >= 100 && head.start.status < 200 && head.start.status !== 101) {
         // an interim response (100 Continue, 103 Early Hints): the final one follows
@@ -228,6 +231,13 @@ export default defineDissector<State>({
         return Verdict.Continue;
       }
       onResponse(head, ctx, first);
+      if (head.complete && state.connect && head.start.status >= 200 && head.start.status < 300) {
+        // RFC 9110 §9.3.6: a 2xx answer to CONNECT has no content, and the connection is the
+        // tunnel from there on; the TLS dissector reads on (server name, JA4), the flow stays
+        // HTTP_Connect, as nDPI names it
+        ctx.startDissector('tls');
+        return Verdict.Done;
+      }
       if (head.complete) {
         // the first bytes of the body tell an executable whatever its declared type
         const body = off + len - head.end;

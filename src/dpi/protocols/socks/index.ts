@@ -1,16 +1,54 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
+import { defineDissector, type InspectContext, Transport, Verdict, type VerdictValue } from '../../dissector.js';
 
 // SOCKS proxies. SOCKS5 (RFC 1928 §3): the client greets with VER=5, NMETHODS, METHODS (one
 // byte each); the server answers VER=5, METHOD — one of those offered, or X'FF' (none
 // acceptable). SOCKS4 (and 4a): the client sends VN=4, CD (1 CONNECT, 2 BIND), DSTPORT, DSTIP,
 // USERID, NUL (4a: DSTIP 0.0.0.x, then the host name and NUL); the server answers VN=0,
 // CD 90–93, and 6 bytes. A flow is named when the server's answer matches the greeting. The
-// user id and target are not output.
+// user id, password and target are not output.
 
 interface State {
   version: 0 | 4 | 5;
   /** SOCKS5: the methods the client offered */
   methods: number[];
+  /** SOCKS4: the command of the request (1 CONNECT, 2 BIND) */
+  command: number;
+  phase: Phase;
+  /** where the next message starts in each direction's stream */
+  pos: [number, number];
+}
+
+/**
+ * After the server's choice, a CONNECT is followed to its reply: RFC 1929's username/password
+ * sub-negotiation is skipped by its lengths (nothing of it is kept), then the SOCKS5 request
+ * (RFC 1928 §4) and its reply (§6). A granted CONNECT makes the rest of the flow the tunnelled
+ * connection's bytes: the TLS dissector reads on from there, for the server name and JA4.
+ */
+const enum Phase {
+  Greeting,
+  Auth,
+  Request,
+  Reply,
+}
+
+/** a SOCKS5 request or reply (VER, CMD/REP, RSV, ATYP, address, port): its length, 0 when incomplete, -1 when not one */
+function socks5MessageLength(d: Uint8Array, at: number, end: number): number {
+  if (end - at < 5) return 0;
+  if (d[at] !== 5 || d[at + 2] !== 0) return -1;
+  const atyp = d[at + 3];
+  const addr = atyp === 1 ? 4 : atyp === 4 ? 16 : atyp === 3 ? 1 + d[at + 4]! : -1;
+  if (addr < 0 || (atyp === 3 && addr === 1)) return -1;
+  const n = 4 + addr + 2;
+  return end - at < n ? 0 : n;
+}
+
+/** RFC 1929 §2: VER 1, ULEN, UNAME, PLEN, PASSWD — its length, 0 when incomplete, -1 when not one */
+function passwordRequestLength(d: Uint8Array, at: number, end: number): number {
+  if (end - at < 2) return 0;
+  if (d[at] !== 1) return -1;
+  const ulen = d[at + 1]!;
+  if (end - at < 3 + ulen) return 0;
+  return end - at < 3 + ulen + d[at + 2 + ulen]! ? 0 : 3 + ulen + d[at + 2 + ulen]!;
 }
 
 /** the client's greeting: 5 or 4, null when not one, undefined when incomplete */
@@ -62,16 +100,17 @@ export default defineDissector<State>({
   protocols: [{ name: 'SOCKS', category: 'Web', kind: 'protocol', tcpPorts: [1080], description: 'SOCKS proxy protocol (versions 4, 4a and 5)' }],
   transports: Transport.Tcp,
   firstBytes: [4, 5],
-  maxPackets: 4,
+  maxPackets: 8,
   fields: [{ name: 'version', type: 'int', description: 'SOCKS version: 4 (4a included) or 5' }],
   probe(d, off, len, ctx) {
     return ctx.dir === 0 && len >= 2 && (d[off] === 5 || (d[off] === 4 && (d[off + 1] === 1 || d[off + 1] === 2)));
   },
   createState() {
-    return { version: 0, methods: [] };
+    return { version: 0, methods: [], command: 0, phase: Phase.Greeting, pos: [0, 0] };
   },
   inspect(s, d, off, len, ctx) {
-    if (ctx.gap) return Verdict.NotMine;
+    if (ctx.gap) return s.phase === Phase.Greeting ? Verdict.NotMine : Verdict.Done;
+    if (s.phase !== Phase.Greeting) return followConnect(s, d, off, len, ctx);
     if (ctx.dir === 0) {
       if (s.version !== 0) return Verdict.Continue;
       const g = socksGreeting(d, off, len);
@@ -79,6 +118,8 @@ export default defineDissector<State>({
       if (g === null) return Verdict.NotMine;
       s.version = g.version;
       s.methods = g.methods;
+      s.command = g.version === 4 ? d[off + 1]! : 0;
+      s.pos[0] = len;
       return Verdict.Continue;
     }
     if (s.version === 0) return Verdict.NotMine; // the server spoke first
@@ -93,6 +134,50 @@ export default defineDissector<State>({
     }
     ctx.setProtocol(ctx.protocolId('SOCKS'));
     ctx.setField('version', s.version);
-    return Verdict.Done;
+    if (s.version === 4) return granted(d[off + 1] === 90 && s.command === 1, ctx);
+    const method = d[off + 1];
+    if (method !== 0 && method !== 2) return Verdict.Done; // refused, or GSSAPI's own exchange
+    s.phase = method === 2 ? Phase.Auth : Phase.Request;
+    s.pos[1] = 2;
+    return Verdict.Continue;
   },
 });
+
+/** a CONNECT was granted: what follows is the tunnelled connection */
+function granted(connect: boolean, ctx: InspectContext): VerdictValue {
+  if (connect) ctx.startDissector('tls');
+  return Verdict.Done;
+}
+
+function followConnect(s: State, d: Uint8Array, off: number, len: number, ctx: InspectContext): VerdictValue {
+  const end = off + len;
+  const at = off + s.pos[ctx.dir];
+  if (ctx.dir === 0) {
+    if (s.phase === Phase.Auth) {
+      const n = passwordRequestLength(d, at, end);
+      if (n < 0) return Verdict.Done;
+      if (n > 0) s.pos[0] += n;
+    } else if (s.phase === Phase.Request && s.command === 0) {
+      const n = socks5MessageLength(d, at, end);
+      if (n < 0) return Verdict.Done;
+      if (n > 0) {
+        s.command = d[at + 1]!;
+        s.pos[0] += n;
+        s.phase = Phase.Reply;
+      }
+    }
+    return Verdict.Continue;
+  }
+  if (s.phase === Phase.Auth) {
+    // VER 1, STATUS (0 success)
+    if (end - at < 2) return Verdict.Continue;
+    if (d[at] !== 1 || d[at + 1] !== 0) return Verdict.Done;
+    s.pos[1] += 2;
+    s.phase = Phase.Request;
+    return Verdict.Continue;
+  }
+  if (s.phase !== Phase.Reply) return Verdict.Done; // the server answered a request not seen
+  const n = socks5MessageLength(d, at, end);
+  if (n === 0) return Verdict.Continue;
+  return granted(n > 0 && d[at + 1] === 0 && s.command === 1, ctx);
+}
