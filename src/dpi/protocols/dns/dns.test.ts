@@ -121,11 +121,14 @@ test('parser: compression loops, forward pointers, reserved labels, long names',
   // a name of 5 × 63-byte labels is over 255 bytes
   const longName = Uint8Array.from([0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, ...Array.from({ length: 5 }, () => [63, ...new Array<number>(63).fill(0x61)]).flat(), 0, 0, 1, 0, 1]);
   assert.equal(parseDns(longName, 0, longName.length, { strict: false }), null);
-  // truncated everywhere: never throws; the question must be complete
+  // truncated everywhere: never throws; leniently, the first question's name once it is whole
+  // (29 bytes), its type once QTYPE and QCLASS are (33); strictly, nothing short of the message
   for (let n = 0; n < RESPONSE.length; n++) {
     const m = parseDns(RESPONSE, 0, n, { strict: false });
-    if (n < 33) assert.equal(m, null);
+    if (n < 29) assert.equal(m, null);
     else assert.equal(m?.questions[0]?.name, 'www.example.com');
+    assert.equal(m?.questions[0]?.type ?? 0, n < 33 ? 0 : 1);
+    assert.equal(parseDns(RESPONSE, 0, n, { strict: true }), null);
   }
   // strict mode: trailing bytes and a query with an RCODE are refused
   const trailing = Uint8Array.from([...QUERY, 0, 0]);
@@ -167,4 +170,30 @@ test('random UDP is not taken for DNS on other ports, and hostile datagrams neve
     const framed = Uint8Array.from([m.length >> 8, m.length & 0xff, ...m]);
     identify([{ dir: 0, payload: framed }], { transport: 'tcp', serverPort: 53 });
   }
+});
+
+test('a damaged message on a DNS port still gives the first question name as read', () => {
+  const dns = (p: Uint8Array, dir: 0 | 1 = 0): Record<string, unknown> => identify([{ dir, payload: p }], { transport: 'udp', serverPort: 53 });
+  // the answer section is cut in its first record
+  let r = dns(RESPONSE.subarray(0, 40), 1);
+  assert.equal(r['hostname'], 'www.example.com');
+  assert.deepEqual(r['dns'], { query: 'www.example.com', qtype: 'A', rcode: 'NOERROR' });
+  assert.ok((r['risks'] as string[]).includes('malformed_packet'));
+  // the packet ends after the name, before QTYPE and QCLASS: the name, and no type
+  r = dns(QUERY.subarray(0, QUERY.length - 4));
+  assert.equal(r['protocol'], 'DNS');
+  assert.equal(r['hostname'], 'www.example.com');
+  assert.deepEqual(r['dns'], { query: 'www.example.com' });
+  // QTYPE 0 (reserved) after a sound name
+  const zeroType = Uint8Array.from(QUERY);
+  zeroType[zeroType.length - 3] = 0;
+  assert.equal(dns(zeroType)['hostname'], 'www.example.com');
+  // answer counts larger than the records present
+  const counts = Uint8Array.from(QUERY);
+  counts[7] = 5;
+  assert.equal(dns(counts)['hostname'], 'www.example.com');
+  // a name cut inside a label is not a name: nothing is made up
+  assert.equal(dns(QUERY.subarray(0, 20))['hostname'], null);
+  // off the DNS ports, the same damaged packet is not DNS
+  assert.equal(identify([{ dir: 0, payload: QUERY.subarray(0, QUERY.length - 4) }], { transport: 'udp', serverPort: 40053 })['dns'], null);
 });

@@ -54,7 +54,7 @@ function onMessage(state: State, m: DnsMessage, ctx: InspectContext, udpLen: num
   if (!state.query || (m.response && !state.response)) {
     if (q !== undefined) {
       ctx.setField('query', q.name);
-      ctx.setField('qtype', typeName(q.type));
+      if (q.type !== 0) ctx.setField('qtype', typeName(q.type));
     }
     if (name !== '') ctx.setHostname(name);
   }

@@ -33,6 +33,7 @@ export function rcodeName(r: number): string {
 
 export interface Question {
   name: string;
+  /** 0: not read (a damaged packet ends before it, leniently parsed) */
   type: number;
   /** class without the mDNS unicast-response bit */
   cls: number;
@@ -194,11 +195,22 @@ export function parseDns(data: Uint8Array, off: number, len: number, opts: Parse
   let p = off + HEADER_LEN;
   for (let i = 0; i < m.qdcount; i++) {
     const n = readName(data, off, end, p);
-    // the first question must be sound; a later broken one ends a lenient parse there
-    if (n === null || n.next + 4 > end) return !opts.strict && i > 0 ? m : null;
+    // strict: the first question must be sound. Lenient: its name is kept as read when the
+    // packet is damaged after it (type and class cut off or zero: type 0, not read), and a later
+    // broken question ends the parse there.
+    if (n === null) return !opts.strict && i > 0 ? m : null;
+    if (n.next + 4 > end) {
+      if (opts.strict) return null;
+      if (i === 0) m.questions.push({ name: n.name, type: 0, cls: 0 });
+      return m;
+    }
     const type = u16(n.next);
     const cls = u16(n.next + 2) & 0x7fff;
-    if (type === 0 || (opts.strict && !KNOWN_CLASSES.has(cls))) return !opts.strict && i > 0 ? m : null;
+    if (type === 0 || (opts.strict && !KNOWN_CLASSES.has(cls))) {
+      if (opts.strict) return null;
+      if (i === 0) m.questions.push({ name: n.name, type: 0, cls });
+      return m;
+    }
     m.questions.push({ name: n.name, type, cls });
     if (n.longestLabel > m.longestLabel) m.longestLabel = n.longestLabel;
     p = n.next + 4;
