@@ -1,4 +1,4 @@
-import { allProtocols } from '../dpi/catalog.js';
+import { allProtocols } from '../dpi/api/catalog.js';
 import { createDpiEngine } from '../dpi/index.js';
 import { helpText, parseArgs, type OptionSpec } from './args.js';
 

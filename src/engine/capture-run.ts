@@ -1,6 +1,6 @@
 import { type AnomalyCounters } from '../decode/anomaly.js';
 import { createCaptureParser, type CaptureParser } from '../capture/parser.js';
-import { type DpiEngine } from '../dpi/inspector.js';
+import { type DpiEngine } from '../dpi/runtime/inspector.js';
 import { type FlowView } from '../flow/schema.js';
 import { Engine, type EngineOptions, type EngineStats } from './engine.js';
 

@@ -4,7 +4,7 @@ import { setUdpTunnelDecapsulation, UDP_TUNNELS, type UdpTunnelName } from '../d
 import { FlowKeyBuilder } from '../flow/key.js';
 import { type EndReason } from '../flow/schema.js';
 import { FlowTable } from '../flow/table.js';
-import { DpiEngine } from '../dpi/inspector.js';
+import { DpiEngine } from '../dpi/runtime/inspector.js';
 import { type Shard, shardOf } from './shard.js';
 
 // The data path, in order: capture record → decode → flow → (later: dissect → classify) → sink.

@@ -1,4 +1,4 @@
-import { type FlowBatch } from '../storage/flow-batch.js';
+import { type FlowBatch } from '../flow/flow-batch.js';
 import { type EngineOptions, type EngineStats } from './engine.js';
 
 // Messages between the main thread and the workers of `--workers N` (sharded.ts, shard-worker.ts).

@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createCaptureParser, type CaptureParser } from '../capture/parser.js';
 import { createDpiEngine } from '../dpi/index.js';
 import { type FlowView } from '../flow/schema.js';
-import { FlowBatchBuilder, transferList } from '../storage/flow-batch.js';
+import { FlowBatchBuilder, transferList } from '../flow/flow-batch.js';
 import { Engine } from './engine.js';
 import { type EndedFlows, type FromWorker, type LearnedLog, orderKey, Phase, type ToWorker, type WorkerSetup } from './shard-protocol.js';
 

@@ -1,10 +1,10 @@
 import { Worker } from 'node:worker_threads';
 import { createCaptureParser } from '../capture/parser.js';
 import { ANOMALY_COUNT, AnomalyCounters } from '../decode/anomaly.js';
-import { type DpiEngine } from '../dpi/inspector.js';
-import { type FlowNaming } from '../dpi/naming.js';
+import { type DpiEngine } from '../dpi/runtime/inspector.js';
+import { type FlowNaming } from '../dpi/naming/naming.js';
 import { type FlowView } from '../flow/schema.js';
-import { aimView, type FlowBatch, reviveBatch } from '../storage/flow-batch.js';
+import { aimView, type FlowBatch, reviveBatch } from '../flow/flow-batch.js';
 import { type CaptureRun, type CaptureEnd } from './capture-run.js';
 import { type EngineOptions, EngineStats } from './engine.js';
 import { OrderedMerge } from './ordered-merge.js';

@@ -5,7 +5,7 @@ import { KEY_WORDS } from './key.js';
 import { l4Name } from './l4-names.js';
 import { earlyIatAt, EARLY_PACKETS, earlySizeAt, HISTORY_MAX, type FlowRecordArrays } from './table.js';
 import { connState } from './tcp-state.js';
-import { type DpiResults } from '../dpi/results.js';
+import { type DpiResults } from '../dpi/runtime/results.js';
 
 // The flow record's fields, declared once: JSON lines, the schema document (docs/schema.md),
 // and later the database columns are all built from this list. Later modules extend it with

@@ -1,5 +1,5 @@
-import { protocolEntry } from '../dpi/catalog.js';
-import { CONFIDENCE_NAMES, type DpiResults } from '../dpi/results.js';
+import { protocolEntry } from '../dpi/api/catalog.js';
+import { CONFIDENCE_NAMES, type DpiResults } from '../dpi/runtime/results.js';
 import { KEY_WORDS } from '../flow/key.js';
 import { l4Name } from '../flow/l4-names.js';
 import { type FlowRecordArrays } from '../flow/table.js';

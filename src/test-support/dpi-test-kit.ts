@@ -5,8 +5,8 @@ import { flowRecord, type FlowView } from '../flow/schema.js';
 import { concat, ethernet, ipv4, ipv6, tcp, TCP_ACK, TCP_PSH, TCP_SYN, udp } from './packet-builder.js';
 import { mutate, seededRandom } from './prng.js';
 import { Anomaly } from '../decode/anomaly.js';
-import type { Dissector } from '../dpi/dissector.js';
-import { findProtocol, protocolEntry } from '../dpi/catalog.js';
+import type { Dissector } from '../dpi/api/dissector.js';
+import { findProtocol, protocolEntry } from '../dpi/api/catalog.js';
 
 // For dissector tests: a conversation of payloads, turned into real frames (TCP with a handshake
 // and sequence numbers, or UDP datagrams) and run through the whole engine with DPI. Returns the

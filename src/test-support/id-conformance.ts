@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { findProtocol, protocolEntry } from '../dpi/catalog.js';
+import { findProtocol, protocolEntry } from '../dpi/api/catalog.js';
 import { corpusCaptures, readExpectedFlows, runCapture, type ExpectedFlow } from './corpus.js';
 import { expectedKeys, sondeKey } from './flow-match.js';
 import { ja4AsNdpi } from './ndpi-ja4.js';

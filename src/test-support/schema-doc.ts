@@ -1,7 +1,7 @@
 import { ANOMALY_NAMES } from '../decode/anomaly.js';
 import { FLOW_FIELDS } from '../flow/schema.js';
 import '../dpi/index.js'; // registers the identification and per-protocol fields
-import { RISKS } from '../dpi/risks.js';
+import { RISKS } from '../dpi/api/risks.js';
 
 // docs/flow-schema.md is generated from the field declarations (`npm run schema-doc`); a test
 // fails when the committed document and the declarations drift apart.

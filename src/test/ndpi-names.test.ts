@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { createDpiEngine } from '../dpi/index.js';
-import { allProtocols } from '../dpi/catalog.js';
+import { allProtocols } from '../dpi/api/catalog.js';
 import { REPO_ROOT } from '../test-support/paths.js';
 import { join } from 'node:path';
 

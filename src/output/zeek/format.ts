@@ -2,7 +2,7 @@
 // lines, '-' for unset, '(empty)' for empty containers and strings, \xNN escapes) and its JSON
 // variant (LogAscii::use_json: one object per line, unset fields left out).
 
-import { type ZeekField, type ZeekScalar, type ZeekType, type ZeekValue } from '../../dpi/zeek-log.js';
+import { type ZeekField, type ZeekScalar, type ZeekType, type ZeekValue } from '../../dpi/api/zeek-log.js';
 
 export type { ZeekField, ZeekScalar, ZeekType, ZeekValue };
 

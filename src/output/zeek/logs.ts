@@ -1,7 +1,7 @@
-import { DISSECTORS } from '../../dpi/registry.js';
+import { DISSECTORS } from '../../dpi/runtime/registry.js';
 import {
   col, type FlowRecord, l4Proto, num, obj, str, strings, unset, type ZeekColumn, type ZeekColumnContext, type ZeekField, type ZeekValue, zeekProto,
-} from '../../dpi/zeek-log.js';
+} from '../../dpi/api/zeek-log.js';
 
 // What of a sonde flow record goes into which Zeek log, under Zeek 6.x's field names and types.
 // conn.log is built here; every other log (dns, http, ssl, ssh…) is declared by the protocol's

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { FIXTURES_DIR, runSonde } from '../../test-support/golden.js';
-import { clickHouseMissing, ClickHouseTestServer } from './server-for-tests.js';
+import { clickHouseMissing, ClickHouseTestServer } from '../../test-support/clickhouse-server.js';
 
 // `sonde analyze --clickhouse URL` as a user runs it: the DuckDB store and ClickHouse both get
 // every flow of the run.

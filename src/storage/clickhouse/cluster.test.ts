@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { repoPath } from '../../test-support/paths.js';
 import { storedTables } from '../tables.js';
-import { captureFlows, testRun } from './flows-for-tests.js';
+import { captureFlows, testRun } from '../../test-support/clickhouse-flows.js';
 import { ClickHouseSink } from './sink.js';
-import { clickHouseMissing, ClickHouseTestServer } from './server-for-tests.js';
+import { clickHouseMissing, ClickHouseTestServer } from '../../test-support/clickhouse-server.js';
 
 // Several probes, one cluster: two clickhouse-server processes, each a shard of the cluster
 // `sonde_probes`; probe A writes sample.pcap into its server's local tables, probe B writes

@@ -8,7 +8,7 @@ import '../../dpi/index.js'; // registers the dissectors' fields: the protocol t
 import { serverMessage } from './http.js';
 import { flowTables, RUNS_TABLE } from './schema.js';
 import { ClickHouseSink } from './sink.js';
-import { testRun } from './flows-for-tests.js';
+import { testRun } from '../../test-support/clickhouse-flows.js';
 import { type FlowRows, storedTables } from '../tables.js';
 
 // Error answers and malformed answers become one-line messages that name the table and carry the

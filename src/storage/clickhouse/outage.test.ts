@@ -5,9 +5,9 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { repoPath } from '../../test-support/paths.js';
 import { type FlowRows } from '../tables.js';
-import { captureFlows, manyFlows, testRun } from './flows-for-tests.js';
+import { captureFlows, manyFlows, testRun } from '../../test-support/clickhouse-flows.js';
 import { ClickHouseSink, type ClickHouseSinkOptions } from './sink.js';
-import { clickHouseMissing, type ClickHouseTestServer, withServer } from './server-for-tests.js';
+import { clickHouseMissing, type ClickHouseTestServer, withServer } from '../../test-support/clickhouse-server.js';
 
 // Nothing lost, nothing twice: the server dies in the middle of a run, stays down past its end,
 // or answers are lost after ClickHouse has taken the rows; every flow ends up stored exactly once.

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { repoPath } from '../../test-support/paths.js';
 import { storedTables } from '../tables.js';
-import { captureFlows, manyFlows, protocolTable, testRun, withFlowValues } from './flows-for-tests.js';
+import { captureFlows, manyFlows, protocolTable, testRun, withFlowValues } from '../../test-support/clickhouse-flows.js';
 import { ClickHouseSink, type ClickHouseSinkOptions } from './sink.js';
-import { clickHouseMissing, type ClickHouseTestServer, withServer } from './server-for-tests.js';
+import { clickHouseMissing, type ClickHouseTestServer, withServer } from '../../test-support/clickhouse-server.js';
 
 // The sink against a real clickhouse-server (Debian's 18.16 here), one server per test in a
 // temporary directory.

@@ -1,8 +1,8 @@
 import { parentPort } from 'node:worker_threads';
 import '../../dpi/index.js'; // registers the dissectors' fields: records and tables derive from them
-import { adoptCatalog } from '../../dpi/catalog.js';
+import { adoptCatalog } from '../../dpi/api/catalog.js';
 import { ColumnBatchBuilder } from '../column-batch.js';
-import { batchViews } from '../flow-batch.js';
+import { batchViews } from '../../flow/flow-batch.js';
 import { storedTables } from '../tables.js';
 import { DuckDbStore } from './store.js';
 import { type WorkerReply, type WorkerRequest } from './worker-protocol.js';

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
-import { catalogSpecs } from '../../dpi/catalog.js';
+import { catalogSpecs } from '../../dpi/api/catalog.js';
 import { type FlowView } from '../../flow/schema.js';
-import { FlowBatchBuilder, transferList } from '../flow-batch.js';
+import { FlowBatchBuilder, transferList } from '../../flow/flow-batch.js';
 import { type RunCounters, type RunInfo, type RunSink, type RunStatus } from '../sink.js';
 import { type WorkerReply, type WorkerRequest } from './worker-protocol.js';
 

@@ -1,5 +1,5 @@
-import { type ProtocolSpec } from '../../dpi/catalog.js';
-import { type FlowBatch } from '../flow-batch.js';
+import { type ProtocolSpec } from '../../dpi/api/catalog.js';
+import { type FlowBatch } from '../../flow/flow-batch.js';
 import { type RunCounters, type RunInfo, type RunStatus } from '../sink.js';
 
 // Messages between the analysis thread and the DuckDB store's thread.

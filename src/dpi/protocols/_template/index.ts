@@ -1,4 +1,4 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
 
 // TEMPLATE — `npm run new-dissector NAME` copies this folder to dpi/protocols/NAME/ (folders whose
 // name starts with '_' are not registered).

@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u32be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u32be } from '../../helpers/text.js';
 
 // AFP over TCP runs on the Data Stream Interface (Apple "AFP Programming Guide", chapter "AFP
 // over TCP", DSI header): 16 bytes — flags (0 request, 1 reply), command (1 DSICloseSession,

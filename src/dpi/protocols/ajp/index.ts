@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u16be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u16be } from '../../helpers/text.js';
 
 // AJP13, the Apache JServ Protocol (Tomcat "AJPv13" documentation): packets from the web server
 // to the container start 0x12 0x34, those back start 'A' 'B'; then a 16-bit big-endian data

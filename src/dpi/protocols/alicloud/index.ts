@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u32le } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u32le } from '../../helpers/text.js';
 
 // Alibaba Cloud's device/IoT connection protocol (the one its SDKs speak on TCP 8999). No public
 // specification; what public captures show: every message starts with an 8-byte little-endian

@@ -1,4 +1,4 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
 
 // AMQP (0-9-1 spec §4.2.2; OASIS AMQP 1.0 §2.2): the client opens with the 8-byte protocol
 // header "AMQP" then 0 0 9 1 (0-9-1), 1 1 0 9 (0-9 legacy), or protocol id 0/2/3 and 1 0 0

@@ -1,4 +1,4 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
 
 // ANSI C12.22 (IEEE 1703, metering over IP, TCP/UDP 1153): each message is an ACSE PDU in
 // BER — tag 0x60 ([APPLICATION 0] constructed), a BER length covering the rest of the message,

@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { latin1 } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { latin1 } from '../../helpers/text.js';
 
 // Automatic tank gauges speaking the Veeder-Root serial interface protocol (Veeder-Root "Serial
 // Interface Manual" for the TLS-300/350 and TLS2/TLS-4xx consoles: §5 command message format,

@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u16be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u16be } from '../../helpers/text.js';
 
 // BACnet/IP (ANSI/ASHRAE 135 Annex J), UDP 47808 (0xBAC0): BVLC header — type 0x81 (0x82 for
 // BACnet/IPv6), function (0x00..0x0C), length (u16, the whole datagram) — then, for the

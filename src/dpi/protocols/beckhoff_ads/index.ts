@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { latin1, u16le, u32le } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { latin1, u16le, u32le } from '../../helpers/text.js';
 
 // Beckhoff ADS over AMS/TCP (Beckhoff Information System, "ADS specification": AMS/TCP packet,
 // AMS header, ADS commands), TCP 48898. A packet is the AMS/TCP header — 2 reserved zero bytes,

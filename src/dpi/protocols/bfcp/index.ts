@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u16be, u32be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u16be, u32be } from '../../helpers/text.js';
 
 // BFCP, the Binary Floor Control Protocol (RFC 8855 §5.1, RFC 4582): a 12-byte common header —
 // Ver (3 bits: 1, or 2 over UDP), R, F, 3 reserved bits (zero), Primitive (1–17), Payload

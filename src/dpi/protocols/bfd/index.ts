@@ -1,4 +1,4 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
 
 // BFD (RFC 5880 §4.1, UDP ports RFC 5881/5883): control packets are version 1, a diagnostic
 // code (0..8), state and flags, a non-zero detect multiplier, a length of 24 (or 24 + the

@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u16be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u16be } from '../../helpers/text.js';
 
 // BGP-4 (RFC 4271 §4.1): every message starts with a 16-byte marker of all ones, a 2-byte length
 // (19..4096; 65535 with RFC 8654 extended messages) and a type: 1 OPEN, 2 UPDATE,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { STREAM_CAP } from '../../stream.js';
-import { u32le } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { STREAM_CAP } from '../../runtime/stream.js';
+import { u32le } from '../../helpers/text.js';
 
 // Bitcoin peer-to-peer protocol (developer.bitcoin.org, Reference, "P2P Network": "Message
 // Headers", "Constants And Defaults", "version"; BIP 94 for testnet4). Every message has a

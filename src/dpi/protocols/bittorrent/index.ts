@@ -1,4 +1,4 @@
-import { defineDissector, type InspectContext, Transport, Verdict } from '../../dissector.js';
+import { defineDissector, type InspectContext, Transport, Verdict } from '../../api/dissector.js';
 import { hex, HANDSHAKE_LEN, matchHandshake, readKrpc, readUtp } from './parser.js';
 
 // BitTorrent (see parser.ts): the peer wire handshake on TCP; on UDP, DHT KRPC dictionaries, or

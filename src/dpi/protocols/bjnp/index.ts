@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u32be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u32be } from '../../helpers/text.js';
 
 // BJNP, Canon's printer/scanner discovery and job protocol (UDP/TCP 8611–8614). Canon publishes
 // no specification; this follows its publicly documented traits (as described by the CUPS/SANE

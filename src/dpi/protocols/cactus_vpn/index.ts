@@ -1,4 +1,4 @@
-import { catalogOnly } from '../../dissector.js';
+import { catalogOnly } from '../../api/dissector.js';
 
 // CactusVPN commercial VPN service (nDPI: CactusVPN).
 // CactusVPN is a commercial service using standard tunnels (OpenVPN, WireGuard, IPsec, …)

@@ -1,4 +1,4 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
 
 // CAN frames carried over UDP (nDPI's Controller_Area_Network). The encapsulation recognised
 // here is the one whose publicly documented trait is an ASCII magic "ISO11898" (the CAN standard's

@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u16be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u16be } from '../../helpers/text.js';
 
 // CAPWAP (RFC 5415; the IEEE 802.11 binding is RFC 5416): wireless termination points (WTP, the
 // access points) and their access controller. Control channel UDP 5246, data channel UDP 5247.

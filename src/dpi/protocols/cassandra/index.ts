@@ -1,4 +1,4 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
 
 // Cassandra CQL native protocol v3, v4 and v5 (native_protocol_v4.spec of the Apache Cassandra
 // project, §2 "Frame header", §3 "Notations", §4 "Messages"; v3 and v5 specs for their flags).

@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { startsWithAscii } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { startsWithAscii } from '../../helpers/text.js';
 
 // Ceph messenger (docs.ceph.com "Messenger v2" and the v1 protocol notes): both peers open the
 // connection with a banner — "ceph v027" for msgr v1 (monitors on 6789, OSDs 6800–7300) or

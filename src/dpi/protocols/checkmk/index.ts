@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { startsWithAscii } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { startsWithAscii } from '../../helpers/text.js';
 
 // Checkmk agent (checkmk.com documentation, "The Checkmk agent"), TCP 6556: on connection the
 // agent sends its report, a text document of sections, each introduced by a header line

@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u16le, u32le } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u16le, u32le } from '../../helpers/text.js';
 
 // CIP implicit (I/O) messages of EtherNet/IP, UDP 2222 (ODVA, The CIP Networks Library Vol. 2,
 // EtherNet/IP Adaptation of CIP: §2-6 Common Packet Format and §3-2 the UDP transport for

@@ -1,4 +1,4 @@
-import { catalogOnly } from '../../dissector.js';
+import { catalogOnly } from '../../api/dissector.js';
 
 // Cisco VPN Client IPsec over UDP/TCP (port 10000) (nDPI: CiscoVPN).
 // Cisco's VPN Client documentation describes IPsec over UDP and IPsec over TCP (cTCP) only as

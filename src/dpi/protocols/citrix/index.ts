@@ -1,4 +1,4 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
 
 // Citrix ICA and CGP (proprietary). Publicly documented traits only: an ICA connection (TCP 1494)
 // opens with the detect string 0x7F 0x7F "ICA" 0x00 sent by each side (Citrix's own ICA

@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u16be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u16be } from '../../helpers/text.js';
 
 // CNP/IP, LonWorks control network protocol tunnelled over IP (ANSI/EIA-852, ISO/IEC 14908-4),
 // UDP 1628/1629. Common header (EIA-852 §5): packet size (u16, the whole datagram), version (1),

@@ -1,4 +1,4 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
 
 // CoAP (RFC 7252 §3), UDP 5683 (DTLS 5684): version (2 bits, 1), type (CON, NON, ACK, RST),
 // token length (0..8), code (class 0 request 0.01–0.07 / empty 0.00, 2 success, 4 client error,

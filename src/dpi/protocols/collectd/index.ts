@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u16be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u16be } from '../../helpers/text.js';
 
 // collectd's binary network protocol (collectd.org wiki "Binary protocol"), UDP 25826: a
 // datagram is a chain of parts, each a type (u16), a length (u16, the whole part, ≥ 4) and data.

@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u16be, u16le, u32be, u32le } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u16be, u16le, u32be, u32le } from '../../helpers/text.js';
 
 // CORBA's General Inter-ORB Protocol (OMG CORBA 3.x part 2, §9.4 "GIOP Message Formats"): every
 // message starts with a 12-byte header — magic "GIOP", version major 1 and minor 0–3, flags

@@ -1,4 +1,4 @@
-import { catalogOnly } from '../../dissector.js';
+import { catalogOnly } from '../../api/dissector.js';
 
 // Smilegate's CrossFire online shooter (nDPI: Crossfire).
 // Smilegate publishes no description of CrossFire's game protocol and no public write-up

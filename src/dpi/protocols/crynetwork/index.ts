@@ -1,4 +1,4 @@
-import { catalogOnly } from '../../dissector.js';
+import { catalogOnly } from '../../api/dissector.js';
 
 // Crytek CryENGINE multiplayer network protocol (nDPI: CryNetwork).
 // Crytek publishes no description of the CryENGINE network protocol on the wire (the

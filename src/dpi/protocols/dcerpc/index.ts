@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u16be, u16le } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u16be, u16le } from '../../helpers/text.js';
 
 // DCE/RPC (The Open Group, "DCE 1.1: Remote Procedure Call", C706, chapter 12 "RPC PDU
 // Encodings"; Microsoft [MS-RPCE] §2.2.2 for its additions such as rpc_auth_3).

@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u32be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u32be } from '../../helpers/text.js';
 
 // DHCP (RFC 2131, options RFC 2132): a BOOTP message (op 1 request / 2 reply, hardware type and
 // address length, 236 fixed bytes) then the magic cookie 99.130.83.99 and options. Option 53 is

@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u16be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u16be } from '../../helpers/text.js';
 
 // DHCPv6 (RFC 8415 §8–9): a client/server message is msg-type (1..11) and a 3-byte transaction
 // id; relay messages (12, 13) have a hop count and two IPv6 addresses. Options follow as

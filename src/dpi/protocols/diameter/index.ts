@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u16be, u32be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u16be, u32be } from '../../helpers/text.js';
 
 // Diameter (RFC 6733 §3 and §4.1), TCP/SCTP 3868 (TLS 5868): version (1), message length (u24,
 // whole message, a multiple of 4, ≥ 20), command flags (R P E T; the low 4 bits reserved zero),

@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u16be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u16be } from '../../helpers/text.js';
 
 // DLEP, Dynamic Link Exchange Protocol (RFC 8175), port 854. Discovery over UDP (§11): the
 // 4-byte prefix "DLEP", then a signal header — signal type (u16: 1 Peer Discovery, 2 Peer Offer)

@@ -1,4 +1,4 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
 
 // DNP3 (IEEE 1815, data link layer §9.2): a frame starts 0x05 0x64, then LENGTH (5..255: the
 // control, destination, source and user data octets), CONTROL, DESTINATION and SOURCE (little

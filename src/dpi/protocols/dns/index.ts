@@ -1,4 +1,4 @@
-import { defineDissector, type InspectContext, Transport, Verdict, type VerdictValue } from '../../dissector.js';
+import { defineDissector, type InspectContext, Transport, Verdict, type VerdictValue } from '../../api/dissector.js';
 import { dgaLabel, suspiciousQuery } from './checks.js';
 import { type DnsMessage, headerLooksValid, parseDns, rcodeName, typeName } from './parser.js';
 import { DNS_RISKS } from './risks.js';

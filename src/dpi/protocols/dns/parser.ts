@@ -1,4 +1,4 @@
-import { latin1 } from '../../text.js';
+import { latin1 } from '../../helpers/text.js';
 import { formatIpv4, formatIpv6 } from '../../../flow/address.js';
 
 // DNS messages (RFC 1035 §4.1, RFC 3596 AAAA, RFC 6891 EDNS OPT), also the wire format of mDNS

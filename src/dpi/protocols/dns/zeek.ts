@@ -1,5 +1,5 @@
 import { RCODE_NAMES, TYPE_NAMES } from './parser.js';
-import { col, num, str, strings, unset, type ZeekColumn, type ZeekColumnContext, type ZeekLogDeclaration, zeekProto } from '../../zeek-log.js';
+import { col, num, str, strings, unset, type ZeekColumn, type ZeekColumnContext, type ZeekLogDeclaration, zeekProto } from '../../api/zeek-log.js';
 
 // dns.log: Zeek 6's fields from the dns object of a record, in Zeek's order.
 

@@ -1,4 +1,4 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
 import { MIN_QUERY, MIN_RESPONSE, NONCE_AT, readCertQuery, startsWithMagic } from './parser.js';
 
 // DNSCrypt v2 (see parser.ts): named on the certificate query ("2.dnscrypt-cert.<zone>" TXT) or

@@ -1,4 +1,4 @@
-import { catalogOnly } from '../../dissector.js';
+import { catalogOnly } from '../../api/dissector.js';
 
 // Ankama's Dofus MMORPG client-server protocol (nDPI: Dofus).
 // Ankama publishes no description of the Dofus wire format. Community reverse-engineering notes

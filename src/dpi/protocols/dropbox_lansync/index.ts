@@ -1,4 +1,4 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
 
 // Dropbox LAN sync discovery: the Dropbox client broadcasts a small JSON object on UDP port
 // 17500 (from port 17500) announcing itself to other clients of the local network, with keys

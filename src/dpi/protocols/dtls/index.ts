@@ -1,4 +1,4 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
 import { newFacts, onCertificateBody, onClientHello, onServerHello, TLS_FIELDS, type HandshakeFacts } from '../tls/analysis.js';
 import { parseClientHelloBody } from '../tls/client-hello.js';
 import { parseServerHelloBody } from '../tls/records.js';

@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u16be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u16be } from '../../helpers/text.js';
 
 // EAQ: the UDP probe of Brazil's broadband quality measurement programme (Entidade Aferidora da
 // Qualidade, the "Brasil Banda Larga" meter), to measurement servers on UDP port 6000. The

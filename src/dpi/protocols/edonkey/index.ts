@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u32le } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u32le } from '../../helpers/text.js';
 
 // eDonkey2000 / eMule TCP (the eDonkey protocol as documented by the eMule project and in
 // Kulbak & Bickson, "The eMule Protocol Specification", 2005): every message has a 5-byte

@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u32le } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u32le } from '../../helpers/text.js';
 
 // GE Ethernet Global Data (EGD), the producer/consumer exchange of GE Fanuc / GE Intelligent
 // Platforms PLCs and drives, UDP 18246 (0x4746). A producer sends a snapshot of part of its

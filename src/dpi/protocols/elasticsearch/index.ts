@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u32be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u32be } from '../../helpers/text.js';
 
 // Elasticsearch transport protocol (node-to-node and transport clients, port 9300; the REST API
 // on 9200 is plain HTTP and left to the HTTP dissector). Each message starts with the marker

@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u32be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u32be } from '../../helpers/text.js';
 
 // Ether-S-Bus, Saia-Burgess PCD controllers' S-Bus over UDP 5050. The vendor's layout, as
 // described on Wireshark's "S-Bus" dissector page: length (u32, the whole datagram), version

@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u16le, u32le } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u16le, u32le } from '../../helpers/text.js';
 
 // EtherNet/IP encapsulation (ODVA, The CIP Networks Library Vol. 2, chapter 2 "Encapsulation
 // Protocol", and §2-6 Common Packet Format), TCP and UDP 44818. Every message starts with a

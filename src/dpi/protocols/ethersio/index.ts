@@ -1,4 +1,4 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
 
 // EtherSIO (Nlynx / Ethernet Serial I/O, UDP 6060). No public specification; its publicly
 // documented trait (Wireshark's EtherSIO dissector page) is a header starting with the ASCII

@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u16be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u16be } from '../../helpers/text.js';
 
 // FastCGI (the FastCGI Specification, Open Market 1996, §3.3 and §5.1): records start with an
 // 8-byte header — version 1, type (1 BEGIN_REQUEST … 11 UNKNOWN_TYPE), request id (16 bits),

@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u32be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u32be } from '../../helpers/text.js';
 
 // Omron FINS (Factory Interface Network Service), after Omron's FINS Commands Reference Manual
 // (W227, W342) and the Ethernet Unit manuals (W420/W421 for FINS/TCP), UDP and TCP 9600.

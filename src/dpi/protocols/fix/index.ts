@@ -1,4 +1,4 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
 
 // FIX (Financial Information eXchange, FIX Trading Community, "FIX Session Protocol" / tag=value
 // encoding): every message starts with BeginString 8=FIX.4.x or 8=FIXT.1.1, SOH, then

@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u32be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u32be } from '../../helpers/text.js';
 
 // FLUTE (RFC 6726) over ALC/LCT (RFC 5775, RFC 5651 §5.1), UDP, no fixed port. LCT header:
 // version (4 bits, 1), congestion control flag C (2 bits), PSI (2), then S, O (2), H, reserved

@@ -1,6 +1,6 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { readLine } from '../../text.js';
-import { continueInTls } from '../../starttls.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { readLine } from '../../helpers/text.js';
+import { continueInTls } from '../../helpers/starttls.js';
 
 // FTP control channel (RFC 959): the server greets with "220 …", the client sends commands of
 // three or four letters. USER then PASS send a password in the clear (it is never read or

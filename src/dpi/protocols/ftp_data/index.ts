@@ -1,4 +1,4 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
 import { fileFormat, listingKind, MAGIC_BYTES, mayBeData } from './parser.js';
 
 // The data connection of FTP (RFC 959): the server connects from port 20 in active mode, or the

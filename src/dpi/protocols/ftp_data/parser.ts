@@ -1,4 +1,4 @@
-import { latin1 } from '../../text.js';
+import { latin1 } from '../../helpers/text.js';
 
 // What an FTP data connection carries (RFC 959 §3.2-3.4): a file, sent as it is (stream mode), or
 // the answer to LIST, NLST, MLSD. LIST's format is not specified by RFC 959, but servers send one

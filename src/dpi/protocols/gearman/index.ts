@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { readLine, u32be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { readLine, u32be } from '../../helpers/text.js';
 
 // Gearman job server protocol (gearman.org/protocol, "Binary Packet" and "Administrative
 // Protocol"), TCP 4730. Binary packets have a 12-byte header: the magic "\0REQ" (sent to the job

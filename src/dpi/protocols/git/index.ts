@@ -1,4 +1,4 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
 
 // Git protocol (git docs "gitprotocol-pack" / "gitprotocol-common"): over TCP 9418 the client
 // sends one pkt-line — 4 hex digits giving the line length (length field included) — holding

@@ -1,4 +1,4 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
 import { classifyStream, headerValue, isSemiReliableUdp, isUdpMessage, StreamKind } from './parser.js';
 
 // Gnutella 0.6: the TCP handshake ("GNUTELLA CONNECT/0.6" / "GNUTELLA/0.6 200 OK"), push

@@ -1,4 +1,4 @@
-import { defineDissector, type ProbeContext, Transport, Verdict } from '../../dissector.js';
+import { defineDissector, type ProbeContext, Transport, Verdict } from '../../api/dissector.js';
 import {
   GTP_C_PORT, GTP_PRIME_MESSAGE_NAMES, GTP_PRIME_PORT, GTP_U_MESSAGE_NAMES, GTP_U_PORT, gtpcVersion, gtpPrimeMessage, gtpuMessage,
 } from './parser.js';

@@ -1,4 +1,4 @@
-import { u16be } from '../../text.js';
+import { u16be } from '../../helpers/text.js';
 
 // Header and message checks for the GPRS Tunnelling Protocols sonde names. Pure functions over one
 // UDP datagram (`d[off..off+len)`); they allocate nothing, so probes can call them.

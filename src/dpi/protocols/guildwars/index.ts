@@ -1,4 +1,4 @@
-import { catalogOnly } from '../../dissector.js';
+import { catalogOnly } from '../../api/dissector.js';
 
 // ArenaNet's Guild Wars game protocol (nDPI: Guildwars).
 // ArenaNet publishes no description of the Guild Wars wire format (only the firewall ports

@@ -1,4 +1,4 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
 
 // H.323 call signalling (ITU-T H.225.0 §7 "Call signalling message", with ITU-T Q.931 §4
 // "General message format and information elements coding"), TCP 1720. Each message travels in a

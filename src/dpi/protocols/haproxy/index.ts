@@ -1,4 +1,4 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
 
 // The PROXY protocol (HAProxy, "The PROXY protocol, Versions 1 & 2", proxy-protocol.txt): a proxy
 // that relays a connection prepends, before any byte of the relayed protocol, a header naming

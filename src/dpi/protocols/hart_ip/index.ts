@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u16be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u16be } from '../../helpers/text.js';
 
 // HART-IP (FieldComm Group HCF_SPEC-085), TCP and UDP 5094: HART field-instrument messages over
 // IP. Every message starts with an 8-byte header, big endian: version (1, or 2 for the HART-IP

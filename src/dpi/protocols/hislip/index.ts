@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u32be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u32be } from '../../helpers/text.js';
 
 // HiSLIP, High-Speed LAN Instrument Protocol (IVI-6.1 §2.5), TCP 4880: every message has a
 // 16-byte header — prologue "HS", message type (0..26), control code, message parameter (u32)

@@ -1,4 +1,4 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
 
 // HL7 version 2 over MLLP (HL7 "Minimal Lower Layer Protocol", Appendix C of HL7 v2.x): a
 // message is framed by a start block 0x0B and an end block 0x1C 0x0D; the message itself starts

@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u16be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u16be } from '../../helpers/text.js';
 
 // HP Virtual Group (HP's printer/PC "virtual group" channel, TCP 5223). HP publishes no
 // specification: this uses only the traits visible on the wire and described publicly: each

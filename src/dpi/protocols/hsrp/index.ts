@@ -1,4 +1,4 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
 
 // Cisco Hot Standby Router Protocol. Version 1 (RFC 2281 §5), UDP 1985 to 224.0.0.2: a 20-byte
 // message of version 0, op code (0 hello, 1 coup, 2 resign, 3 advertise), state (0 initial,

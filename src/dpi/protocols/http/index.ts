@@ -1,9 +1,9 @@
-import { defineDissector, type InspectContext, Transport, Verdict } from '../../dissector.js';
+import { defineDissector, type InspectContext, Transport, Verdict } from '../../api/dissector.js';
 import { binaryContentType, binaryPath, mediaType, suspiciousUserAgent, urlRisks } from './checks.js';
 import { header, hostOnly, isNumericHost, MAX_HEAD, type MessageHead, parseHead, splitTarget } from './parser.js';
 import { HTTP_RISKS } from './risks.js';
 import { HTTP_ZEEK_LOG } from './zeek.js';
-import { startsWithAscii } from '../../text.js';
+import { startsWithAscii } from '../../helpers/text.js';
 
 // HTTP/1.x (RFC 9110, RFC 9112): the first request and the first final response of a connection.
 // A request line names the flow HTTP; an absolute-form target (a request to a proxy, RFC 9112

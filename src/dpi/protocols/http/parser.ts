@@ -1,4 +1,4 @@
-import { latin1 } from '../../text.js';
+import { latin1 } from '../../helpers/text.js';
 // HTTP/1.x message heads (RFC 9112 §2–§5): a start line, header field lines, an empty line.
 // Pure functions over bytes. Only the head is read; bodies are never looked at here.
 

@@ -1,4 +1,4 @@
-import { col, num, str, strings, unset, type ZeekColumn, type ZeekLogDeclaration } from '../../zeek-log.js';
+import { col, num, str, strings, unset, type ZeekColumn, type ZeekLogDeclaration } from '../../api/zeek-log.js';
 
 // http.log: Zeek 6's fields from the http object of a record (its first request), then sonde's.
 

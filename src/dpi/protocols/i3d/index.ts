@@ -1,4 +1,4 @@
-import { catalogOnly } from '../../dissector.js';
+import { catalogOnly } from '../../api/dissector.js';
 
 // i3D.net game server hosting network (nDPI: i3D).
 // i3D.net is a hosting network for game servers: it is named by the servers' addresses, and

@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u16be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u16be } from '../../helpers/text.js';
 
 // IAX2 (RFC 5456 §8.1.1): a full frame has the F bit set, a 15-bit source call number, the R bit
 // and a 15-bit destination call number, a 32-bit timestamp, OSeqno and ISeqno, a frame type

@@ -1,4 +1,4 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
 
 // IEC 60870-5-104 (§5): each APDU starts 0x68, the APDU length (4..253), then four control
 // octets. I-format: bit 0 of octet 1 is 0 (send/receive sequence numbers, ASDU follows);

@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u16be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u16be } from '../../helpers/text.js';
 
 // DLMS/COSEM over IP (IEC 62056-47 / -9-7 and IEC 62056-46), TCP/UDP 4059. Two framings:
 // the TCP-UDP wrapper — version (u16, 1), source and destination wPort (u16 each), length (u16:

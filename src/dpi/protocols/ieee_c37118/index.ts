@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u16be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u16be } from '../../helpers/text.js';
 
 // IEEE C37.118.2 synchrophasor frames (TCP 4712, UDP 4713): SYNC (0xAA, then frame type in bits
 // 4..6 — 0 data, 1 header, 2 config-1, 3 config-2, 4 command, 5 config-3 — and version 1..3 in

@@ -1,6 +1,6 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { readLine, startsWithAscii } from '../../text.js';
-import { continueInTls } from '../../starttls.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { readLine, startsWithAscii } from '../../helpers/text.js';
+import { continueInTls } from '../../helpers/starttls.js';
 
 // IMAP4 (RFC 9051 / 3501): the server greets with an untagged "* OK" (or "* PREAUTH"), the
 // client sends tagged commands "tag COMMAND …". STARTTLS answered by "tag OK" upgrades the

@@ -1,4 +1,4 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
 import { readIke } from './parser.js';
 
 // IPsec key exchange: ISAKMP / IKEv1 / IKEv2 messages on UDP (500, or 4500 after the non-ESP

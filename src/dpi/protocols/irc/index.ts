@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { latin1, startsWithAscii, startsWithAsciiCI } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { latin1, startsWithAscii, startsWithAsciiCI } from '../../helpers/text.js';
 
 // IRC client protocol: RFC 1459 §2.3 (message format), RFC 2812 §2.3 and §3.1 (connection
 // registration: PASS, NICK, USER), and the modern client protocol documents (modern.ircdocs.horse:

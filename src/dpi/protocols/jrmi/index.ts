@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u16be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u16be } from '../../helpers/text.js';
 
 // Java RMI's transport protocol (Java RMI specification, chapter 10 "RMI Wire Protocol"): the
 // client opens with the magic "JRMI", a 16-bit version (2) and the protocol — 0x4B

@@ -1,4 +1,4 @@
-import { defineDissector, type InspectContext, Transport, Verdict, type VerdictValue } from '../../dissector.js';
+import { defineDissector, type InspectContext, Transport, Verdict, type VerdictValue } from '../../api/dissector.js';
 
 // Apache Kafka wire protocol (kafka.apache.org/protocol, "Protocol Primitive Types", "Common
 // Request and Response Structure", "Headers" and "Api Keys"; header versions from KIP-482).

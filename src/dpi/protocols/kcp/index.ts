@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u32le } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u32le } from '../../helpers/text.js';
 
 // KCP, the ARQ protocol of the open-source ikcp library (skywind3000/kcp, protocol notes in its
 // README and ikcp.h), over UDP. A datagram holds one or more segments, each a 24-byte

@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u32be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u32be } from '../../helpers/text.js';
 
 // Kerberos V5 (RFC 4120 §5): messages are DER-encoded ASN.1 with an APPLICATION tag —
 // AS-REQ [10] 0x6a, AS-REP [11] 0x6b, TGS-REQ [12] 0x6c, TGS-REP [13] 0x6d, AP-REQ [14],

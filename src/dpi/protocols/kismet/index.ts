@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { latin1 } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { latin1 } from '../../helpers/text.js';
 
 // Kismet's client/server protocol (Kismet "DEVEL.client", Client/Server Protocol; the classic
 // Kismet of 2005-2016, TCP 2501). Line based. The server speaks first, with

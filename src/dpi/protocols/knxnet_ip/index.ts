@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u16be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u16be } from '../../helpers/text.js';
 
 // KNXnet/IP (KNX Standard 03.08.02 "Core", 03.08.03 Device Management, 03.08.04 Tunnelling,
 // 03.08.05 Routing, 03.08.07 Remote Diagnosis, and KNX IP Secure; ISO 22510), UDP and TCP 3671.

@@ -1,4 +1,4 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
 
 // LDAP (RFC 4511 §4.1–4.14, with the BER rules of X.690 as restricted by RFC 4511 §5.1: definite
 // lengths only, short or long form) and CLDAP over UDP (RFC 1798; Active Directory's "LDAP ping"

@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u16be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u16be } from '../../helpers/text.js';
 
 // LDP (RFC 5036 §3.1–3.5): a PDU header — version 1, PDU length (excluding version and length,
 // ≤ 4096), LDP identifier (LSR id + label space, 6 bytes) — then messages: U bit + 15-bit type

@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u16be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u16be } from '../../helpers/text.js';
 
 // LISP, the Locator/ID Separation Protocol. Control plane (RFC 6830 §6.1, RFC 9301 §5), UDP 4342:
 // the first 4 bits are the message type — 1 Map-Request, 2 Map-Reply, 3 Map-Register,

@@ -1,4 +1,4 @@
-import { catalogOnly } from '../../dissector.js';
+import { catalogOnly } from '../../api/dissector.js';
 
 // Riot Games' League of Legends: Wild Rift game traffic (nDPI: LoLWildRift).
 // Riot Games publishes no description of Wild Rift's game protocol. Catalog entry only.

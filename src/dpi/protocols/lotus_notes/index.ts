@@ -1,4 +1,4 @@
-import { catalogOnly } from '../../dissector.js';
+import { catalogOnly } from '../../api/dissector.js';
 
 // Lotus Notes / HCL Domino NRPC (nDPI: LotusNotes), IANA port 1352 ("lotusnote").
 // NRPC's framing is proprietary and no documented header was reviewed in the time available;

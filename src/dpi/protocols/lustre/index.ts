@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u32le } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u32le } from '../../helpers/text.js';
 
 // Lustre's LNet over TCP (socklnd), TCP 988, as described in the Lustre Operations Manual and
 // Wireshark's "lnet" dissector page. A connection opens with the acceptor request — magic

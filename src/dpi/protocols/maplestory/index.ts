@@ -1,4 +1,4 @@
-import { catalogOnly } from '../../dissector.js';
+import { catalogOnly } from '../../api/dissector.js';
 
 // Nexon's MapleStory MMORPG client-server protocol (nDPI: MapleStory).
 // Nexon publishes no description of the MapleStory wire format. Community notes describe the

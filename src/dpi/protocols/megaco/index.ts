@@ -1,4 +1,4 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
 
 // Megaco / H.248 text encoding (RFC 3525 Annex B / ITU-T H.248.1), UDP/TCP 2944 (2945 for the
 // binary encoding, not handled). A message starts with the protocol token "MEGACO" or its short

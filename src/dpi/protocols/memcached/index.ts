@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { readLine, u16be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { readLine, u16be } from '../../helpers/text.js';
 
 // memcached (memcached "protocol.txt" and "BinaryProtocolRevamped"): text commands such as
 // "get <key>\r\n", "set <key> <flags> <exptime> <bytes> [noreply]\r\n", "stats\r\n", answered by

@@ -1,5 +1,5 @@
-import { defineDissector, type InspectContext, Transport, Verdict, type VerdictValue } from '../../dissector.js';
-import { readLine } from '../../text.js';
+import { defineDissector, type InspectContext, Transport, Verdict, type VerdictValue } from '../../api/dissector.js';
+import { readLine } from '../../helpers/text.js';
 
 // MGCP 1.0 (RFC 3435, §3.2 "Command Header", §3.2.1 "Command Line", §3.3 "Response Header"),
 // over UDP 2427 (gateways) and 2727 (call agents). A command opens with the line

@@ -1,6 +1,6 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u16be } from '../../text.js';
-import { COTP_CC, COTP_CR, COTP_DT, probeIsoOnTcp, readCotpUnit, TPKT_VERSION } from '../../iso-on-tcp.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u16be } from '../../helpers/text.js';
+import { COTP_CC, COTP_CR, COTP_DT, probeIsoOnTcp, readCotpUnit, TPKT_VERSION } from '../../helpers/iso-on-tcp.js';
 
 // ISO 9506 MMS (Manufacturing Message Specification; IEC 61850-8-1 maps it), TCP 102, over the
 // OSI upper-layer stack on ISO-on-TCP:

@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u16be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u16be } from '../../helpers/text.js';
 
 // Modbus/TCP (Modbus Messaging on TCP/IP Implementation Guide v1.0b §3.1.3): the MBAP header —
 // transaction id, protocol id 0, length (unit id + PDU: 2..254), unit id — then the PDU's

@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u32le } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u32le } from '../../helpers/text.js';
 
 // Monero peer-to-peer ("Levin" protocol, monero-project docs "levin_protocol.md"): a 33-byte
 // header, little-endian: signature 0x0101010101012101 (bytes 01 21 01 01 01 01 01 01), body

@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u32le } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u32le } from '../../helpers/text.js';
 
 // MongoDB wire protocol (MongoDB manual, "Wire Protocol"): every message starts with a 16-byte
 // header, little-endian int32 messageLength (header included), requestID, responseTo, opCode:

@@ -1,4 +1,4 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
 
 // MPEG-2 transport stream over UDP (ISO/IEC 13818-1 §2.4.3; carried raw or as in RFC 2250
 // without RTP): 188-byte packets, each starting with the sync byte 0x47, then transport error /

@@ -1,4 +1,4 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
 
 // MQTT (OASIS MQTT 3.1.1 §3.1 / 5.0 §3.1): a session opens with CONNECT — fixed header 0x10,
 // remaining length (1–4 byte varint), then the protocol name "MQTT" (level 4 or 5) or

@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { isHostName, readLine, startsWithAscii } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { isHostName, readLine, startsWithAscii } from '../../helpers/text.js';
 
 // Munin node protocol (munin-monitoring.org "Munin node protocol"), TCP 4949: a line protocol.
 // The node greets with "# munin node at <name>\n"; the master sends commands such as

@@ -1,4 +1,4 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
 
 // MySQL client/server protocol (MySQL internals, "Protocol::HandshakeV10"): the server speaks
 // first with a packet (3-byte little-endian payload length, sequence id 0) holding protocol

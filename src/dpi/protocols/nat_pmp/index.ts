@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u16be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u16be } from '../../helpers/text.js';
 
 // NAT Port Mapping Protocol (RFC 6886 §3), UDP 5351 (clients send to the gateway's 5351, it
 // answers and announces from 5351). Version 0; requests: opcode 0 (external address, 2 bytes),

@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { startsWithAscii } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { startsWithAscii } from '../../helpers/text.js';
 
 // NATS client protocol (docs.nats.io, "Client Protocol"): the server opens with
 // "INFO {json}\r\n", the client answers "CONNECT {json}\r\n"; then PUB/SUB/MSG/PING/PONG lines.

@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u16be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u16be } from '../../helpers/text.js';
 
 // NetBIOS over TCP/IP (RFC 1002): the name service (UDP 137, DNS-like header with names in
 // "first-level encoding": a 0x20 length, then 32 letters 'A'..'P'), the datagram service (UDP

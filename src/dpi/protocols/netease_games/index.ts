@@ -1,4 +1,4 @@
-import { catalogOnly } from '../../dissector.js';
+import { catalogOnly } from '../../api/dissector.js';
 
 // NetEase online games' traffic (nDPI: NetEaseGames).
 // NetEase publishes no description of its games' wire formats. Catalog entry only.

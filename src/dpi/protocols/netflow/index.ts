@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u16be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u16be } from '../../helpers/text.js';
 
 // NetFlow export (Cisco's public NetFlow v1/v5/v7 record formats; v9 in RFC 3954 §5) and IPFIX
 // (RFC 7011 §3), UDP 2055/2056/2057/9995/9996 and 4739 (IPFIX). Fixed-format versions: version

@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u32be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u32be } from '../../helpers/text.js';
 
 // ONC RPC (RFC 5531 §9) carrying NFS (RFC 1813, 7530) and its companions: a call is xid,
 // msg_type 0, rpcvers 2, program, version, procedure, then credential and verifier (flavor +

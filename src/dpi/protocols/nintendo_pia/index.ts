@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u32be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u32be } from '../../helpers/text.js';
 
 // Nintendo's Pia peer-to-peer game networking library (Switch / Wii U / 3DS games: Mario Kart,
 // Splatoon, Animal Crossing…), over UDP, per the public Pia packet-format notes (Kinnay's

@@ -1,6 +1,6 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { readLine, startsWithAsciiCI } from '../../text.js';
-import { continueInTls } from '../../starttls.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { readLine, startsWithAsciiCI } from '../../helpers/text.js';
+import { continueInTls } from '../../helpers/starttls.js';
 
 // NNTP, the Network News Transfer Protocol (RFC 3977), with AUTHINFO (RFC 4643) and STARTTLS
 // (RFC 4642). §5.1: the server speaks first, 200 (posting may be allowed) or 201 (no posting),

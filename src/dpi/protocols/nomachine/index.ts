@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { readLine } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { readLine } from '../../helpers/text.js';
 
 // NoMachine's NX protocol (proprietary; NoMachine documents the server on TCP/UDP 4000 and the
 // NX protocol by name only). Publicly visible trait used here: before TLS starts, the client

@@ -1,4 +1,4 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
 
 // NTP (RFC 5905 §7.3, control messages RFC 1305 App. B / RFC 9327): the first byte holds the
 // leap indicator, version (1..4) and mode (1..7). Modes 1..5 are 48-byte messages (plus

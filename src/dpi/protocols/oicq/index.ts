@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u16be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u16be } from '../../helpers/text.js';
 
 // OICQ, the UDP protocol of the QQ instant messenger (Tencent). Layout as in Wireshark's OICQ
 // dissector documentation: a 0x02 start flag, a 16-bit client version, a 16-bit command, a

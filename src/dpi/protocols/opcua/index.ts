@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u32le } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u32le } from '../../helpers/text.js';
 
 // OPC UA binary (OPC 10000-6 §7.1.2 "Message types"), TCP 4840: every message has an 8-byte
 // header — message type (3 ASCII bytes: HEL, ACK, ERR, RHE, MSG, OPN, CLO), chunk type ('F'

@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u16be, u32be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u16be, u32be } from '../../helpers/text.js';
 
 // OpenFlow (ONF OpenFlow Switch Specification 1.0.0, 1.1.0, 1.2, 1.3.x, 1.4.x, 1.5.x; section
 // "OpenFlow Header" and "Connection Setup"). Every message starts with the same 8-byte header:

@@ -1,4 +1,4 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
 
 // OpenVPN (OpenVPN's protocol documentation, "ssl.h"/openvpn-rfc "The OpenVPN protocol"): each
 // packet starts with opcode (5 bits) and key id (3 bits); control packets then carry the

@@ -1,4 +1,4 @@
-import { catalogOnly } from '../../dissector.js';
+import { catalogOnly } from '../../api/dissector.js';
 
 // Opera browser's built-in VPN service (nDPI: OperaVPN).
 // Opera VPN is a service reached through Opera's proxy servers, named by their domains; it

@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u16be, u32be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u16be, u32be } from '../../helpers/text.js';
 
 // Oracle TNS (Transparent Network Substrate, the transport under Oracle Net / SQL*Net), TCP
 // 1521; public format descriptions (the Wireshark wiki's TNS page and published notes on the

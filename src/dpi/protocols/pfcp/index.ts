@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u16be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u16be } from '../../helpers/text.js';
 
 // PFCP, Packet Forwarding Control Protocol (3GPP TS 29.244 §7.2), UDP 8805: flags (version 1 in
 // bits 5..7, spare, FO, MP, S), message type (1..15 node related, 50..57 session related),

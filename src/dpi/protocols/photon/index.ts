@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u32be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u32be } from '../../helpers/text.js';
 
 // Photon (Exit Games' real-time multiplayer service, used by many mobile games such as Toca
 // Boca's) over UDP, per Photon's published binary protocol notes: a 12-byte header (16-bit

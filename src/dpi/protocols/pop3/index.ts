@@ -1,6 +1,6 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { readLine, startsWithAscii, startsWithAsciiCI } from '../../text.js';
-import { continueInTls } from '../../starttls.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { readLine, startsWithAscii, startsWithAsciiCI } from '../../helpers/text.js';
+import { continueInTls } from '../../helpers/starttls.js';
 
 // POP3 (RFC 1939): the server greets with "+OK", the client sends four-letter commands. STLS
 // (RFC 2595) answered by +OK upgrades the session to TLS (named POPS, like nDPI). USER/PASS or

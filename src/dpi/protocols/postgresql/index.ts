@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u32be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u32be } from '../../helpers/text.js';
 
 // PostgreSQL frontend/backend protocol (PostgreSQL docs, "Message Formats"): the client opens
 // with an untyped message — int32 length, int32 code: 196608 (protocol 3.0) StartupMessage with

@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u16be, u32be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u16be, u32be } from '../../helpers/text.js';
 
 // PPTP control connection (RFC 2637 §2): TCP 1723; every control message starts with Length
 // (16 bits, the whole message), PPTP Message Type (1 control, 2 management), the Magic Cookie

@@ -1,4 +1,4 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
 
 // PROFINET IO context management: connectionless DCE/RPC (C706 chapter 12) over UDP 34964 whose
 // object or interface UUID is one of the PNIO UUIDs DEA0000x-6C97-11D1-8271-00A02442DF7D

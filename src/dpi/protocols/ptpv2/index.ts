@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u16be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u16be } from '../../helpers/text.js';
 
 // PTP version 2 (IEEE 1588-2008 §13.3 common header), UDP 319 (event) and 320 (general): byte 0
 // is transportSpecific (4 bits) and messageType (0 Sync, 1 Delay_Req, 2 Pdelay_Req, 3 Pdelay_Resp,

@@ -1,4 +1,4 @@
-import { defineDissector, type InspectContext, Transport, Verdict, type VerdictValue } from '../../dissector.js';
+import { defineDissector, type InspectContext, Transport, Verdict, type VerdictValue } from '../../api/dissector.js';
 import { ja3, ja4, parseClientHelloBody } from '../tls/client-hello.js';
 import {
   clientInitialKeys, type InitialKeys, initialType, isGquicVersion, isIetfVersion, isKnownVersion, isForcingNegotiation,

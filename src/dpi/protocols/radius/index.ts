@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u16be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u16be } from '../../helpers/text.js';
 
 // RADIUS (RFC 2865 §3, accounting RFC 2866, dynamic authorisation RFC 5176), UDP 1812/1813
 // (legacy 1645/1646, CoA 3799): code (1 Access-Request, 2 Accept, 3 Reject, 4 Accounting-Request,

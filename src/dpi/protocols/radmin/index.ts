@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u32be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u32be } from '../../helpers/text.js';
 
 // Radmin (Famatech, proprietary; no public specification). Famatech documents the server port
 // (TCP 4899). Beyond that only traits seen in public captures (not a specification): each

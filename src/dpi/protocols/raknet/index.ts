@@ -1,4 +1,4 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
 
 // RakNet (the open-source UDP game networking library, used by Minecraft Bedrock, Roblox and
 // many others), per its public documentation and source headers: before a connection exists,

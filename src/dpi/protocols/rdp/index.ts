@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u16be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u16be } from '../../helpers/text.js';
 
 // RDP connection start ([MS-RDPBCGR] §2.2.1.1–2.2.1.2): a TPKT header (RFC 1006: version 3,
 // reserved 0, 2-byte length) holding an X.224 Connection Request TPDU (RFC 905: length

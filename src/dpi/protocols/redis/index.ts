@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { readLine } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { readLine } from '../../helpers/text.js';
 
 // Redis serialization protocol (redis.io "RESP protocol spec"): a client command is an array of
 // bulk strings — "*<n>\r\n$<len>\r\n<COMMAND>\r\n…" — whose first element is the command name;

@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { startsWithAscii } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { startsWithAscii } from '../../helpers/text.js';
 
 // RIPE Atlas probe measurements (atlas.ripe.net documentation): UDP traceroute and similar
 // measurement packets from Atlas probes carry the ASCII payload marker "MGLNDD_" (the Magellan

@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u16le, u32be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u16le, u32be } from '../../helpers/text.js';
 
 // RMCP, the Remote Management and Control Protocol (DMTF DSP0136, Alert Standard Format 2.0,
 // §3.2.2), and the IPMI LAN session carried in it (IPMI v1.5 §12, IPMI v2.0 §13), UDP 623; the

@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u32le } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u32le } from '../../helpers/text.js';
 
 // Roughtime (Google's protocol description; IETF draft-ietf-ntp-roughtime), UDP/TCP 2002. A
 // message is a tag-value map: number of tags N (u32 LE), N-1 value offsets (u32 LE, multiples of

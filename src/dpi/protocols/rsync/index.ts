@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { readLine, startsWithAscii } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { readLine, startsWithAscii } from '../../helpers/text.js';
 
 // rsync daemon protocol (rsync's csprotocol.txt; rsync(1) "CONNECTING TO AN RSYNC DAEMON";
 // rsyncd.conf(5)): over TCP 873 each side sends one greeting line

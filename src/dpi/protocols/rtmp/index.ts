@@ -1,4 +1,4 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
 
 // RTMP (Adobe, "Real-Time Messaging Protocol" specification 1.0, December 2012), §5.2 handshake:
 // the client sends C0 (one version byte, 3) and C1 (1536 bytes: time, 4 bytes that are zero in

@@ -1,4 +1,4 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
 import { CALL_SERVICES_BY_ADDRESS } from '../stun/call-services.js';
 
 // RTP and RTCP over UDP (RFC 3550), told apart as RFC 5761 §4 does: the second byte of RTCP is

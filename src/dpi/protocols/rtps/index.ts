@@ -1,4 +1,4 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
 
 // RTPS, the DDS interoperability wire protocol (OMG DDSI-RTPS 2.x §9.4.4): every message starts
 // with the 4-byte protocol id "RTPS" (or "RTPX" from some vendors), the protocol version (major 2,

@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { readLine } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { readLine } from '../../helpers/text.js';
 
 // RTSP 1.0 (RFC 2326 §6.1, §7.1) and 2.0 (RFC 7826 §8): a request line "METHOD SP rtsp-URI SP
 // RTSP/1.0" (or "*" as target for OPTIONS) or a status line "RTSP/1.0 SP 3DIGIT SP reason", then

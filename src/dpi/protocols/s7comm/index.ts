@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { COTP_CC, COTP_CR, COTP_DT, type CotpUnit, readCotpUnit } from '../../iso-on-tcp.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { COTP_CC, COTP_CR, COTP_DT, type CotpUnit, readCotpUnit } from '../../helpers/iso-on-tcp.js';
 
 // S7comm (Siemens S7 PLCs), TCP 102, over ISO-on-TCP (RFC 1006 TPKT: version 3, reserved 0,
 // length u16 of the whole packet) and ISO 8073 COTP (length indicator, PDU type: 0xE0 CR, 0xD0

@@ -1,6 +1,6 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u16be } from '../../text.js';
-import { COTP_CC, COTP_CR, COTP_DT, probeIsoOnTcp, readCotpUnit, TPKT_VERSION } from '../../iso-on-tcp.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u16be } from '../../helpers/text.js';
+import { COTP_CC, COTP_CR, COTP_DT, probeIsoOnTcp, readCotpUnit, TPKT_VERSION } from '../../helpers/iso-on-tcp.js';
 
 // Siemens S7CommPlus (S7-1200 / S7-1500), TCP 102, over ISO-on-TCP: RFC 1006 TPKT (version 3,
 // reserved 0, u16 length of the whole packet) and ISO 8073 COTP (length indicator, then the

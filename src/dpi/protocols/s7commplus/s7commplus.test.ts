@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { concatBytes as cat, type Exchange, fuzzFirstPayload as fuzz, hexBytes as hex, identify, notByDpi } from '../../../test-support/dpi-test-kit.js';
-import { type InspectContext, Verdict } from '../../dissector.js';
+import { type InspectContext, Verdict } from '../../api/dissector.js';
 import s7commplus, { scanStream } from './index.js';
 
 // Frames built after the public descriptions of S7CommPlus: TPKT + COTP DT + 0x72 frame.

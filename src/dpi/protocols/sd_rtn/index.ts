@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u16be, u16le } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u16be, u16le } from '../../helpers/text.js';
 
 // SD-RTN, Agora's real-time network (voice/video SDKs), over UDP to its edge servers (UDP 8130
 // among the ports Agora's firewall documentation lists). The wire protocol is proprietary and

@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u32be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u32be } from '../../helpers/text.js';
 
 // sFlow (sflow.org "sFlow Version 5", §"sFlow Datagram"; v2/v4 in RFC 3176), UDP 6343: version
 // (u32: 2, 4 or 5), agent address type (u32: 1 IPv4, 2 IPv6), agent address, [v5: sub-agent id],

@@ -1,4 +1,4 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
 import { header, mayStart, readStart } from './parser.js';
 
 // SIP over UDP or TCP (see parser.ts): named on a well-formed request or response start line.

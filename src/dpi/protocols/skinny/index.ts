@@ -1,5 +1,5 @@
-import { defineDissector, type InspectContext, Transport, Verdict, type VerdictValue } from '../../dissector.js';
-import { u32le } from '../../text.js';
+import { defineDissector, type InspectContext, Transport, Verdict, type VerdictValue } from '../../api/dissector.js';
+import { u32le } from '../../helpers/text.js';
 
 // Cisco Skinny Client Control Protocol (SCCP), TCP 2000, from the public descriptions of its
 // framing (the Wireshark wiki page "SKINNY", Cisco's CallManager documentation of the message

@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u16be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u16be } from '../../helpers/text.js';
 
 // Service Location Protocol, TCP/UDP 427. Version 2 (RFC 2608 §8): version 2, function id
 // (1 SrvRqst … 11 SAAdvert), length (u24, whole message), flags (u16, low 13 bits zero), next

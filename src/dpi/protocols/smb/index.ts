@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u16be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u16be } from '../../helpers/text.js';
 
 // SMB over TCP ([MS-SMB2] §2.1, [MS-CIFS] §2.1): each message has a 4-byte NetBIOS session
 // header (type 0x00, 24-bit length) then the SMB header: 0xFF 'SMB' for SMB1, 0xFE 'SMB' for

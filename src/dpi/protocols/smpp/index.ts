@@ -1,5 +1,5 @@
-import { defineDissector, type InspectContext, Transport, Verdict, type VerdictValue } from '../../dissector.js';
-import { u32be } from '../../text.js';
+import { defineDissector, type InspectContext, Transport, Verdict, type VerdictValue } from '../../api/dissector.js';
+import { u32be } from '../../helpers/text.js';
 
 // SMPP, Short Message Peer-to-Peer (SMPP Developers Forum, "Short Message Peer to Peer Protocol
 // Specification v3.4", §3.2 "SMPP PDU Format", §4.1 "Bind Operation", §5.1 "PDU Header"

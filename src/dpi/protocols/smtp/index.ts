@@ -1,6 +1,6 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { isHostName, readLine, startsWithAsciiCI } from '../../text.js';
-import { continueInTls } from '../../starttls.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { isHostName, readLine, startsWithAsciiCI } from '../../helpers/text.js';
+import { continueInTls } from '../../helpers/starttls.js';
 
 // SMTP (RFC 5321): the server greets with "220 domain …", the client says EHLO/HELO. STARTTLS
 // (RFC 3207) answered by 220 upgrades the session to TLS (nDPI then names it SMTPS). AUTH PLAIN

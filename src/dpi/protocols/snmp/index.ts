@@ -1,4 +1,4 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
 
 // SNMP (RFC 3416/1157/3412): a BER SEQUENCE holding INTEGER version (0 v1, 1 v2c, 3 v3); v1 and
 // v2c carry an OCTET STRING community (a shared secret: never output) then a PDU with a

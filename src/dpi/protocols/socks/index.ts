@@ -1,4 +1,4 @@
-import { defineDissector, type InspectContext, Transport, Verdict, type VerdictValue } from '../../dissector.js';
+import { defineDissector, type InspectContext, Transport, Verdict, type VerdictValue } from '../../api/dissector.js';
 
 // SOCKS proxies. SOCKS5 (RFC 1928 §3): the client greets with VER=5, NMETHODS, METHODS (one
 // byte each); the server answers VER=5, METHOD — one of those offered, or X'FF' (none

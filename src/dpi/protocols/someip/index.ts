@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u32be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u32be } from '../../helpers/text.js';
 
 // SOME/IP (AUTOSAR "SOME/IP Protocol Specification", PRS_SOMEIP): a 16-byte header of message
 // id (service u16, method/event u16), length u32 (bytes after this field: 8 + payload), request

@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { startsWithAscii, u32be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { startsWithAscii, u32be } from '../../helpers/text.js';
 
 // Valve's Source (and GoldSrc) engine server queries, "A2S", per the Valve Developer Community
 // wiki page "Server queries": single-packet messages start with the 32-bit header FF FF FF FF

@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { startsWithAscii } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { startsWithAscii } from '../../helpers/text.js';
 
 // Spotify's local network discovery: desktop and mobile clients broadcast datagrams on UDP
 // port 57621 (source and destination) that start with the ASCII magic "SpotUdp0" (the port and

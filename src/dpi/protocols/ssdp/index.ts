@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { readLine, startsWithAscii } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { readLine, startsWithAscii } from '../../helpers/text.js';
 
 // SSDP (UPnP Device Architecture 2.0 §1): HTTP-formatted datagrams over UDP 1900. "M-SEARCH *
 // HTTP/1.1" searches, "NOTIFY * HTTP/1.1" advertises, unicast "HTTP/1.1 200 OK" answers a

@@ -1,4 +1,4 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
 import { hassh, hasshServer, readKexInit } from './kexinit.js';
 import { readBanner } from './parser.js';
 import { SSH_RISKS } from './risks.js';

@@ -1,4 +1,4 @@
-import { type RiskSpec } from '../../dissector.js';
+import { type RiskSpec } from '../../api/dissector.js';
 
 // The risks only SSH raises.
 

@@ -1,4 +1,4 @@
-import { col, str, unset, type ZeekColumn, type ZeekColumnContext, type ZeekLogDeclaration } from '../../zeek-log.js';
+import { col, str, unset, type ZeekColumn, type ZeekColumnContext, type ZeekLogDeclaration } from '../../api/zeek-log.js';
 
 // ssh.log: Zeek 6's fields from the ssh object of a record, then the hassh package's and sonde's.
 

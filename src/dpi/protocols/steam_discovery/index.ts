@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u32be, u32le } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u32be, u32le } from '../../helpers/text.js';
 
 // Steam's local network discovery (In-Home Streaming / Remote Play, LAN game transfer), per
 // the public write-ups of the protocol (codingrange.com "Steam In-Home Streaming discovery

@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { readLine } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { readLine } from '../../helpers/text.js';
 
 // STOMP 1.0–1.2 (stomp.github.io, "STOMP Protocol Specification, Version 1.2"): a frame is a
 // command line, header lines "name:value", a blank line, a body and a NUL octet; lines end in

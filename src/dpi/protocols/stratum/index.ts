@@ -1,4 +1,4 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
 
 // Mining pool protocols: Stratum (slushpool's "Stratum mining protocol"; newline-delimited
 // JSON-RPC: mining.subscribe, mining.authorize, mining.notify, mining.submit…), its Ethereum

@@ -1,4 +1,4 @@
-import { defineDissector, type InspectContext, Transport, Verdict, type VerdictValue } from '../../dissector.js';
+import { defineDissector, type InspectContext, Transport, Verdict, type VerdictValue } from '../../api/dissector.js';
 import { applicationOf, channelDataSize, readStun, type StunMessage } from './parser.js';
 import { CALL_SERVICES_BY_ADDRESS } from './call-services.js';
 

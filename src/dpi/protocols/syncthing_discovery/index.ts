@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u32be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u32be } from '../../helpers/text.js';
 
 // Syncthing local discovery (Syncthing's "Local Discovery Protocol v4" specification): UDP
 // broadcasts (IPv4) and multicasts to ff12::8384 (IPv6) on port 21027. Each packet is the

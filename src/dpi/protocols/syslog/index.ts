@@ -1,4 +1,4 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
 
 // Syslog (RFC 5424, BSD format RFC 3164; over TCP RFC 6587): a message starts with "<PRI>",
 // PRI = facility × 8 + severity (0..191, no leading zeros), then "1 " and an ISO timestamp

@@ -1,4 +1,4 @@
-import { catalogOnly } from '../../dissector.js';
+import { catalogOnly } from '../../api/dissector.js';
 
 // Targus Dataspeed speed test (nDPI: TargusDataspeed).
 // No public description of its wire format was found (no time was left to search further);

@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u16be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u16be } from '../../helpers/text.js';
 
 // TDS, Microsoft SQL Server's protocol ([MS-TDS] §2.2.3.1): an 8-byte packet header — type
 // (0x01 SQL batch, 0x03 RPC, 0x04 tabular result, 0x06 attention, 0x07 bulk load, 0x0E

@@ -1,4 +1,4 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
 
 // TeamViewer (proprietary, no public specification). Only public traits: TeamViewer's firewall
 // documentation (TCP/UDP 5938, falling back to 443 and 80) and byte markers seen in public

@@ -1,4 +1,4 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
 
 // Telnet (RFC 854/855): sessions open with option negotiation, IAC (0xFF) followed by WILL
 // (0xFB), WONT (0xFC), DO (0xFD) or DONT (0xFE) and an option code, or a subnegotiation

@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u16be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u16be } from '../../helpers/text.js';
 
 // Teredo (RFC 4380, UDP 3544): IPv6 over UDP through NATs. The outer flow is a client's path to its
 // Teredo server or relay. nDPI's reader names that flow Teredo and never looks inside (measured with

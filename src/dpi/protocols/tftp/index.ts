@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u16be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u16be } from '../../helpers/text.js';
 
 // TFTP (RFC 1350, options RFC 2347): 2-byte opcode. RRQ (1) / WRQ (2): file name NUL mode NUL
 // (netascii, octet, mail) [option NUL value NUL]…; DATA (3): block number + up to blksize bytes;

@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u32be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u32be } from '../../helpers/text.js';
 
 // Apache Thrift messages (Thrift's "binary protocol" and "compact protocol" specifications in
 // doc/specs/). Binary, strict form: 0x80 0x01 (version 1), 0x00, message type (1 call, 2 reply,

@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { latin1, readLine } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { latin1, readLine } from '../../helpers/text.js';
 
 // tinc VPN meta protocol (tinc manual, "The meta-protocol" and "Legacy authentication
 // protocol"; doc/PROTOCOL). Requests are ASCII lines led by their number; on a new meta

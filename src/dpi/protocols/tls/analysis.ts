@@ -1,4 +1,4 @@
-import { type DpiFieldSpec, type InspectContext } from '../../dissector.js';
+import { type DpiFieldSpec, type InspectContext } from '../../api/dissector.js';
 import { cipherName, isWeakCipher } from './ciphers.js';
 import { type ClientHello, isGrease, ja3, ja4, ja4Version } from './client-hello.js';
 import { isObsoleteVersion, ja3s, type ServerHello, versionName } from './records.js';

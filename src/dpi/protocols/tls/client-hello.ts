@@ -1,4 +1,4 @@
-import { latin1 } from '../../text.js';
+import { latin1 } from '../../helpers/text.js';
 import { createHash } from 'node:crypto';
 
 // CONTRACT between the TLS, DTLS and QUIC dissectors (implemented by the TLS dissector's author):

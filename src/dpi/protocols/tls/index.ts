@@ -1,4 +1,4 @@
-import { defineDissector, Transport, Verdict, type InspectContext } from '../../dissector.js';
+import { defineDissector, Transport, Verdict, type InspectContext } from '../../api/dissector.js';
 import { onCertificateBody, onClientHello, onServerHello, newFacts, TLS_FIELDS, type HandshakeFacts } from './analysis.js';
 import { parseClientHelloBody } from './client-hello.js';
 import { HandshakeType, isRecordHeader, parseServerHelloBody, RecordReader } from './records.js';

@@ -1,4 +1,4 @@
-import { latin1 } from '../../text.js';
+import { latin1 } from '../../helpers/text.js';
 // A minimal DER reader (X.690) for the few X.509 fields the TLS dissector shows (RFC 5280 §4.1):
 // subject and issuer common names, the subjectAltName DNS names, and the validity period.
 // Hostile input never throws: anything malformed yields null.

@@ -1,4 +1,4 @@
-import { col, num, str, strings, unset, type ZeekColumn, type ZeekColumnContext, type ZeekLogDeclaration } from '../../zeek-log.js';
+import { col, num, str, strings, unset, type ZeekColumn, type ZeekColumnContext, type ZeekLogDeclaration } from '../../api/zeek-log.js';
 
 // ssl.log: Zeek 6's fields from the tls object of a record (or dtls: Zeek logs DTLS there too),
 // then the ja3/ja4 packages' and sonde's.

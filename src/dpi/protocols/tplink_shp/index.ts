@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u32be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u32be } from '../../helpers/text.js';
 
 // TP-Link Smart Home Protocol (Kasa plugs and bulbs, port 9999). TP-Link publishes no
 // specification; its publicly documented trait (security write-ups, Wireshark's TP-Link SHP

@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u32be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u32be } from '../../helpers/text.js';
 
 // TRDP, the Train Real-time Data Protocol (IEC 61375-2-3:2015, Annex A), big endian on the wire.
 // Process data (UDP 17224): a 40-byte header — sequence counter, protocol version (0x0100: 1.0),

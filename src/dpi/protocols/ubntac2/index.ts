@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u16be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u16be } from '../../helpers/text.js';
 
 // Ubiquiti device discovery (UDP 10001; nDPI's UBNTAC2). Ubiquiti publishes no specification;
 // its publicly documented layout (Wireshark's "ubdp" dissector page, community write-ups) is a

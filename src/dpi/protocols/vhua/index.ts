@@ -1,4 +1,4 @@
-import { catalogOnly } from '../../dissector.js';
+import { catalogOnly } from '../../api/dissector.js';
 
 // VHua voice and messaging application (nDPI: VHUA).
 // No public description of VHua's wire format was found. Catalog entry only.

@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u16le, u32le } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u16le, u32le } from '../../helpers/text.js';
 
 // Viber (proprietary). Public traits: Viber's network documentation (TCP 4244, 5242, 5243, 7985;
 // UDP 7985–7987 and 5243 for calls) and what public captures show. UDP datagrams open with the

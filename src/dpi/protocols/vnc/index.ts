@@ -1,4 +1,4 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
 
 // VNC / RFB (RFC 6143 §7.1.1): the server opens with the 12-byte ProtocolVersion
 // "RFB xxx.yyy\n" (003.003, 003.007, 003.008; vendors use others such as 004.001), the client

@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u16be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u16be } from '../../helpers/text.js';
 
 // VXLAN (RFC 7348 §5, UDP 4789) and VXLAN-GPE (draft-ietf-nvo3-vxlan-gpe, UDP 4790). sonde
 // decapsulates both (wire/vxlan.ts): the inner IP flows are the flows, as nDPI's reader reports

@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u16le } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u16le } from '../../helpers/text.js';
 
 // Weave (OpenWeave, Nest's device protocol; its message layer is described in the openweave-core
 // documentation), TCP and UDP port 11095. Over TCP each message is preceded by its 16-bit

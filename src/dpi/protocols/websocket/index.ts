@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u16be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u16be } from '../../helpers/text.js';
 
 // WebSocket frames (RFC 6455 §5.2) on a connection whose HTTP upgrade was not seen (capture
 // started later): FIN/RSV/opcode byte, MASK bit and 7-bit length (126: 16-bit, 127: 64-bit

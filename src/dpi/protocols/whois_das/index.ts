@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { isHostName, isPrintablePrefix } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { isHostName, isPrintablePrefix } from '../../helpers/text.js';
 
 // WHOIS (RFC 3912), TCP 43, and Domain Availability Service (DAS, TCP 4343, as run by several
 // registries): the client sends one query line ending with CR LF; the server answers with text

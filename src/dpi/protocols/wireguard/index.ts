@@ -1,4 +1,4 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
 
 // WireGuard (the WireGuard whitepaper, §5.4): every message starts with a type byte and three
 // zero reserved bytes. Handshake initiation (1) is 148 bytes, handshake response (2) 92, cookie

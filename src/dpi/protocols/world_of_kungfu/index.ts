@@ -1,4 +1,4 @@
-import { catalogOnly } from '../../dissector.js';
+import { catalogOnly } from '../../api/dissector.js';
 
 // World of Kung Fu online game protocol (nDPI: WorldOfKungFu).
 // No public description of World of Kung Fu's wire format was found. Catalog entry only.

@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { startsWithAscii, u16le } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { startsWithAscii, u16le } from '../../helpers/text.js';
 
 // World of Warcraft's game (realm) connection over TCP, per the WoW protocol notes of the
 // wowdev wiki and the open server emulators' documentation: since 6.x (Warlords of Draenor)

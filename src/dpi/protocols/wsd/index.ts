@@ -1,4 +1,4 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
 
 // WS-Discovery (OASIS WS-Discovery 1.1; Microsoft's "WSD" function discovery): SOAP 1.2
 // envelopes over UDP multicast/unicast to port 3702 (Probe, Resolve, Hello, Bye and their

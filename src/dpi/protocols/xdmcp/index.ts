@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u16be } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u16be } from '../../helpers/text.js';
 
 // XDMCP, X Display Manager Control Protocol (X Consortium XDMCP 1.1 §6), UDP 177: version (u16,
 // 1), opcode (u16: 1 BroadcastQuery, 2 Query, 3 IndirectQuery, 4 ForwardQuery, 5 Willing,

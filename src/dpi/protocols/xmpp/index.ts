@@ -1,6 +1,6 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { latin1 } from '../../text.js';
-import { continueInTls } from '../../starttls.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { latin1 } from '../../helpers/text.js';
+import { continueInTls } from '../../helpers/starttls.js';
 
 // XMPP core, RFC 6120: §4.2-4.3 (each side opens its stream with an optional XML declaration and
 // a <stream:stream> start tag, the receiving entity then sends <stream:features>), §4.7 (stream

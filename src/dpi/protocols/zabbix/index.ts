@@ -1,5 +1,5 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
-import { u32le } from '../../text.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
+import { u32le } from '../../helpers/text.js';
 
 // Zabbix agent/server/proxy protocol (Zabbix manual, "Header and data length"): "ZBXD", a flags
 // byte (0x01 protocol, 0x02 compressed, 0x04 large packet), then the data length and the

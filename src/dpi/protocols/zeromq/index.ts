@@ -1,4 +1,4 @@
-import { defineDissector, Transport, Verdict } from '../../dissector.js';
+import { defineDissector, Transport, Verdict } from '../../api/dissector.js';
 
 // ZeroMQ Message Transport Protocol. Both peers open with a greeting that starts with the same
 // 10-byte signature, 0xFF, 8 padding bytes (not significant), 0x7F:

@@ -1,4 +1,4 @@
-import { catalogOnly } from '../../dissector.js';
+import { catalogOnly } from '../../api/dissector.js';
 
 // Zug, the Casper Network's consensus protocol (nDPI: ZUG).
 // Casper's documentation describes Zug's rounds (proposal, echo and vote messages) but not

@@ -1,8 +1,8 @@
-import { type FieldSpec, type FlowView, registerFlowFields } from '../flow/schema.js';
-import { protocolEntry } from './catalog.js';
+import { type FieldSpec, type FlowView, registerFlowFields } from '../../flow/schema.js';
+import { protocolEntry } from '../api/catalog.js';
 import { DPI_FIELD_GROUPS } from './registry.js';
 import { CONFIDENCE_NAMES } from './results.js';
-import { RISKS } from './risks.js';
+import { RISKS } from '../api/risks.js';
 
 // The identification fields of flow records, declared once like the core fields; each
 // dissector's own fields follow (see Dissector.fields).

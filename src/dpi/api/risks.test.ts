@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildRiskTable, RISKS, riskIndex } from './risks.js';
 
-// Risks are declared where they are raised: core ones in dpi/risks.ts, a protocol's own in its folder.
+// Risks are declared where they are raised: core ones in dpi/api/risks.ts, a protocol's own in its folder.
 
 test("the risk table holds the core risks, then each folder's own", () => {
   const names = RISKS.map((r) => r.name);
@@ -16,5 +16,5 @@ test('a risk declared twice is refused, whether by two folders or by a folder an
   const risk = { name: 'acme_weak_mode', severity: 'low', description: 'x' } as const;
   assert.equal(buildRiskTable([{ name: 'acme', risks: [risk] }]).at(-1)!.name, 'acme_weak_mode');
   assert.throws(() => buildRiskTable([{ name: 'acme', risks: [risk] }, { name: 'other', risks: [risk] }]), /dpi\/protocols\/other: risk 'acme_weak_mode' is already declared by dpi\/protocols\/acme/);
-  assert.throws(() => buildRiskTable([{ name: 'acme', risks: [{ ...risk, name: 'missing_sni' }] }]), /already declared by dpi\/risks\.ts/);
+  assert.throws(() => buildRiskTable([{ name: 'acme', risks: [{ ...risk, name: 'missing_sni' }] }]), /already declared by dpi\/api\/risks\.ts/);
 });

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TcpStream } from './stream.js';
-import { analyzeFrames } from '../test-support/dpi-test-kit.js';
-import { ethernet, ipv4, tcp, TCP_ACK, TCP_PSH, TCP_SYN } from '../test-support/packet-builder.js';
+import { analyzeFrames } from '../../test-support/dpi-test-kit.js';
+import { ethernet, ipv4, tcp, TCP_ACK, TCP_PSH, TCP_SYN } from '../../test-support/packet-builder.js';
 
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
 const text = (st: TcpStream): string => new TextDecoder().decode(st.buf.subarray(0, st.len));

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeFrames, identify } from '../test-support/dpi-test-kit.js';
-import { ethernet, ipv4, tcp } from '../test-support/packet-builder.js';
-import { alpnExt, clientHelloBody, handshake, record } from '../test-support/tls-hello.js';
+import { analyzeFrames, identify } from '../../test-support/dpi-test-kit.js';
+import { ethernet, ipv4, tcp } from '../../test-support/packet-builder.js';
+import { alpnExt, clientHelloBody, handshake, record } from '../../test-support/tls-hello.js';
 import { DISSECTORS } from './registry.js';
 
 // How the inspector completes identification at the end of a flow (see DpiEngine.identify).

@@ -1,11 +1,11 @@
-import { formatAddress } from '../flow/address.js';
-import { KEY_WORDS } from '../flow/key.js';
-import { type FlowRecordArrays } from '../flow/table.js';
+import { formatAddress } from '../../flow/address.js';
+import { KEY_WORDS } from '../../flow/key.js';
+import { type FlowRecordArrays } from '../../flow/table.js';
 import { type ApplicationDatabase } from './applications.js';
-import { allProtocols, protocolEntry, protocolId } from './catalog.js';
+import { allProtocols, protocolEntry, protocolId } from '../api/catalog.js';
 import { registerL4Protocols } from './l4-protocols.js';
-import { Confidence, type DpiResults } from './results.js';
-import { riskIndex } from './risks.js';
+import { Confidence, type DpiResults } from '../runtime/results.js';
+import { riskIndex } from '../api/risks.js';
 
 // Naming a flow when it ends, from what its packets did not say: the host name, then what other
 // flows taught (DNS answers, call sockets), the server's address, the port. This is the one part

@@ -1,5 +1,5 @@
 import { type ProtocolSpec } from './catalog.js';
-import { type FieldType } from '../flow/schema.js';
+import { type FieldType } from '../../flow/schema.js';
 import { type ZeekLogDeclaration } from './zeek-log.js';
 
 // The one small interface every protocol dissector implements (one folder per protocol under
@@ -39,7 +39,7 @@ export interface ProbeContext {
   readonly serverPort: number;
 }
 
-/** A risk flag a flow can carry, declared by the dissector that raises it (or core: src/dpi/risks.ts). */
+/** A risk flag a flow can carry, declared by the dissector that raises it (or core: src/dpi/api/risks.ts). */
 export interface RiskSpec {
   /** snake case, e.g. 'weak_tls_cipher' */
   name: string;
@@ -72,7 +72,7 @@ export interface InspectContext extends ProbeContext {
   setHostname(name: string): void;
   /** a declared field of the calling dissector (see DpiFieldSpec); strings, numbers, booleans, arrays */
   setField(name: string, value: unknown): void;
-  /** a risk flag by name (declared by a dissector or in src/dpi/risks.ts), with an optional one-line explanation */
+  /** a risk flag by name (declared by a dissector or in src/dpi/api/risks.ts), with an optional one-line explanation */
   addRisk(name: string, info?: string): void;
   /** a DNS answer: later flows to `address` are labelled with the application of `name` */
   learnDnsAnswer(name: string, address: string): void;
@@ -115,7 +115,7 @@ export interface Dissector<S = unknown> {
   readonly maxPackets?: number;
   /** per-protocol fields this dissector writes: setField refuses any other name */
   readonly fields?: readonly DpiFieldSpec[];
-  /** the risks only this protocol raises (flags several protocols share are core, in dpi/risks.ts) */
+  /** the risks only this protocol raises (flags several protocols share are core, in dpi/api/risks.ts) */
   readonly risks?: readonly RiskSpec[];
   /** the protocol's Zeek log (dns.log, ssl.log…): which of its values go in which of Zeek's fields */
   readonly zeek?: ZeekLogDeclaration;

@@ -1,16 +1,16 @@
-import { Anomaly, type AnomalyCounters } from '../decode/anomaly.js';
-import { type DecodedPacket } from '../decode/packet.js';
-import { type FlowTable } from '../flow/table.js';
-import { type ApplicationDatabase } from './applications.js';
-import { findProtocol } from './catalog.js';
-import { type Dissector, type InspectContext, type ProbeContext, Transport, Verdict } from './dissector.js';
+import { Anomaly, type AnomalyCounters } from '../../decode/anomaly.js';
+import { type DecodedPacket } from '../../decode/packet.js';
+import { type FlowTable } from '../../flow/table.js';
+import { type ApplicationDatabase } from '../naming/applications.js';
+import { findProtocol } from '../api/catalog.js';
+import { type Dissector, type InspectContext, type ProbeContext, Transport, Verdict } from '../api/dissector.js';
 import { DISSECTOR_PROTOCOL_IDS, DISSECTORS } from './registry.js';
 
 /** each dissector's declared field names: setField takes no other */
 const DECLARED_FIELDS: ReadonlyMap<string, ReadonlySet<string>> = new Map(DISSECTORS.map((d) => [d.name, new Set((d.fields ?? []).map((f) => f.name))]));
-import { clientSocket, type CrossFlowLearner, FlowNaming } from './naming.js';
+import { clientSocket, type CrossFlowLearner, FlowNaming } from '../naming/naming.js';
 import { Confidence, DpiResults, DpiStatus } from './results.js';
-import { riskIndex } from './risks.js';
+import { riskIndex } from '../api/risks.js';
 import { TcpStream } from './stream.js';
 
 // Runs the dissectors over the first packets of each flow. Candidates are chosen once per flow,

@@ -1,6 +1,6 @@
-import { DpiResults, FlowMeta } from '../dpi/results.js';
-import { type EndReason, type FlowView } from '../flow/schema.js';
-import { FlowSnapshot } from '../flow/snapshot.js';
+import { DpiResults, FlowMeta } from '../dpi/runtime/results.js';
+import { type EndReason, type FlowView } from './schema.js';
+import { FlowSnapshot } from './snapshot.js';
 
 // Ended flows as the analysis thread hands them to the store's thread: copies of their flow-table
 // and DPI arrays (moved, not copied, by postMessage) and their DPI meta objects. The store's thread

@@ -6,12 +6,12 @@ import { join } from 'node:path';
 import { type PcapRecord, writePcap } from '../test-support/capture-writer.js';
 import { ethernet, ipv4, tcp, udp } from '../test-support/packet-builder.js';
 import { DEFAULT_ENGINE_OPTIONS } from '../engine/engine.js';
-import { flowRecord } from '../flow/schema.js';
+import { flowRecord } from './schema.js';
 import { CAPTURES_DIR, FIXTURES_DIR } from '../test-support/golden.js';
 import { corpusCaptures, ndpiCorpusDir, runCapture } from '../test-support/corpus.js';
-import { type ColumnBatch, ColumnBatchBuilder, type ColumnData } from './column-batch.js';
+import { type ColumnBatch, ColumnBatchBuilder, type ColumnData } from '../storage/column-batch.js';
 import { batchViews, type FlowBatch, FlowBatchBuilder, transferList } from './flow-batch.js';
-import { type ColumnKind, storedTables } from './tables.js';
+import { type ColumnKind, storedTables } from '../storage/tables.js';
 
 // The store's thread builds flow records from copies of the flows (flow-batch.ts), then lays them
 // out in columns (column-batch.ts): both must give back exactly the records of `--format jsonl`.

@@ -1,4 +1,4 @@
-import { type InspectContext, Verdict, type VerdictValue } from './dissector.js';
+import { type InspectContext, Verdict, type VerdictValue } from '../api/dissector.js';
 
 /**
  * The server accepted the upgrade to TLS (STARTTLS, STLS, AUTH TLS): the flow is `protocol` from

@@ -1,5 +1,5 @@
 import { type Dissector, type RiskSpec } from './dissector.js';
-import { DISSECTORS } from './registry.js';
+import { DISSECTORS } from '../runtime/registry.js';
 
 // Risk flags a flow can carry: name → (severity, description). The flags that several protocols
 // raise, or that flows raise whatever their protocol, are declared here; a protocol's own flags
@@ -27,7 +27,7 @@ const CORE_RISKS: readonly RiskSpec[] = [
 /** The core risks, then each dissector's own; a name declared twice is refused. */
 export function buildRiskTable(dissectors: readonly Pick<Dissector, 'name' | 'risks'>[]): readonly RiskSpec[] {
   const all: RiskSpec[] = [...CORE_RISKS];
-  const declaredBy = new Map<string, string>(CORE_RISKS.map((r) => [r.name, 'dpi/risks.ts']));
+  const declaredBy = new Map<string, string>(CORE_RISKS.map((r) => [r.name, 'dpi/api/risks.ts']));
   for (const d of dissectors) {
     for (const r of d.risks ?? []) {
       const earlier = declaredBy.get(r.name);
@@ -45,6 +45,6 @@ const byName = new Map(RISKS.map((r, i) => [r.name, i]));
 
 export function riskIndex(name: string): number {
   const i = byName.get(name);
-  if (i === undefined) throw new Error(`unknown risk '${name}' (declare it in the dissector's folder, or in src/dpi/risks.ts if several protocols raise it)`);
+  if (i === undefined) throw new Error(`unknown risk '${name}' (declare it in the dissector's folder, or in src/dpi/api/risks.ts if several protocols raise it)`);
   return i;
 }

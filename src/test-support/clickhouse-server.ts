@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { clickHouseRequest } from './http.js';
+import { clickHouseRequest } from '../storage/clickhouse/http.js';
 
 // For tests only: throwaway clickhouse-server processes on 127.0.0.1, each in a temporary directory
 // (see scratchDir) with a generated config. The XML config has the `<yandex>` root, which Debian's 18.16 requires and

@@ -1,20 +1,20 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { registerProtocol } from './catalog.js';
-import { type Dissector, type DpiFieldSpec } from './dissector.js';
+import { registerProtocol } from '../api/catalog.js';
+import { type Dissector, type DpiFieldSpec } from '../api/dissector.js';
 
 // Finds the dissectors: every folder under dpi/protocols/ with an index module whose default
 // export is a Dissector. Adding a protocol is adding a folder (`npm run new-dissector NAME`).
 
 async function discover(): Promise<Dissector[]> {
-  const dir = new URL('./protocols/', import.meta.url);
+  const dir = new URL('../protocols/', import.meta.url);
   // '_template' and other folders starting with '_' are not protocols
-  const names = existsSync(dir) ? readdirSync(dir).filter((n) => !n.startsWith('_') && existsSync(new URL(`./protocols/${n}/index.js`, import.meta.url))).sort() : [];
+  const names = existsSync(dir) ? readdirSync(dir).filter((n) => !n.startsWith('_') && existsSync(new URL(`../protocols/${n}/index.js`, import.meta.url))).sort() : [];
   const found: Dissector[] = [];
   for (const name of names) {
-    const mod = (await import(`./protocols/${name}/index.js`)) as { default?: Dissector };
+    const mod = (await import(`../protocols/${name}/index.js`)) as { default?: Dissector };
     const d = mod.default;
     if (!d || typeof d.inspect !== 'function' || typeof d.probe !== 'function') {
-      throw new Error(`dpi/protocols/${name}: index must export a dissector as default (see dpi/dissector.ts)`);
+      throw new Error(`dpi/protocols/${name}: index must export a dissector as default (see dpi/api/dissector.ts)`);
     }
     if (d.name !== name) throw new Error(`dpi/protocols/${name}: dissector is named '${d.name}', expected '${name}'`);
     found.push(d);

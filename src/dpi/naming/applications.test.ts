@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { loadApplications, parseApplications } from './applications.js';
-import { CATEGORIES, protocolEntry } from './catalog.js';
+import { CATEGORIES, protocolEntry } from '../api/catalog.js';
 import { DomainMatcher, Ipv4PrefixMatcher } from './hostnames.js';
 
 const ip = (text: string): number => text.split('.').reduce((acc, o) => acc * 256 + Number(o), 0);
@@ -110,7 +110,7 @@ test('applications: a malformed line is reported with file:line', () => {
 
 // --- the shipped database ---------------------------------------------------------------------
 
-const DATA = readFileSync(new URL('../../data/applications.tsv', import.meta.url), 'utf8');
+const DATA = readFileSync(new URL('../../../data/applications.tsv', import.meta.url), 'utf8');
 
 interface Row {
   line: number;

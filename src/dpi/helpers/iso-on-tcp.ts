@@ -1,4 +1,4 @@
-import { type ProbeContext } from './dissector.js';
+import { type ProbeContext } from '../api/dissector.js';
 import { u16be } from './text.js';
 
 // ISO transport over TCP, shared by the protocols on TCP 102 (S7comm, S7CommPlus, MMS): RFC 1006

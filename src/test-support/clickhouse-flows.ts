@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { createCaptureParser } from '../../capture/parser.js';
-import { createDpiEngine } from '../../dpi/index.js';
-import { DEFAULT_ENGINE_OPTIONS, Engine } from '../../engine/engine.js';
-import { flowRecord, type FlowView } from '../../flow/schema.js';
-import { type RunInfo } from '../sink.js';
-import { type FlowRows, FlowRowBuilder, storedTables } from '../tables.js';
+import { createCaptureParser } from '../capture/parser.js';
+import { createDpiEngine } from '../dpi/index.js';
+import { DEFAULT_ENGINE_OPTIONS, Engine } from '../engine/engine.js';
+import { flowRecord, type FlowView } from '../flow/schema.js';
+import { type RunInfo } from '../storage/sink.js';
+import { type FlowRows, FlowRowBuilder, storedTables } from '../storage/tables.js';
 
 // For tests only: the stored rows of a capture's flows, made the way `sonde analyze` makes them
 // (engine with DPI, default timeouts), with their flow records to compare against.

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { type Category, registerProtocol } from './catalog.js';
+import { type Category, registerProtocol } from '../api/catalog.js';
 import { DomainMatcher, Ipv4PrefixMatcher } from './hostnames.js';
 
 // The application database: data/applications.tsv, one application per line:
@@ -36,7 +36,7 @@ export function parseApplications(text: string, source: string): ApplicationData
   return { domains, ipv4, applications };
 }
 
-const DATA_FILE = new URL('../../data/applications.tsv', import.meta.url);
+const DATA_FILE = new URL('../../../data/applications.tsv', import.meta.url);
 
 export function loadApplications(): ApplicationDatabase {
   return parseApplications(readFileSync(DATA_FILE, 'utf8'), 'data/applications.tsv');

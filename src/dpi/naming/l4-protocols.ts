@@ -1,4 +1,4 @@
-import { type ProtocolSpec, registerProtocol } from './catalog.js';
+import { type ProtocolSpec, registerProtocol } from '../api/catalog.js';
 
 // Protocols named by the IP protocol number alone (no payload needed), as nDPI names them too.
 
