@@ -1,0 +1,10 @@
+import { test } from 'node:test';
+import { assertCatalogOnly } from '../../../test-support/dpi-test-kit.js';
+import dissector from './index.js';
+
+// SRTP has no wire format this dissector could check (see index.ts): the catalog knows the name,
+// and DPI never names a flow with it.
+
+test('srtp: the catalog has SRTP under nDPI\'s name, and DPI names no flow with it', () => {
+  assertCatalogOnly(dissector, 'SRTP', 'Media', 50999);
+});
