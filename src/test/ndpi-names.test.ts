@@ -9,7 +9,7 @@ import { join } from 'node:path';
 // How many of nDPI 4.11's protocol names the catalog's `ndpi` values cover (issue 13's target is
 // 425 of 431). The floor sits at what sonde covers: raise it as names are added, never lower it.
 
-const COVERED_FLOOR = 425;
+const COVERED_FLOOR = 426;
 const NAMES = process.env['SONDE_NDPI_NAMES'] ?? join(REPO_ROOT, '..', 'shared', 'reference', 'ndpi-4.11-names.txt');
 
 test("the catalog covers nDPI 4.11's names", { skip: existsSync(NAMES) ? false : `nDPI's name list not found at ${NAMES} (set SONDE_NDPI_NAMES)` }, (t) => {
