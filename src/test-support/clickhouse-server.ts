@@ -85,6 +85,18 @@ export class ClickHouseTestServer {
 
   /** Writes the config and starts the server; resolves when it answers /ping. */
   static async start(options: { ports?: ServerPorts; cluster?: ClusterDefinition } = {}): Promise<ClickHouseTestServer> {
+    // test files run side by side: a port found free may be taken before the server binds it, so
+    // a server given no ports tries fresh ones when that happens
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await ClickHouseTestServer.startOnce(options);
+      } catch (e) {
+        if (options.ports || attempt >= 3 || !/Address already in use/.test(String(e))) throw e;
+      }
+    }
+  }
+
+  private static async startOnce(options: { ports?: ServerPorts; cluster?: ClusterDefinition }): Promise<ClickHouseTestServer> {
     const dir = await mkdtemp(join(scratchDir(), 'sonde-clickhouse-'));
     const server = new ClickHouseTestServer(dir, options.ports ?? (await allocatePorts()));
     try {
