@@ -1,4 +1,7 @@
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { loadModel, ModelError } from '../classify/model.js';
+import { StatisticalStage } from '../classify/stage.js';
 import { createCaptureParser, NotACaptureError } from '../capture/parser.js';
 import { DEFAULT_ENGINE_OPTIONS } from '../engine/engine.js';
 import { type CaptureRun, LocalCaptureRun } from '../engine/capture-run.js';
@@ -37,6 +40,10 @@ export const ANALYZE_OPTIONS: OptionSpec[] = [
   { name: 'workers', value: true, valueName: 'N', help: 'analyse on N threads, each with a share of the flows (default 1; the records are the same)' },
   { name: 'udp-tunnels', value: true, valueName: 'LIST', help: `UDP tunnels decoded to the flows inside, on their ports: any of ${Object.keys(UDP_TUNNELS).join(',')}, or none (default ${DEFAULT_UDP_TUNNELS.join(',')}; Teredo's outer flow is what nDPI names)` },
   { name: 'no-dpi', value: false, help: 'track flows only: no protocol or application identification' },
+  { name: 'model', value: true, valueName: 'FILE', help: "the statistical model that names flows DPI leaves unknown ('sonde train'; default: the model shipped in models/, trained on nDPI's test captures)" },
+  { name: 'no-statistical', value: false, help: 'no statistical identification: flows DPI cannot name stay unknown' },
+  { name: 'statistical', value: true, valueName: 'name|check', help: "name: statistics name the flows nothing else named (default); check: also flag (risk statistical_mismatch) flows a confident model names otherwise than DPI" },
+  { name: 'hide-names', value: false, help: 'identify as in a world of Encrypted Client Hello and encrypted DNS: no SNI, HTTP Host, DNS names, certificate names or DNS-learned labels' },
   { name: 'no-progress', value: false, help: 'no progress bar (it only shows on a terminal anyway)' },
   { name: 'quiet', short: 'q', value: false, help: 'no summary table' },
   { name: 'help', short: 'h', value: false, help: 'show this help' },
@@ -105,6 +112,8 @@ export async function analyze(argv: string[]): Promise<AnalyzeResult> {
   let run: CaptureRun | null = null;
   // DPI first: it completes the protocol catalog that the store's thread copies
   const dpi = args.options.has('no-dpi') ? null : createDpiEngine();
+  if (dpi) dpi.hideNames = args.options.has('hide-names');
+  const statistical = dpi ? statisticalStage(args) : null;
   const stores: Stores = await openStores(args, inputs);
   const summary = new ProtocolSummary();
   const onFlow = (view: FlowView): void => {
@@ -112,7 +121,7 @@ export async function analyze(argv: string[]): Promise<AnalyzeResult> {
     if (writer) writer.write(JSON.stringify(flowRecord(view)) + '\n');
     stores.add(view);
   };
-  const capture: CaptureRun = workers > 1 ? new ShardedCaptureRun(workers, CHUNK_BYTES, engineOptions, dpi, onFlow) : new LocalCaptureRun(engineOptions, dpi, onFlow);
+  const capture: CaptureRun = workers > 1 ? new ShardedCaptureRun(workers, CHUNK_BYTES, engineOptions, dpi, onFlow, undefined, statistical) : new LocalCaptureRun({ ...engineOptions, statistical }, dpi, onFlow);
   run = capture;
 
   const totalBytes = inputs.reduce((sum, p) => sum + fileSize(p), 0);
@@ -224,6 +233,27 @@ export async function analyze(argv: string[]): Promise<AnalyzeResult> {
     return { exitCode: interruption.exitStatus };
   }
   return { exitCode: failures > 0 ? 1 : 0 };
+}
+
+/** the model shipped with sonde (see README, "Statistical identification") */
+export const DEFAULT_MODEL_PATH = fileURLToPath(new URL('../../models/default-protocol.json', import.meta.url));
+
+function statisticalStage(args: ParsedArgs): StatisticalStage | null {
+  const mode = choiceOption(args, 'statistical', ['name', 'check'] as const, 'name');
+  const given = args.options.get('model');
+  if (args.options.has('no-statistical')) {
+    if (given !== undefined || args.options.has('statistical')) throw new UsageError("'--no-statistical' turns the statistical stage off: drop '--model' and '--statistical'");
+    return null;
+  }
+  const path = typeof given === 'string' ? given : DEFAULT_MODEL_PATH;
+  // a checkout without the shipped model (removed on purpose) runs without the stage
+  if (given === undefined && !existsSync(path)) return null;
+  try {
+    return new StatisticalStage(loadModel(path), mode);
+  } catch (e) {
+    if (e instanceof ModelError) throw new InputError(e.message);
+    throw e;
+  }
 }
 
 function fileSize(path: string): number {

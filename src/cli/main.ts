@@ -15,11 +15,16 @@ Commands:
   top WHAT          biggest applications, hosts, talkers or ports
   flows             the newest flows matching --app, --host, --where
   export            write stored flows as jsonl, csv, parquet or Zeek logs
+  train CAPTURE...  train a statistical model on the flows sonde's dissectors named
+  evaluate CAPTURE...
+                    measure statistical identification (cross-validation by capture)
 
 Run 'sonde COMMAND --help' for a command's options.`;
 
 /** the store's commands, loaded when one runs: DuckDB's bindings take ~0.1 s to load, and analyze does not need them on its own thread */
 const storeCommands = (): Promise<typeof import('./store-commands.js')> => import('./store-commands.js');
+
+const learnCommands = (): Promise<typeof import('./learn-commands.js')> => import('./learn-commands.js');
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -36,6 +41,10 @@ async function main(argv: string[]): Promise<number> {
       return (await storeCommands()).flows(rest);
     case 'export':
       return (await storeCommands()).exportFlows(rest);
+    case 'train':
+      return (await learnCommands()).train(rest);
+    case 'evaluate':
+      return (await learnCommands()).evaluate(rest);
     case '--version':
     case '-V': {
       const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };

@@ -6,6 +6,7 @@ import { type EndReason } from '../flow/schema.js';
 import { FlowTable } from '../flow/table.js';
 import { DpiEngine } from '../dpi/runtime/inspector.js';
 import { type Shard, shardOf } from './shard.js';
+import { type StatisticalStage } from '../classify/stage.js';
 
 // The data path, in order: capture record → decode → flow → (later: dissect → classify) → sink.
 // Pure: no I/O. The caller feeds capture records and receives finished flows through `onFlowEnd`.
@@ -19,6 +20,8 @@ export interface EngineOptions {
   maxFlows: number;
   /** protocol and application identification; null for flow tracking only */
   dpi?: DpiEngine | null;
+  /** statistical identification of the flows DPI leaves unnamed (classify/stage.ts); one worker only */
+  statistical?: StatisticalStage | null;
   /** one of several workers that each read every packet and keep the flows of their share (shard.ts) */
   shard?: Shard;
   /**
@@ -62,6 +65,7 @@ export class Engine {
   readonly flows: FlowTable;
   readonly stats = new EngineStats();
   readonly dpi: DpiEngine | null;
+  readonly statistical: StatisticalStage | null;
   private readonly keyBuilder = new FlowKeyBuilder();
   private readonly idleMicros: number;
   private readonly activeMicros: number;
@@ -77,6 +81,7 @@ export class Engine {
     this.activeMicros = options.activeTimeoutS * 1e6;
     this.flows = new FlowTable(Math.min(options.maxFlows, 4096));
     this.dpi = options.dpi ?? null;
+    this.statistical = options.statistical ?? null;
     if (this.dpi) this.dpi.anomalies = this.anomalies;
     this.shard = options.shard && options.shard.count > 1 ? options.shard : null;
     this.packetAnomalies = this.shard && this.shard.index > 0 ? new AnomalyCounters() : this.anomalies;
@@ -125,6 +130,7 @@ export class Engine {
     }
     table.update(id, p, kb.aIsSource, this.clock);
     if (this.dpi !== null) this.dpi.onPacket(table, id, p, table.lastDir);
+    if (this.statistical !== null) this.statistical.observe(table, id, p, table.lastDir);
   };
 
   /** Writes the flows whose timeouts passed at capture time `now` (the engine's clock: it never goes back). */
@@ -139,6 +145,7 @@ export class Engine {
         const id = table.ageHead;
         if (table.packets[id * 2]! + table.packets[id * 2 + 1]! > 0) {
           this.dpi?.finish(table, id, true);
+          this.classify(id);
           this.onFlowEnd(table, id, 'active');
           this.dpi?.resume(id);
         }
@@ -156,11 +163,20 @@ export class Engine {
     this.clock = Number.NEGATIVE_INFINITY;
   }
 
+  /** the statistical stage, after DPI; in a worker, whose flows the main thread names, only its prediction */
+  private classify(id: number): void {
+    const dpi = this.dpi;
+    if (this.statistical === null || dpi === null) return;
+    if (dpi.nameAtEnd) this.statistical.classify(this.flows, dpi.results, id);
+    else this.statistical.predict(this.flows, dpi.results, id);
+  }
+
   private end(id: number, reason: EndReason): void {
     const table = this.flows;
     // a flow restarted by the active timeout and silent since has nothing to report
     if (table.packets[id * 2]! + table.packets[id * 2 + 1]! > 0) {
       this.dpi?.finish(table, id);
+      this.classify(id);
       this.onFlowEnd(table, id, reason);
       this.stats.flowsEnded++;
     }

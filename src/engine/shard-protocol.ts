@@ -1,3 +1,5 @@
+import { type StatisticalMode } from '../classify/stage.js';
+import { type StatisticalModel } from '../classify/model.js';
 import { type FlowBatch } from '../flow/flow-batch.js';
 import { type EngineOptions, type EngineStats } from './engine.js';
 
@@ -21,6 +23,8 @@ export interface WorkerSetup {
   slotBytes: number;
   engine: Omit<EngineOptions, 'dpi' | 'shard'>;
   dpi: boolean;
+  /** the statistical stage's model and mode, when it runs (each worker predicts for its flows; the main thread adopts) */
+  statistical: { model: StatisticalModel; mode: StatisticalMode } | null;
   /**
    * a worker sends its ended flows after at most this many chunks, its batch full or not: the
    * main thread keeps the other workers' later flows until then, to put them in order

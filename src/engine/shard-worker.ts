@@ -4,6 +4,7 @@ import { createDpiEngine } from '../dpi/index.js';
 import { type FlowView } from '../flow/schema.js';
 import { FlowBatchBuilder, transferList } from '../flow/flow-batch.js';
 import { Engine } from './engine.js';
+import { StatisticalStage } from '../classify/stage.js';
 import { type EndedFlows, type FromWorker, type LearnedLog, orderKey, Phase, type ToWorker, type WorkerSetup } from './shard-protocol.js';
 
 // One worker of `--workers N`: parses every record of the ring's chunks, keeps the flows of its
@@ -16,6 +17,7 @@ const setup = workerData as WorkerSetup;
 const port = parentPort!;
 
 const dpi = setup.dpi ? createDpiEngine() : null;
+const statistical = setup.statistical && dpi ? new StatisticalStage(setup.statistical.model, setup.statistical.mode) : null;
 let learned: LearnedLog = emptyLog();
 if (dpi) {
   dpi.nameAtEnd = false;
@@ -40,6 +42,7 @@ const engine = new Engine(
     // the live-flow limit is shared out: each worker holds about 1/N of the flows
     maxFlows: Math.max(1, Math.ceil(setup.engine.maxFlows / setup.count)),
     dpi,
+    statistical,
     shard: { index: setup.index, count: setup.count },
   },
   (table, id, reason) => {

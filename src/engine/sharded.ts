@@ -3,6 +3,7 @@ import { createCaptureParser } from '../capture/parser.js';
 import { ANOMALY_COUNT, AnomalyCounters } from '../decode/anomaly.js';
 import { type DpiEngine } from '../dpi/runtime/inspector.js';
 import { type FlowNaming } from '../dpi/naming/naming.js';
+import { type StatisticalStage } from '../classify/stage.js';
 import { type FlowView } from '../flow/schema.js';
 import { aimView, type FlowBatch, reviveBatch } from '../flow/flow-batch.js';
 import { type CaptureRun, type CaptureEnd } from './capture-run.js';
@@ -52,6 +53,7 @@ export class ShardedCaptureRun implements CaptureRun {
     dpi: DpiEngine | null,
     private readonly onFlow: (view: FlowView) => void,
     holdChunks = HOLD_CHUNKS,
+    private readonly statistical: StatisticalStage | null = null,
   ) {
     this.ring = new SharedArrayBuffer(SLOTS * slotBytes);
     for (let s = SLOTS - 1; s >= 0; s--) this.freeSlots.push(s);
@@ -60,7 +62,7 @@ export class ShardedCaptureRun implements CaptureRun {
     this.naming = dpi?.naming ?? null;
     this.counters = new Array<WorkerCounters | null>(count).fill(null);
     for (let i = 0; i < count; i++) {
-      const setup: WorkerSetup = { index: i, count, ring: this.ring, slotBytes, engine, dpi: dpi !== null, holdChunks, abandon: this.abandoned.buffer as SharedArrayBuffer };
+      const setup: WorkerSetup = { index: i, count, ring: this.ring, slotBytes, engine, dpi: dpi !== null, statistical: statistical?.model ? { model: statistical.model, mode: statistical.mode } : null, holdChunks, abandon: this.abandoned.buffer as SharedArrayBuffer };
       const w = new Worker(new URL('./shard-worker.js', import.meta.url), { workerData: setup });
       w.on('message', (m: FromWorker) => this.onMessage(i, m));
       w.on('error', (e) => this.fail(e));
@@ -199,7 +201,10 @@ export class ShardedCaptureRun implements CaptureRun {
     if ('batch' in item) {
       const view = this.view;
       aimView(view, item.batch, item.at);
-      if (this.naming && item.batch.dpi) this.naming.name(item.batch.table.arrays, item.batch.dpi, item.at);
+      if (this.naming && item.batch.dpi) {
+        this.naming.name(item.batch.table.arrays, item.batch.dpi, item.at);
+        this.statistical?.adopt(item.batch.dpi, item.at);
+      }
       this.onFlow(view);
     } else if (this.naming) {
       if (item.kind === 0) this.naming.dnsAnswer(item.name, item.app);

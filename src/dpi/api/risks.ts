@@ -21,6 +21,7 @@ const CORE_RISKS: readonly RiskSpec[] = [
   { name: 'unsafe_protocol', severity: 'low', description: 'a protocol that is unsafe by design (telnet, rsh, …)', ndpi: 'Unsafe Protocol' },
   { name: 'possible_exploit', severity: 'high', description: 'a payload pattern used by known exploits', ndpi: 'Possible Exploit Detected' },
   { name: 'error_code', severity: 'low', description: 'the protocol reported an error (HTTP 4xx/5xx, DNS failure…)', ndpi: 'Error Code' },
+  { name: 'statistical_mismatch', severity: 'low', description: "a confident statistical model names the flow otherwise than DPI did (analyze --statistical check)" },
   { name: 'anonymous_subscriber', severity: 'low', description: 'traffic through an anonymising network (Tor, …)', ndpi: 'Anonymous Subscriber' },
 ];
 

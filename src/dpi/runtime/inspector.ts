@@ -107,6 +107,12 @@ export class DpiEngine {
   readonly naming: FlowNaming;
   /** where what a flow teaches goes: the naming, or (a worker's) a log for the main thread */
   learner: CrossFlowLearner;
+  /**
+   * identification as in a world of Encrypted Client Hello and encrypted DNS: no server names
+   * (SNI, HTTP Host, DNS queries, certificates) reach the records or the naming, and DNS answers
+   * teach nothing (analyze --hide-names; evaluate's baseline)
+   */
+  hideNames = false;
   /** false in a worker: the main thread names the flows (engine/sharded.ts) */
   nameAtEnd = true;
   private readonly beforeNaming = new SavedNaming();
@@ -385,6 +391,7 @@ export class DpiEngine {
   }
 
   learnDnsAnswer(name: string, address: string): void {
+    if (this.hideNames) return;
     const app = this.naming.applicationOfName(name);
     if (app === 0) return;
     this.learner.dnsAnswer(address, app);
@@ -476,6 +483,7 @@ class Context implements InspectContext {
   }
 
   setHostname(name: string): void {
+    if (this.engine.hideNames) return;
     this.engine.results.metaOf(this.id).hostname = name.toLowerCase();
   }
 
@@ -509,6 +517,7 @@ class Context implements InspectContext {
   }
 
   setCertificateNames(names: readonly string[]): void {
+    if (this.engine.hideNames) return;
     this.engine.results.metaOf(this.id).certificateNames = names;
   }
 

@@ -1,8 +1,8 @@
 // What DPI found out about each flow, indexed by flow id like the flow table: numeric verdicts
 // in typed arrays, and a small object only for flows that have names and fields to report.
 
-export const Confidence = { Unknown: 0, Port: 1, Ip: 2, DnsCache: 3, SocketCache: 4, Dpi: 5 } as const;
-export const CONFIDENCE_NAMES = ['unknown', 'port', 'ip', 'dns-cache', 'socket-cache', 'dpi'] as const;
+export const Confidence = { Unknown: 0, Port: 1, Ip: 2, DnsCache: 3, SocketCache: 4, Dpi: 5, Statistical: 6 } as const;
+export const CONFIDENCE_NAMES = ['unknown', 'port', 'ip', 'dns-cache', 'socket-cache', 'dpi', 'statistical'] as const;
 
 export const DpiStatus = { Fresh: 0, Inspecting: 1, Done: 2 } as const;
 
@@ -21,6 +21,8 @@ export class FlowMeta {
   riskInfo: string[] | null = null;
   /** protocols whose dissector refused the flow's start: no port guess names it one of them */
   refutedProtocols: number[] | null = null;
+  /** what the statistical stage predicted (classify/stage.ts), when it was confident */
+  statistical: { label: string; probability: number } | null = null;
   /** per dissector: its declared fields */
   fields: Record<string, Record<string, unknown>> = {};
 
