@@ -1,4 +1,4 @@
-import { seededRandom } from './forest.js';
+import { seededRandom } from './seeded-random.js';
 import { featureColumns, type LabelledRow, type TrainOptions, trainModel } from './learn.js';
 import { predict, type Prediction, type StatisticalModel } from './model.js';
 

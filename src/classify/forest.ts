@@ -1,3 +1,5 @@
+import { seededRandom } from './seeded-random.js';
+
 // A random forest (Breiman 2001) of classification trees: CART splits on Gini impurity, each
 // tree grown on a bootstrap sample with a random subset of features tried at each node. Chosen
 // over gradient boosting for this job: one pass, no learning rate or rounds to tune per site, and
@@ -32,18 +34,6 @@ export interface ForestOptions {
 }
 
 export const DEFAULT_FOREST_OPTIONS: ForestOptions = { trees: 60, maxDepth: 24, minLeaf: 1, seed: 1 };
-
-/** mulberry32: a small, fast, seeded generator (reproducible models) */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Class probabilities of one row (`x`, read from `at`) summed over the trees into `out` (length classes), then averaged. */
 export function predictInto(forest: Forest, x: ArrayLike<number>, at: number, out: Float64Array): void {
@@ -208,9 +198,12 @@ class TreeBuilder {
     const order = this.order.subarray(0, n);
     const values = this.values;
     const left = this.leftCounts;
+    // features constant at this node do not count towards the ones tried (as in Breiman's and
+    // scikit-learn's forests): with many features constant in a region, a node would otherwise
+    // become a leaf while a split was there to be found
     const tried = new Set<number>();
-    const attempts = Math.min(this.mtry, data.features);
-    while (tried.size < attempts) {
+    let varying = 0;
+    while (varying < this.mtry && tried.size < data.features) {
       const f = Math.floor(this.random() * data.features);
       if (tried.has(f)) continue;
       tried.add(f);
@@ -220,6 +213,7 @@ class TreeBuilder {
       }
       order.sort((a, b) => values[a]! - values[b]!);
       if (values[order[0]!] === values[order[n - 1]!]) continue;
+      varying++;
       left.fill(0);
       let leftSq = 0;
       let rightSq = totalSq;

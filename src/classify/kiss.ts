@@ -141,10 +141,4 @@ export class KissTable {
     }
     return n;
   }
-
-  /** Forgets every endpoint (a new, unrelated capture follows). */
-  clear(): void {
-    this.observed.fill(0);
-    this.tick = 0;
-  }
 }

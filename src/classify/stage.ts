@@ -94,11 +94,6 @@ export class StatisticalStage {
       this.flagged++;
     }
   }
-
-  /** Forgets the endpoints' signatures: a new, unrelated capture follows. */
-  forget(): void {
-    this.kiss.clear();
-  }
 }
 
 /** what DPI named flow `id`, as a label of the kind given (null: nothing) */

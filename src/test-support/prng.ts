@@ -1,14 +1,4 @@
-/** mulberry32: a small seeded PRNG so fuzz tests are repeatable. Returns floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../classify/seeded-random.js';
 
 /** A random mutation of `seed`: bit flips, byte overwrites, truncation, insertion or duplication. */
 export function mutate(seed: Uint8Array, rnd: () => number): Uint8Array {

@@ -95,16 +95,8 @@ export function assertOuterUdp(buf: Uint8Array, sport: number, dport: number, ca
   assertTransport(p, 17, sport, dport);
 }
 
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as prng } from '../classify/seeded-random.js';
+export { prng };
 
 const INTERESTING = [0x00, 0x01, 0x02, 0x03, 0x04, 0x06, 0x08, 0x0c, 0x10, 0x11, 0x20, 0x30, 0x32, 0x40, 0x45, 0x60, 0x65, 0x7f, 0x80, 0x88, 0xfe, 0xff];
 
