@@ -1,9 +1,13 @@
 import { protocolEntry } from '../dpi/api/catalog.js';
-import { CONFIDENCE_NAMES, type DpiResults } from '../dpi/runtime/results.js';
+import { Confidence, CONFIDENCE_NAMES, type DpiResults } from '../dpi/runtime/results.js';
 import { KEY_WORDS } from '../flow/key.js';
 import { l4Name } from '../flow/l4-names.js';
 import { type FlowRecordArrays } from '../flow/table.js';
 import { type EngineStats } from '../engine/engine.js';
+
+/** Strongest evidence first. A statistical label is only ever given to a flow
+ *  that nothing else named (not even by port), so it sits just before unknown. */
+const IDENTIFIED_BY_ORDER = [Confidence.Dpi, Confidence.SocketCache, Confidence.DnsCache, Confidence.Ip, Confidence.Port, Confidence.Statistical, Confidence.Unknown];
 
 // The `sonde analyze` summary, in the spirit of ndpiReader's: traffic totals, a table per
 // application (or protocol) with its category, a table per category, how flows were
@@ -59,8 +63,8 @@ export class ProtocolSummary {
       lines.push(`  capture time            ${isoTime(stats.firstTsMicros)} .. ${isoTime(stats.lastTsMicros)}`);
     }
     lines.push('');
-    const identified = CONFIDENCE_NAMES.map((n, i) => `${n} ${num(this.byConfidence[i]!)} (${pct(this.byConfidence[i]!, this.flows)})`);
-    lines.push(`Identified by: ${[...identified].reverse().join(', ')}`);
+    const identified = IDENTIFIED_BY_ORDER.map((i) => `${CONFIDENCE_NAMES[i]} ${num(this.byConfidence[i]!)} (${pct(this.byConfidence[i]!, this.flows)})`);
+    lines.push(`Identified by: ${identified.join(', ')}`);
     lines.push('');
     lines.push(...table('Application / protocol', this.byName, true));
     lines.push('');
