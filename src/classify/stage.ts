@@ -25,6 +25,8 @@ export class StatisticalStage {
   /** per class: its catalog id for the label kind (0: none) */
   private readonly classIds: number[];
   readonly minPackets: number;
+  /** whether the engine shows it the packets of flows DPI already named */
+  readonly observesNamedFlows: boolean;
   /** flows the stage named */
   named = 0;
   /** flows where a confident model disagreed with DPI (check mode) */
@@ -38,11 +40,18 @@ export class StatisticalStage {
     this.scratch = new Float64Array(model ? model.classes.length : 0);
     this.classIds = (model?.classes ?? []).map((c) => (model!.label === 'category' ? 0 : findProtocol(c) ?? 0));
     this.minPackets = model?.training.minPackets ?? 0;
+    this.observesNamedFlows = model === null || mode === 'check';
   }
 
-  /** A packet just counted in flow `id` (called by the engine for every packet of a flow it keeps). */
+  /**
+   * A packet with payload just counted in flow `id`. The engine calls it for every such packet
+   * while training (no model) or checking, and otherwise only for flows their payload has not
+   * named: only unnamed flows are classified, and their endpoint signatures come from the flows
+   * to that endpoint that DPI cannot name either. Most traffic is named on its first packets, so
+   * the stage costs little where it has nothing to do.
+   */
   observe(t: FlowRecordArrays, id: number, p: DecodedPacket, dir: 0 | 1): void {
-    if (p.payloadLen === 0 || t.packets[id * 2 + dir]! > KISS_PACKETS_PER_FLOW) return;
+    if (t.packets[id * 2 + dir]! > KISS_PACKETS_PER_FLOW) return;
     const captured = Math.min(p.payloadLen, p.end - p.payloadOffset);
     this.kiss.observe(t, id, dir, p.buf, p.payloadOffset, Math.max(0, captured));
   }

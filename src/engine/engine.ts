@@ -5,6 +5,7 @@ import { FlowKeyBuilder } from '../flow/key.js';
 import { type EndReason } from '../flow/schema.js';
 import { FlowTable } from '../flow/table.js';
 import { DpiEngine } from '../dpi/runtime/inspector.js';
+import { Confidence } from '../dpi/runtime/results.js';
 import { type Shard, shardOf } from './shard.js';
 import { type StatisticalStage } from '../classify/stage.js';
 
@@ -130,7 +131,11 @@ export class Engine {
     }
     table.update(id, p, kb.aIsSource, this.clock);
     if (this.dpi !== null) this.dpi.onPacket(table, id, p, table.lastDir);
-    if (this.statistical !== null) this.statistical.observe(table, id, p, table.lastDir);
+    const statistical = this.statistical;
+    // checked here, not in the stage: most packets have no payload for it or belong to named flows
+    if (statistical !== null && p.payloadLen !== 0 && (statistical.observesNamedFlows || this.dpi === null || this.dpi.results.confidence[id] !== Confidence.Dpi)) {
+      statistical.observe(table, id, p, table.lastDir);
+    }
   };
 
   /** Writes the flows whose timeouts passed at capture time `now` (the engine's clock: it never goes back). */
