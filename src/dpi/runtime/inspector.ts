@@ -53,6 +53,19 @@ function removeCandidate(insp: FlowInspection, i: number): void {
   s.length--;
 }
 
+/**
+ * A first push gives an array room for 17 elements; a flow waiting for more payload keeps its
+ * arrays for its lifetime, so once its candidates are chosen they are copied to their size
+ * (memory per live flow: about 400 bytes less for a TCP flow DPI cannot name yet).
+ */
+function fitToSize(insp: FlowInspection): void {
+  if (insp.states.length > 0) {
+    insp.candidates = insp.candidates.slice();
+    insp.states = insp.states.slice();
+  }
+  if (insp.refuted !== null) insp.refuted = insp.refuted.slice();
+}
+
 function refute(insp: FlowInspection, index: number): void {
   if (!(insp.refuted ??= []).includes(index)) insp.refuted.push(index);
 }
@@ -288,6 +301,7 @@ export class DpiEngine {
     budget = this.probeAll(insp, this.byFirstByte[t]![byte], member, data, off, len, facts, budget, false);
     tried.fill(0);
     insp.budget = Math.min(Math.max(budget, insp.budget), HARD_MAX_PACKETS);
+    fitToSize(insp);
   }
 
   /** `portsOfFlow`: the list is the dissectors of the flow's ports, and a refusal refutes their port guess */
