@@ -11,6 +11,10 @@ import { trainModel } from './learn.js';
 import { checkModel, chooseThreshold, ModelError, predict, type StatisticalModel } from './model.js';
 import { predictRows } from './evaluation.js';
 import { FIXTURES_DIR, runSonde } from '../test-support/golden.js';
+import { Engine } from '../engine/engine.js';
+import { createDpiEngine } from '../dpi/index.js';
+import { StatisticalStage } from './stage.js';
+import { ethernet, ipv4, udp } from '../test-support/packet-builder.js';
 
 test('chi-square of 16 counts against n/16, by hand', () => {
   const constant = new Array(16).fill(0);
@@ -137,6 +141,31 @@ test('a model survives JSON, predicts the same, abstains below its threshold, an
   assert.equal(predict({ ...again, threshold: 1.01 }, x.subarray(0, again.features.length), 0, scratch, out).label, -1);
   assert.throws(() => checkModel({ ...JSON.parse(JSON.stringify(model)), features: ['x'] }, 'm.json'), ModelError);
   assert.throws(() => checkModel({ ...JSON.parse(JSON.stringify(model)), version: 99 }, 'm.json'), ModelError);
+});
+
+test('naming, the stage counts payload of flows DPI has not named only; checking and training count every flow', () => {
+  const dnsQuery = Uint8Array.from([0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, 7, ...Buffer.from('example'), 3, ...Buffer.from('com'), 0, 0, 1, 0, 1]);
+  const unknown = Uint8Array.from({ length: 40 }, (_, i) => (i * 37 + 11) & 0xff);
+  const frames: Uint8Array[] = [];
+  for (let i = 0; i < 3; i++) {
+    frames.push(ethernet(0x0800, ipv4({ src: '10.0.0.1', dst: '192.0.2.53', proto: 17 }, udp(5000 + i, 53, dnsQuery))));
+    frames.push(ethernet(0x0800, ipv4({ src: '10.0.0.1', dst: '192.0.2.99', proto: 17 }, udp(6000 + i, 40000, unknown))));
+  }
+  const observedPorts = (stage: StatisticalStage): number[] => {
+    const servers: number[] = [];
+    const count = stage.kiss.observe.bind(stage.kiss);
+    stage.kiss.observe = (t, id, dir, buf, off, len) => {
+      servers.push(buf[off] === 0x12 ? 53 : 40000);
+      count(t, id, dir, buf, off, len);
+    };
+    const engine = new Engine({ idleTimeoutS: 0, activeTimeoutS: 0, maxFlows: 100, dpi: createDpiEngine(), statistical: stage }, () => undefined);
+    frames.forEach((f, i) => engine.onPacket(f, 0, f.length, f.length, 1_700_000_000_000_000 + i, 1));
+    engine.flush();
+    return servers;
+  };
+  assert.deepEqual(observedPorts(new StatisticalStage(syntheticModel(), 'name')), [40000, 40000, 40000]);
+  assert.deepEqual(observedPorts(new StatisticalStage(syntheticModel(), 'check')), [53, 40000, 53, 40000, 53, 40000]);
+  assert.deepEqual(observedPorts(new StatisticalStage(null)), [53, 40000, 53, 40000, 53, 40000]);
 });
 
 test('sonde train writes a model that analyze loads, evaluate scores it as JSON, and a bad model is one line', () => {

@@ -133,7 +133,8 @@ export class Engine {
     if (this.dpi !== null) this.dpi.onPacket(table, id, p, table.lastDir);
     const statistical = this.statistical;
     // checked here, not in the stage: most packets have no payload for it or belong to named flows
-    if (statistical !== null && p.payloadLen !== 0 && (statistical.observesNamedFlows || this.dpi === null || this.dpi.results.confidence[id] !== Confidence.Dpi)) {
+    // (and without DPI the stage classifies nothing: see classify())
+    if (statistical !== null && this.dpi !== null && p.payloadLen !== 0 && (statistical.observesNamedFlows || this.dpi.results.confidence[id] !== Confidence.Dpi)) {
       statistical.observe(table, id, p, table.lastDir);
     }
   };
