@@ -8,6 +8,7 @@ import { DpiEngine } from '../dpi/runtime/inspector.js';
 import { Confidence } from '../dpi/runtime/results.js';
 import { type Shard, shardOf } from './shard.js';
 import { type StatisticalStage } from '../classify/stage.js';
+import { type FloodScanDetector } from '../detect/detector.js';
 
 // The data path, in order: capture record → decode → flow → (later: dissect → classify) → sink.
 // Pure: no I/O. The caller feeds capture records and receives finished flows through `onFlowEnd`.
@@ -23,6 +24,8 @@ export interface EngineOptions {
   dpi?: DpiEngine | null;
   /** statistical identification of the flows DPI leaves unnamed (classify/stage.ts); one worker only */
   statistical?: StatisticalStage | null;
+  /** flood and scan detection over every IP packet; with workers, the first worker's only */
+  detector?: FloodScanDetector | null;
   /** one of several workers that each read every packet and keep the flows of their share (shard.ts) */
   shard?: Shard;
   /**
@@ -67,6 +70,7 @@ export class Engine {
   readonly stats = new EngineStats();
   readonly dpi: DpiEngine | null;
   readonly statistical: StatisticalStage | null;
+  readonly detector: FloodScanDetector | null;
   private readonly keyBuilder = new FlowKeyBuilder();
   private readonly idleMicros: number;
   private readonly activeMicros: number;
@@ -83,6 +87,7 @@ export class Engine {
     this.flows = new FlowTable(Math.min(options.maxFlows, 4096));
     this.dpi = options.dpi ?? null;
     this.statistical = options.statistical ?? null;
+    this.detector = options.detector ?? null;
     if (this.dpi) this.dpi.anomalies = this.anomalies;
     this.shard = options.shard && options.shard.count > 1 ? options.shard : null;
     this.packetAnomalies = this.shard && this.shard.index > 0 ? new AnomalyCounters() : this.anomalies;
@@ -105,6 +110,8 @@ export class Engine {
     if (tsMicros > this.clock) this.clock = tsMicros;
     this.expire(this.clock);
     const p = this.decoder.decode(buf, offset, capLen, wireLen, tsMicros, linkType);
+    // every IP frame, fragments and all, before a worker keeps only its share of the flows
+    if (this.detector !== null && p.ipVersion !== 0) this.detector.observe(p);
     if (p.heldFragment) {
       stats.fragmentsHeld++;
       return;
@@ -165,6 +172,7 @@ export class Engine {
   flush(): void {
     const table = this.flows;
     while (table.ageHead !== -1) this.end(table.ageHead, 'end');
+    this.detector?.flush();
     // the next capture has a clock of its own
     this.clock = Number.NEGATIVE_INFINITY;
   }
