@@ -1,4 +1,7 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { type AlertHandler } from '../detect/alert.js';
+import { FloodScanDetector } from '../detect/detector.js';
+import { applyThresholds, cloneThresholds, DEFAULT_THRESHOLDS, setThreshold, ThresholdError, type Thresholds } from '../detect/thresholds.js';
 import { fileURLToPath } from 'node:url';
 import { loadModel, ModelError } from '../classify/model.js';
 import { StatisticalStage } from '../classify/stage.js';
@@ -44,6 +47,10 @@ export const ANALYZE_OPTIONS: OptionSpec[] = [
   { name: 'no-statistical', value: false, help: 'no statistical identification: flows DPI cannot name stay unknown' },
   { name: 'statistical', value: true, valueName: 'name|check', help: "name: statistics name the flows nothing else named (default); check: also flag (risk statistical_mismatch) flows a confident model names otherwise than DPI" },
   { name: 'hide-names', value: false, help: 'identify as in a world of Encrypted Client Hello and encrypted DNS: no SNI, HTTP Host, DNS names, certificate names or DNS-learned labels' },
+  { name: 'no-detect', value: false, help: 'no flood and scan detection' },
+  { name: 'alerts', value: true, valueName: 'FILE', help: "write alerts as JSON lines to FILE ('-': standard output): a line as each starts (ongoing) and one as it ends" },
+  { name: 'detect-config', value: true, valueName: 'FILE', help: 'detection thresholds from a JSON file (see README, "Flood and scan detection")' },
+  { name: 'threshold', value: true, valueName: 'LIST', help: 'thresholds as kind.key=value, comma-separated (e.g. syn_flood.pps=500,scanWindowS=30)' },
   { name: 'no-progress', value: false, help: 'no progress bar (it only shows on a terminal anyway)' },
   { name: 'quiet', short: 'q', value: false, help: 'no summary table' },
   { name: 'help', short: 'h', value: false, help: 'show this help' },
@@ -114,14 +121,33 @@ export async function analyze(argv: string[]): Promise<AnalyzeResult> {
   const dpi = args.options.has('no-dpi') ? null : createDpiEngine();
   if (dpi) dpi.hideNames = args.options.has('hide-names');
   const statistical = dpi ? statisticalStage(args) : null;
+  const thresholds = detectionThresholds(args);
+  const alertsPath = args.options.get('alerts');
+  let alertWriter: LineWriter | null = null;
+  if (typeof alertsPath === 'string') {
+    if (alertsPath === '-' && writeRecords && typeof outputPath !== 'string') throw new UsageError("flow records already go to standard output: give '--alerts' a file, or '--output' one");
+    try {
+      alertWriter = alertsPath === '-' ? LineWriter.toStdout() : LineWriter.toFile(alertsPath);
+    } catch (e) {
+      throw new InputError(`cannot write '${alertsPath}': ${(e as Error).message}`);
+    }
+  }
   const stores: Stores = await openStores(args, inputs);
   const summary = new ProtocolSummary();
+  if (thresholds) summary.alerts = [];
+  const onAlert: AlertHandler = (alert, phase) => {
+    if (phase === 'end') summary.alerts?.push(alert);
+    alertWriter?.write(JSON.stringify(alert) + '\n');
+    stores.addAlert(alert, phase);
+  };
+  const detector = thresholds && workers === 1 ? new FloodScanDetector(thresholds, onAlert) : null;
   const onFlow = (view: FlowView): void => {
     summary.add(view.table, view.id, view.dpi);
     if (writer) writer.write(JSON.stringify(flowRecord(view)) + '\n');
     stores.add(view);
   };
-  const capture: CaptureRun = workers > 1 ? new ShardedCaptureRun(workers, CHUNK_BYTES, engineOptions, dpi, onFlow, undefined, statistical) : new LocalCaptureRun({ ...engineOptions, statistical }, dpi, onFlow);
+  const capture: CaptureRun = workers > 1 ? new ShardedCaptureRun(workers, CHUNK_BYTES, engineOptions, dpi, onFlow, undefined, statistical, thresholds ? { thresholds, onAlert } : null)
+      : new LocalCaptureRun({ ...engineOptions, statistical, detector }, dpi, onFlow);
   run = capture;
 
   const totalBytes = inputs.reduce((sum, p) => sum + fileSize(p), 0);
@@ -206,6 +232,7 @@ export async function analyze(argv: string[]): Promise<AnalyzeResult> {
     // close the run (as failed)
     progress.done();
     writer?.close();
+    alertWriter?.close();
     await stores.end('failed', counters()).catch(() => undefined);
     await run.close();
     throw e;
@@ -214,6 +241,7 @@ export async function analyze(argv: string[]): Promise<AnalyzeResult> {
   const closed = run.close();
   progress.done();
   writer?.close();
+  alertWriter?.close();
   // chosen once, when reading has ended: a signal during the final writes changes neither the
   // run's status nor what is said about it (a second one still stops at once)
   const interruptedBy = interruption.signal;
@@ -254,6 +282,48 @@ function statisticalStage(args: ParsedArgs): StatisticalStage | null {
     if (e instanceof ModelError) throw new InputError(e.message);
     throw e;
   }
+}
+
+/** the thresholds detection runs with (defaults, a config file, options); null with --no-detect */
+export function detectionThresholds(args: ParsedArgs): Thresholds | null {
+  if (args.options.has('no-detect')) {
+    if (args.options.has('detect-config') || args.options.has('threshold') || args.options.has('alerts')) {
+      throw new UsageError("'--no-detect' turns detection off: drop '--detect-config', '--threshold' and '--alerts'");
+    }
+    return null;
+  }
+  const t = cloneThresholds(DEFAULT_THRESHOLDS);
+  const config = args.options.get('detect-config');
+  try {
+    if (typeof config === 'string') {
+      let text: string;
+      try {
+        text = readFileSync(config, 'utf8');
+      } catch (e) {
+        throw new InputError(`cannot read the detection config '${config}': ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+      }
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch (e) {
+        throw new InputError(`the detection config '${config}' is not JSON: ${(e as Error).message}`);
+      }
+      applyThresholds(t, parsed);
+    }
+    const list = args.options.get('threshold');
+    if (typeof list === 'string') {
+      for (const item of list.split(',').map((x) => x.trim()).filter((x) => x !== '')) {
+        const eq = item.indexOf('=');
+        if (eq < 0) throw new ThresholdError(`'--threshold' takes kind.key=value items, not '${item}'`);
+        setThreshold(t, item.slice(0, eq).trim(), item.slice(eq + 1).trim());
+      }
+      applyThresholds(t, {});
+    }
+  } catch (e) {
+    if (e instanceof ThresholdError) throw new UsageError(`${typeof config === 'string' && !args.options.has('threshold') ? `${config}: ` : ''}${e.message}`);
+    throw e;
+  }
+  return t;
 }
 
 function fileSize(path: string): number {

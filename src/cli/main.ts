@@ -14,6 +14,7 @@ Commands:
   query "SQL"       run SQL against the flow store (./sonde.duckdb, or --db PATH)
   top WHAT          biggest applications, hosts, talkers or ports
   flows             the newest flows matching --app, --host, --where
+  alerts            the flood and scan alerts in the store
   export            write stored flows as jsonl, csv, parquet or Zeek logs
   train CAPTURE...  train a statistical model on the flows sonde's dissectors named
   evaluate CAPTURE...
@@ -39,6 +40,8 @@ async function main(argv: string[]): Promise<number> {
       return (await storeCommands()).top(rest);
     case 'flows':
       return (await storeCommands()).flows(rest);
+    case 'alerts':
+      return (await storeCommands()).alerts(rest);
     case 'export':
       return (await storeCommands()).exportFlows(rest);
     case 'train':

@@ -1,3 +1,4 @@
+import { ALERT_KINDS } from '../detect/alert.js';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type DuckDBValue } from '@duckdb/node-api';
@@ -266,6 +267,54 @@ export async function flows(argv: string[]): Promise<number> {
 }
 
 // ---- sonde export ----
+
+const ALERTS_OPTIONS: OptionSpec[] = [
+  DB_OPTION,
+  { name: 'since', value: true, valueName: 'DURATION', help: 'only alerts that started within DURATION (30s, 15m, 1h, 7d) before the newest alert in the store' },
+  { name: 'kind', value: true, valueName: 'KIND', help: `only alerts of this kind (${ALERT_KINDS.join(', ')})` },
+  { name: 'limit', short: 'n', value: true, valueName: 'N', help: 'rows at most (default 50)' },
+  FORMAT_TABLE,
+  HELP,
+];
+const ALERTS_USAGE = `Usage: sonde alerts [--db PATH] [--since 1h] [--kind KIND] [--limit 50]
+
+Lists the flood and scan alerts in the store, newest first (an ongoing one is marked).`;
+
+/** `sonde alerts`: the stored alerts, newest first. */
+export async function alerts(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, ALERTS_OPTIONS, 'alerts');
+  if (args.options.has('help')) return help(ALERTS_USAGE, ALERTS_OPTIONS);
+  if (args.positionals.length > 0) throw new UsageError(`unexpected '${args.positionals[0]}': filters are options (--since, --kind)`);
+  const format = choiceOption(args, 'format', ['table', 'csv', 'json'] as const, 'table');
+  const limit = integerOption(args, 'limit', 50, 1, MAX_LIMIT);
+  const parts = ['TRUE'];
+  const values: DuckDBValue[] = [];
+  const since = args.options.get('since');
+  if (typeof since === 'string') {
+    values.push(Math.round(durationSeconds(since) * 1e6));
+    parts.push(`a.start_time >= (SELECT max(start_time) FROM alerts) - to_microseconds(CAST($${values.length} AS BIGINT))`);
+  }
+  const kind = args.options.get('kind');
+  if (typeof kind === 'string') {
+    if (!(ALERT_KINDS as readonly string[]).includes(kind)) throw new UsageError(`option '--kind' must be one of ${ALERT_KINDS.join(', ')}, not '${kind}'`);
+    values.push(kind);
+    parts.push(`a.kind = $${values.length}`);
+  }
+  const sql = `SELECT strftime(a.start_time, '%Y-%m-%d %H:%M:%S') AS start, strftime(a.end_time, '%H:%M:%S') AS "end", a.kind, a.target, a.protocol,
+    a.packets, a.peak_pps, a.sources, a.ports, a.evidence, a.ongoing
+    FROM alerts a WHERE ${parts.join(' AND ')} ORDER BY a.start_time DESC, a.alert_id DESC LIMIT ${limit}`;
+  await withStore(args, async (s) => {
+    const tables = await s.stream("SELECT 1 FROM duckdb_tables() WHERE table_name = 'alerts'", []);
+    let present = false;
+    for await (const chunk of tables.chunks) if (chunk.rowCount > 0) present = true;
+    if (!present) {
+      process.stderr.write(`sonde: the store '${storePath(args)}' has no alerts yet (it was written before detection, or with --no-detect)\n`);
+      return;
+    }
+    await printStream(await s.stream(sql, values), format);
+  });
+  return 0;
+}
 
 const EXPORT_OPTIONS: OptionSpec[] = [
   DB_OPTION,

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { type AlertPhase, type AlertRecord } from '../detect/alert.js';
 import { type FlowView } from '../flow/schema.js';
 import { ClickHouseSink } from '../storage/clickhouse/sink.js';
 import { StoreOpenError, StoreWriteError, ThreadedDuckDbStore } from '../storage/duckdb/threaded-store.js';
@@ -37,6 +38,23 @@ export class Stores {
     if (this.rowSinks.length === 0) return;
     const rows = this.rows.rows(view);
     for (const s of this.rowSinks) s.add(n, rows);
+  }
+
+  /** the number in the run of each open alert, by kind, target and start */
+  private readonly alertKeys = new Map<string, number>();
+  private nextAlert = 0;
+
+  /** An alert as it starts and again as it ends (the same row, updated); ClickHouse does not take alerts yet. */
+  addAlert(alert: AlertRecord, phase: AlertPhase): void {
+    if (!this.duck) return;
+    const key = `${alert.kind} ${alert.target} ${alert.start}`;
+    let n = this.alertKeys.get(key);
+    if (n === undefined) {
+      n = this.nextAlert++;
+      this.alertKeys.set(key, n);
+    }
+    if (phase === 'end') this.alertKeys.delete(key);
+    this.duck.addAlert(n, alert);
   }
 
   async begin(run: RunInfo): Promise<void> {

@@ -44,3 +44,30 @@ export function alertLine(a: AlertRecord, phase: AlertPhase): string {
   const when = phase === 'start' ? `${a.start}` : `${a.start} – ${a.end}`;
   return `sonde: alert ${phase === 'start' ? 'started' : 'ended'}: ${a.kind} ${a.target} (${a.protocol}) ${when}: ${a.evidence}`;
 }
+
+/** the µs since the epoch of an isoTime() string (its six fraction digits kept) */
+export function isoToMicros(iso: string): number {
+  const m = /\.(\d{3})(\d{3})Z$/.exec(iso);
+  return Date.parse(iso) * 1000 + (m ? Number(m[2]) : 0);
+}
+
+/** The alerts table: the record's fields, with start/end as start_time/end_time (END is an SQL keyword). */
+export const ALERTS_DDL = `CREATE TABLE IF NOT EXISTS alerts (
+  run_id BIGINT NOT NULL,
+  alert_id BIGINT NOT NULL,
+  kind VARCHAR NOT NULL,
+  target VARCHAR NOT NULL,
+  protocol VARCHAR,
+  start_time TIMESTAMP NOT NULL,
+  end_time TIMESTAMP NOT NULL,
+  packets BIGINT,
+  bytes BIGINT,
+  peak_pps BIGINT,
+  peak_bps BIGINT,
+  sources BIGINT,
+  destinations BIGINT,
+  ports BIGINT,
+  top_sources VARCHAR[],
+  evidence VARCHAR,
+  ongoing BOOLEAN
+)`;

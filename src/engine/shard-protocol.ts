@@ -1,6 +1,8 @@
 import { type StatisticalMode } from '../classify/stage.js';
 import { type StatisticalModel } from '../classify/model.js';
 import { type FlowBatch } from '../flow/flow-batch.js';
+import { type AlertPhase, type AlertRecord } from '../detect/alert.js';
+import { type Thresholds } from '../detect/thresholds.js';
 import { type EngineOptions, type EngineStats } from './engine.js';
 
 // Messages between the main thread and the workers of `--workers N` (sharded.ts, shard-worker.ts).
@@ -30,6 +32,8 @@ export interface WorkerSetup {
    * main thread keeps the other workers' later flows until then, to put them in order
    */
   holdChunks: number;
+  /** flood and scan detection's thresholds, when it runs: in the first worker, which reads every packet */
+  detect: Thresholds | null;
   /** one Int32: set to 1 when the run is interrupted; the chunks that still wait are then skipped */
   abandon: SharedArrayBuffer;
 }
@@ -60,8 +64,13 @@ export interface WorkerCounters {
   anomalies: Float64Array;
 }
 
+export interface AlertEvent {
+  alert: AlertRecord;
+  phase: AlertPhase;
+}
+
 export type FromWorker =
   /** a chunk read (its slot free for this worker); or (slot -1) a full batch of ended flows */
-  | { kind: 'progress'; slot: number; upTo: number; records: number; stopped: boolean; learned: LearnedLog; flows: EndedFlows | null }
-  | { kind: 'capture-done'; upTo: number; learned: LearnedLog; flows: EndedFlows | null; warnings: string[]; errors: string[]; stopped: boolean; counters: WorkerCounters }
+  | { kind: 'progress'; slot: number; upTo: number; records: number; stopped: boolean; learned: LearnedLog; flows: EndedFlows | null; alerts: AlertEvent[] }
+  | { kind: 'capture-done'; upTo: number; learned: LearnedLog; alerts: AlertEvent[]; flows: EndedFlows | null; warnings: string[]; errors: string[]; stopped: boolean; counters: WorkerCounters }
   | { kind: 'failed'; message: string };

@@ -5,7 +5,8 @@ import { type FlowView } from '../flow/schema.js';
 import { FlowBatchBuilder, transferList } from '../flow/flow-batch.js';
 import { Engine } from './engine.js';
 import { StatisticalStage } from '../classify/stage.js';
-import { type EndedFlows, type FromWorker, type LearnedLog, orderKey, Phase, type ToWorker, type WorkerSetup } from './shard-protocol.js';
+import { FloodScanDetector } from '../detect/detector.js';
+import { type AlertEvent, type EndedFlows, type FromWorker, type LearnedLog, orderKey, Phase, type ToWorker, type WorkerSetup } from './shard-protocol.js';
 
 // One worker of `--workers N`: parses every record of the ring's chunks, keeps the flows of its
 // shard, inspects them, and sends them back when they end, in batches, with what they taught
@@ -19,6 +20,8 @@ const port = parentPort!;
 const dpi = setup.dpi ? createDpiEngine() : null;
 const statistical = setup.statistical && dpi ? new StatisticalStage(setup.statistical.model, setup.statistical.mode) : null;
 let learned: LearnedLog = emptyLog();
+let alerts: AlertEvent[] = [];
+const detector = setup.detect && setup.index === 0 ? new FloodScanDetector(setup.detect, (alert, phase) => alerts.push({ alert, phase })) : null;
 if (dpi) {
   dpi.nameAtEnd = false;
   dpi.learner = {
@@ -43,6 +46,7 @@ const engine = new Engine(
     maxFlows: Math.max(1, Math.ceil(setup.engine.maxFlows / setup.count)),
     dpi,
     statistical,
+    detector,
     shard: { index: setup.index, count: setup.count },
   },
   (table, id, reason) => {
@@ -53,7 +57,7 @@ const engine = new Engine(
     if (builder.count === 0) heldSince = chunks;
     keys[builder.count] = orderKey(engine.stats.records, flushing ? Phase.Flushed : Phase.Ended);
     builder.add(0, view);
-    if (builder.full) send({ kind: 'progress', slot: -1, upTo: -1, records: engine.stats.records, stopped: false, learned: takeLearned(), flows: takeFlows() });
+    if (builder.full) send({ kind: 'progress', slot: -1, upTo: -1, records: engine.stats.records, stopped: false, learned: takeLearned(), flows: takeFlows(), alerts: takeAlerts() });
   },
 );
 
@@ -75,6 +79,12 @@ function takeLearned(): LearnedLog {
   const l = learned;
   learned = emptyLog();
   return l;
+}
+
+function takeAlerts(): AlertEvent[] {
+  const a = alerts;
+  if (a.length > 0) alerts = [];
+  return a;
 }
 
 function takeFlows(): EndedFlows | null {
@@ -111,7 +121,7 @@ function handle(m: ToWorker): void {
       chunks++;
       // a quiet shard must not make the main thread hold everyone else's flows for long
       const flows = builder.count > 0 && chunks - heldSince >= setup.holdChunks ? takeFlows() : null;
-      send({ kind: 'progress', slot: m.slot, upTo: watermark(), records: engine.stats.records, stopped: parser.stopped, learned: takeLearned(), flows });
+      send({ kind: 'progress', slot: m.slot, upTo: watermark(), records: engine.stats.records, stopped: parser.stopped, learned: takeLearned(), flows, alerts: takeAlerts() });
       return;
     }
     case 'end-capture': {
@@ -124,6 +134,7 @@ function handle(m: ToWorker): void {
         kind: 'capture-done',
         upTo: watermark(),
         learned: takeLearned(),
+        alerts: takeAlerts(),
         flows,
         warnings: parser?.warnings ?? [],
         errors: parser?.errors ?? [],

@@ -5,6 +5,8 @@ import { type DpiEngine } from '../dpi/runtime/inspector.js';
 import { type FlowNaming } from '../dpi/naming/naming.js';
 import { type StatisticalStage } from '../classify/stage.js';
 import { type FlowView } from '../flow/schema.js';
+import { type AlertHandler } from '../detect/alert.js';
+import { type Thresholds } from '../detect/thresholds.js';
 import { aimView, type FlowBatch, reviveBatch } from '../flow/flow-batch.js';
 import { type CaptureRun, type CaptureEnd } from './capture-run.js';
 import { type EngineOptions, EngineStats } from './engine.js';
@@ -54,6 +56,7 @@ export class ShardedCaptureRun implements CaptureRun {
     private readonly onFlow: (view: FlowView) => void,
     holdChunks = HOLD_CHUNKS,
     private readonly statistical: StatisticalStage | null = null,
+    private readonly detection: { thresholds: Thresholds; onAlert: AlertHandler } | null = null,
   ) {
     this.ring = new SharedArrayBuffer(SLOTS * slotBytes);
     for (let s = SLOTS - 1; s >= 0; s--) this.freeSlots.push(s);
@@ -62,7 +65,7 @@ export class ShardedCaptureRun implements CaptureRun {
     this.naming = dpi?.naming ?? null;
     this.counters = new Array<WorkerCounters | null>(count).fill(null);
     for (let i = 0; i < count; i++) {
-      const setup: WorkerSetup = { index: i, count, ring: this.ring, slotBytes, engine, dpi: dpi !== null, statistical: statistical?.model ? { model: statistical.model, mode: statistical.mode } : null, holdChunks, abandon: this.abandoned.buffer as SharedArrayBuffer };
+      const setup: WorkerSetup = { index: i, count, ring: this.ring, slotBytes, engine, dpi: dpi !== null, statistical: statistical?.model ? { model: statistical.model, mode: statistical.mode } : null, holdChunks, detect: detection?.thresholds ?? null, abandon: this.abandoned.buffer as SharedArrayBuffer };
       const w = new Worker(new URL('./shard-worker.js', import.meta.url), { workerData: setup });
       w.on('message', (m: FromWorker) => this.onMessage(i, m));
       w.on('error', (e) => this.fail(e));
@@ -165,6 +168,7 @@ export class ShardedCaptureRun implements CaptureRun {
       for (let i = 0; i < batch.table.count; i++) this.merge.push(2 * worker, m.flows.keys[i]!, { batch, at: i });
     }
     this.pushLearned(worker, m.learned);
+    for (const a of m.alerts) this.detection?.onAlert(a.alert, a.phase);
     if (m.upTo >= 0) {
       this.merge.advance(2 * worker, m.upTo);
       this.merge.advance(2 * worker + 1, m.upTo);

@@ -4,6 +4,7 @@ import { KEY_WORDS } from '../flow/key.js';
 import { l4Name } from '../flow/l4-names.js';
 import { type FlowRecordArrays } from '../flow/table.js';
 import { type EngineStats } from '../engine/engine.js';
+import { type AlertRecord } from '../detect/alert.js';
 
 /** Strongest evidence first. A statistical label is only ever given to a flow
  *  that nothing else named (not even by port), so it sits just before unknown. */
@@ -25,6 +26,8 @@ export class ProtocolSummary {
   private readonly byCategory = new Map<string, Row>();
   private readonly byConfidence = new Float64Array(CONFIDENCE_NAMES.length);
   flows = 0;
+  /** ended alerts, as they ended; null when detection is off */
+  alerts: AlertRecord[] | null = null;
 
   add(table: FlowRecordArrays, id: number, dpi: DpiResults | null): void {
     let label: string;
@@ -69,6 +72,14 @@ export class ProtocolSummary {
     lines.push(...table('Application / protocol', this.byName, true));
     lines.push('');
     lines.push(...table('Category', this.byCategory, false));
+    if (this.alerts !== null) {
+      lines.push('');
+      if (this.alerts.length === 0) lines.push('Alerts: none');
+      else {
+        lines.push(`Alerts (${num(this.alerts.length)})`);
+        for (const a of this.alerts) lines.push(`  ${a.kind.padEnd(16)} ${a.target.padEnd(16)} ${a.start} .. ${a.end.slice(11)}  ${a.evidence}`);
+      }
+    }
     const names = Object.keys(anomalies);
     lines.push('');
     if (names.length === 0) {

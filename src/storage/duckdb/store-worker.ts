@@ -76,6 +76,11 @@ async function handle(m: WorkerRequest): Promise<void> {
       reply({ kind: 'done', id: m.id, value: store!.flowsStored });
       return;
     }
+    case 'alert': {
+      await store!.writeAlert(m.number, m.alert);
+      reply({ kind: 'done', id: m.id, value: m.number });
+      return;
+    }
     case 'end': {
       cancelCommit();
       await store!.end(m.status, m.counters);

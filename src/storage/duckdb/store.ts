@@ -3,6 +3,7 @@ import {
   BIGINT, BOOLEAN, DOUBLE, type DuckDBAppender, DuckDBConnection, DuckDBInstance, LIST, listValue, TIMESTAMP, VARCHAR, type DuckDBType,
 } from '@duckdb/node-api';
 import { type ColumnBatch } from '../column-batch.js';
+import { ALERTS_DDL, type AlertRecord, isoToMicros } from '../../detect/alert.js';
 import { type RunCounters, type RunInfo, type RunStatus } from '../sink.js';
 import { type ColumnKind, KEY_COLUMNS, type TableDef } from '../tables.js';
 import { ChunkWriter, CHUNK_ROWS, type ColumnSource } from './chunk-writer.js';
@@ -121,7 +122,7 @@ export class DuckDbStore {
   /** Creates missing tables and adds missing columns (new fields, new dissectors), in one statement list. */
   private async migrate(): Promise<void> {
     const existing = await this.storedColumns();
-    const statements = [RUNS_DDL];
+    const statements = [RUNS_DDL, ALERTS_DDL];
     for (const t of this.definitions) {
       const cols = [...KEY_COLUMNS, ...t.columns];
       const have = existing.get(t.name);
@@ -313,6 +314,23 @@ export class DuckDbStore {
     // which readers read and the next writer checkpoints into the file
     if (status === 'interrupted') await this.connection.run('PRAGMA disable_checkpoint_on_shutdown');
     if (this.failure) throw this.failure;
+  }
+
+  /**
+   * An alert of this run as it starts (ongoing) or ends: its row is replaced, so an attack is one
+   * row. Written in the open transaction when there is one (committed with its flows), else at once.
+   */
+  async writeAlert(alertNumber: number, a: AlertRecord): Promise<void> {
+    if (this.failure) throw this.failure;
+    const id = (this.runId << 32n) + BigInt(alertNumber);
+    await this.connection.run('DELETE FROM alerts WHERE alert_id = $1', [id]);
+    await this.connection.run(
+      'INSERT INTO alerts VALUES ($1, $2, $3, $4, $5, make_timestamp($6::BIGINT), make_timestamp($7::BIGINT), $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)',
+      [
+        this.runId, id, a.kind, a.target, a.protocol, BigInt(isoToMicros(a.start)), BigInt(isoToMicros(a.end)), BigInt(a.packets), BigInt(a.bytes),
+        BigInt(a.peak_pps), BigInt(a.peak_bps), BigInt(a.sources), BigInt(a.destinations), BigInt(a.ports), listValue(a.top_sources), a.evidence, a.ongoing,
+      ],
+    );
   }
 
   /** flows committed in this run so far */

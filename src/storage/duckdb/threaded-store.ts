@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { catalogSpecs } from '../../dpi/api/catalog.js';
 import { type FlowView } from '../../flow/schema.js';
 import { FlowBatchBuilder, transferList } from '../../flow/flow-batch.js';
+import { type AlertRecord } from '../../detect/alert.js';
 import { type RunCounters, type RunInfo, type RunSink, type RunStatus } from '../sink.js';
 import { type WorkerReply, type WorkerRequest } from './worker-protocol.js';
 
@@ -98,6 +99,13 @@ export class ThreadedDuckDbStore implements RunSink {
     this.batch.add(flowNumber, flow);
     // a full batch goes now: the next flow needs a new one (drain() waits for the store)
     if (this.batch.full) this.send();
+  }
+
+  /** An alert as it starts or ends, with its number in the run; a failure is reported like a batch's. */
+  addAlert(alertNumber: number, alert: AlertRecord): void {
+    const p = this.call({ kind: 'alert', number: alertNumber, alert });
+    p.catch((e: Error) => (this.failure ??= new StoreWriteError(e.message)));
+    this.inFlight.push(p);
   }
 
   private send(): void {

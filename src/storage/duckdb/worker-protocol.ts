@@ -1,5 +1,6 @@
 import { type ProtocolSpec } from '../../dpi/api/catalog.js';
 import { type FlowBatch } from '../../flow/flow-batch.js';
+import { type AlertRecord } from '../../detect/alert.js';
 import { type RunCounters, type RunInfo, type RunStatus } from '../sink.js';
 
 // Messages between the analysis thread and the DuckDB store's thread.
@@ -9,6 +10,8 @@ export type WorkerRequest =
   /** catalog: the analysis thread's protocol catalog (catalogSpecs()), so that protocol ids name the same */
   | { kind: 'start'; id: number; path: string; run: Omit<RunInfo, 'runId'>; catalog: ProtocolSpec[] }
   | { kind: 'flows'; id: number; batch: FlowBatch }
+  /** an alert as it starts or ends (its row replaced): number is its number in the run */
+  | { kind: 'alert'; id: number; number: number; alert: AlertRecord }
   | { kind: 'end'; id: number; status: Exclude<RunStatus, 'running'>; counters: RunCounters };
 
 export type WorkerReply = { kind: 'done'; id: number; value: number } | { kind: 'error'; id: number; message: string };
