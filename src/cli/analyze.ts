@@ -66,7 +66,7 @@ export interface AnalyzeResult {
   exitCode: number;
 }
 
-function udpTunnelsOption(args: ParsedArgs): UdpTunnelName[] {
+export function udpTunnelsOption(args: ParsedArgs): UdpTunnelName[] {
   const v = args.options.get('udp-tunnels');
   if (v === undefined) return DEFAULT_UDP_TUNNELS;
   const names = String(v).split(',').map((x) => x.trim().toLowerCase()).filter((x) => x !== '');
@@ -266,7 +266,7 @@ export async function analyze(argv: string[]): Promise<AnalyzeResult> {
 /** the model shipped with sonde (see README, "Statistical identification") */
 export const DEFAULT_MODEL_PATH = fileURLToPath(new URL('../../models/default-protocol.json', import.meta.url));
 
-function statisticalStage(args: ParsedArgs): StatisticalStage | null {
+export function statisticalStage(args: ParsedArgs): StatisticalStage | null {
   const mode = choiceOption(args, 'statistical', ['name', 'check'] as const, 'name');
   const given = args.options.get('model');
   if (args.options.has('no-statistical')) {

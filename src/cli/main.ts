@@ -10,6 +10,7 @@ const USAGE = `Usage: sonde COMMAND [options]
 Commands:
   analyze FILE...   decode captures into bidirectional flows, identify protocols and
                     applications; summary table or JSON lines
+  live -i IFACE     capture on an interface: flows stored as they end, flood and scan alerts
   protocols         list the protocols and applications sonde can identify
   query "SQL"       run SQL against the flow store (./sonde.duckdb, or --db PATH)
   top WHAT          biggest applications, hosts, talkers or ports
@@ -32,6 +33,8 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'analyze':
       return (await analyze(rest)).exitCode;
+    case 'live':
+      return (await import('./live.js')).live(rest);
     case 'protocols':
       return protocols(rest);
     case 'query':

@@ -60,6 +60,11 @@ export class LocalCaptureRun implements CaptureRun {
     this.parser!.push(chunk);
   }
 
+  /** live capture: the clock moves on without packets (see Engine.advanceClock) */
+  tick(nowMicros: number): void {
+    this.engine.advanceClock(nowMicros);
+  }
+
   /** push() analyses each chunk before it returns: nothing waits */
   abandon(): void {}
 

@@ -168,6 +168,18 @@ export class Engine {
     }
   }
 
+  /**
+   * Live capture: time passes without packets. Flows whose timeouts passed by `nowMicros` (the
+   * capture's clock, i.e. the wall clock for a live interface) are written, and detection's
+   * windows close.
+   */
+  advanceClock(nowMicros: number): void {
+    if (!(nowMicros > this.clock) || this.clock === Number.NEGATIVE_INFINITY) return;
+    this.clock = nowMicros;
+    this.expire(nowMicros);
+    this.detector?.tick(nowMicros);
+  }
+
   /** End of one capture: writes every remaining flow, oldest first. */
   flush(): void {
     const table = this.flows;

@@ -51,10 +51,17 @@ export class ProtocolSummary {
     this.flows++;
   }
 
-  render(stats: EngineStats, anomalies: Record<string, number>, elapsedS: number, inputs: number): string {
+  /** the `n` applications (or protocols) with most bytes so far, with their share of the bytes */
+  topNames(n: number): { name: string; share: number }[] {
+    let total = 0;
+    for (const r of this.byName.values()) total += r.bytes;
+    return [...this.byName.entries()].sort((x, y) => y[1].bytes - x[1].bytes).slice(0, n).map(([name, r]) => ({ name, share: total > 0 ? r.bytes / total : 0 }));
+  }
+
+  render(stats: EngineStats, anomalies: Record<string, number>, elapsedS: number, inputs: number, title?: string): string {
     const lines: string[] = [];
     const rate = elapsedS > 0 ? stats.records / elapsedS : 0;
-    lines.push(`sonde analyze: ${inputs} capture${inputs === 1 ? '' : 's'}, ${num(stats.records)} packets, ${bytesText(stats.wireBytes)} in ${elapsedS.toFixed(2)} s (${num(Math.round(rate))} packets/s, ${(stats.wireBytes * 8 / Math.max(elapsedS, 1e-9) / 1e9).toFixed(2)} Gbit/s)`);
+    lines.push(`${title ?? `sonde analyze: ${inputs} capture${inputs === 1 ? '' : 's'}`}, ${num(stats.records)} packets, ${bytesText(stats.wireBytes)} in ${elapsedS.toFixed(2)} s (${num(Math.round(rate))} packets/s, ${(stats.wireBytes * 8 / Math.max(elapsedS, 1e-9) / 1e9).toFixed(2)} Gbit/s)`);
     lines.push('');
     lines.push('Traffic');
     lines.push(`  IP packets              ${num(stats.ipPackets)}`);

@@ -21,6 +21,8 @@ export interface Attack {
   pps: number;
   /** the victim (floods, spike) or the scanner (scans) */
   target: string;
+  /** the host a vertical scan probes (default 198.51.100.5) */
+  victim?: string;
 }
 
 export interface MixOptions {
@@ -135,7 +137,7 @@ export function buildAttackMix(o: MixOptions): { pcap: Uint8Array; records: numb
           break;
         }
         case 'vertical_scan': {
-          const victim = SERVERS[2]!;
+          const victim = a.victim ?? SERVERS[2]!;
           const port = 1 + (i % 10_000);
           push(s, v4(a.target, victim, 6, tcp(50_000, port, TCP_SYN)));
           push(s + 0.001, v4(victim, a.target, 6, tcp(port, 50_000, TCP_RST | TCP_ACK)));
