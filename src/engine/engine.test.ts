@@ -139,3 +139,18 @@ test("a flow lists every anomaly its packets raised, whatever the anomaly's id",
   assert.equal(records.length, 1);
   assert.deepEqual(records[0]!['anomalies'], ['truncated_gre']);
 });
+
+test('the flow table holds to its cap: 20,000 flows at --max-flows 5000 leave room for 5,001, and 15,000 evictions are counted', () => {
+  const frames: { ts: number; data: Uint8Array }[] = [];
+  for (let i = 0; i < 20_000; i++) {
+    frames.push({ ts: 1_000_000 + i * 10, data: ethernet(0x0800, ipv4({ src: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, dst: '192.0.2.1', proto: 17 }, udp(1000 + (i % 50_000), 53, bytesOf('q')))) });
+  }
+  const { records, engine } = run(frames, { maxFlows: 5000 });
+  assert.equal(engine.flows.capacity, 5001);
+  assert.equal(records.length, 20_000);
+  assert.equal(records.filter((r) => r['end_reason'] === 'evicted').length, 15_000);
+  assert.equal(engine.anomalies.toObject()['flow_table_full'], 15_000);
+  // a small cap and a tiny one
+  assert.equal(run(frames.slice(0, 100), { maxFlows: 7 }).engine.flows.capacity, 8);
+  assert.equal(run(frames.slice(0, 100), { maxFlows: 1 }).records.length, 100);
+});

@@ -84,7 +84,8 @@ export class Engine {
   ) {
     this.idleMicros = options.idleTimeoutS * 1e6;
     this.activeMicros = options.activeTimeoutS * 1e6;
-    this.flows = new FlowTable(Math.min(options.maxFlows, 4096));
+    // one more than the cap: a flow is created before the least recently active one is evicted
+    this.flows = new FlowTable(Math.min(options.maxFlows + 1, 4096), options.maxFlows + 1);
     this.dpi = options.dpi ?? null;
     this.statistical = options.statistical ?? null;
     this.detector = options.detector ?? null;

@@ -155,8 +155,12 @@ export class FlowTable implements FlowRecordArrays {
   /** set by update(): the direction of the packet just counted (0 client → server) */
   lastDir: 0 | 1 = 0;
 
-  constructor(initialCapacity = 1024) {
-    this.grow(Math.max(16, initialCapacity));
+  /**
+   * `maxCapacity`: the table never grows past it (the engine evicts before it would need to), so
+   * its memory holds to the live-flow cap instead of the next doubling, up to twice that.
+   */
+  constructor(initialCapacity = 1024, readonly maxCapacity = Number.MAX_SAFE_INTEGER) {
+    this.grow(Math.min(maxCapacity, Math.max(16, initialCapacity)));
   }
 
   /**
@@ -191,7 +195,8 @@ export class FlowTable implements FlowRecordArrays {
       slot = (slot + 1) & mask;
     }
     if (this.freeCount === 0) {
-      this.grow(this.capacity * 2);
+      // at the cap only when a caller fills it without evicting: growing is still better than failing
+      this.grow(this.capacity < this.maxCapacity ? Math.min(this.capacity * 2, this.maxCapacity) : this.capacity * 2);
       return this.lookupOrCreate(kb, tsMicros, now);
     }
     const id = this.freeList[--this.freeCount]!;
@@ -467,8 +472,9 @@ export class FlowTable implements FlowRecordArrays {
     this.freeCount = n;
     this.capacity = newCapacity;
 
-    // index at most half full
-    const slots = newCapacity * 2;
+    // index at most half full, a power of two (the hash is masked into it)
+    let slots = 16;
+    while (slots < newCapacity * 2) slots *= 2;
     this.index = new Int32Array(slots);
     this.indexMask = slots - 1;
     for (let id = 0; id < old; id++) {
