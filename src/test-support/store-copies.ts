@@ -21,7 +21,8 @@ export async function copyRunsUntil(path: string, targetFlows: number): Promise<
     if (flows === 0) throw new Error(`${path} has no flows to copy`);
     const firstRun = await one('SELECT min(run_id) FROM runs');
     let lastRun = await one('SELECT max(run_id) FROM runs');
-    const tables = (await connection.runAndReadAll("SELECT table_name FROM duckdb_tables() WHERE table_name <> 'runs' AND schema_name = current_schema()")).getRows().map((r) => String(r[0]));
+    // the flow tables: those keyed by flow_id (not runs, not alerts)
+    const tables = (await connection.runAndReadAll("SELECT table_name FROM duckdb_columns() WHERE column_name = 'flow_id' AND schema_name = current_schema()")).getRows().map((r) => String(r[0]));
     while (flows < targetFlows) {
       const take = Math.min(flows, targetFlows - flows);
       const shift = lastRun - firstRun + 1n;
