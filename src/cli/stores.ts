@@ -44,9 +44,9 @@ export class Stores {
   private readonly alertKeys = new Map<string, number>();
   private nextAlert = 0;
 
-  /** An alert as it starts and again as it ends (the same row, updated); ClickHouse does not take alerts yet. */
+  /** An alert as it starts and again as it ends (the same row, updated in DuckDB; a newer revision in ClickHouse). */
   addAlert(alert: AlertRecord, phase: AlertPhase): void {
-    if (!this.duck) return;
+    if (this.sinks.length === 0) return;
     const key = `${alert.kind} ${alert.target} ${alert.start}`;
     let n = this.alertKeys.get(key);
     if (n === undefined) {
@@ -54,7 +54,8 @@ export class Stores {
       this.alertKeys.set(key, n);
     }
     if (phase === 'end') this.alertKeys.delete(key);
-    this.duck.addAlert(n, alert);
+    this.duck?.addAlert(n, alert);
+    for (const s of this.rowSinks) s.addAlert(n, alert, phase);
   }
 
   async begin(run: RunInfo): Promise<void> {

@@ -1,3 +1,4 @@
+import { type AlertPhase, type AlertRecord } from '../detect/alert.js';
 import { type FlowRows } from './tables.js';
 
 // Where `sonde analyze` sends flows: the DuckDB store, ClickHouse, or both. The analyze loop
@@ -41,6 +42,8 @@ export interface RunSink {
 export interface FlowSink extends RunSink {
   /** One flow's rows, with its flow number in the run (0, 1, …). Must not block. */
   add(flowNumber: number, rows: FlowRows): void;
+  /** An alert as it starts and as it ends, with its number in the run (the same both times). Must not block. */
+  addAlert(alertNumber: number, alert: AlertRecord, phase: AlertPhase): void;
 }
 
 export const flowId = (runId: number, flowNumber: number): bigint => (BigInt(runId) << 32n) + BigInt(flowNumber);

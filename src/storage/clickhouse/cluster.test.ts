@@ -12,7 +12,8 @@ import { clickHouseMissing, ClickHouseTestServer } from '../../test-support/clic
 // Several probes, one cluster: two clickhouse-server processes, each a shard of the cluster
 // `sonde_probes`; probe A writes sample.pcap into its server's local tables, probe B writes
 // tunnels.pcap through the Distributed tables of its own server. A query through either server's
-// `flows_all` sees every flow of both, once, and the same flows `sonde analyze --format jsonl` prints.
+// `flows_all` sees every flow of both, once, and the same flows `sonde analyze --format jsonl` prints;
+// `alerts_all` sees each probe's alert, its end row the latest.
 
 const skip = clickHouseMissing();
 const CLUSTER = 'sonde_probes';
@@ -52,6 +53,12 @@ test('two probes, two shards: the Distributed tables return every flow of both p
           sink.add(i, r);
           await sink.drain();
         }
+        const alert = {
+          kind: 'syn_flood' as const, target: probe === 'probe-a' ? '192.0.2.1' : '192.0.2.2', protocol: 'tcp', start: '2026-01-05T10:00:00.000000Z', end: '2026-01-05T10:00:01.000000Z',
+          packets: 4000, bytes: 240_000, peak_pps: 4000, peak_bps: 1_920_000, sources: 900, destinations: 1, ports: 1, top_sources: [], evidence: 'test', ongoing: true,
+        };
+        sink.addAlert(0, alert, 'start');
+        sink.addAlert(0, { ...alert, ongoing: false }, 'end');
         await sink.end('completed', { packets: 0, bytes: 0, flows: rows.length });
         assert.equal(sink.report.flowsWritten, rows.length, warnings.join('\n'));
       }),
@@ -75,6 +82,8 @@ test('two probes, two shards: the Distributed tables return every flow of both p
       }
       const runs = (await node.query('SELECT probe, argMax(status, revision) FROM sonde.runs_all GROUP BY probe, run_id ORDER BY probe FORMAT TabSeparated')).trim();
       assert.equal(runs, 'probe-a\tcompleted\nprobe-b\tcompleted');
+      const alerts = (await node.query('SELECT probe, target, argMax(ongoing, revision) FROM sonde.alerts_all GROUP BY probe, run_id, alert_id, target ORDER BY probe FORMAT TabSeparated')).trim();
+      assert.equal(alerts, 'probe-a\t192.0.2.1\t0\nprobe-b\t192.0.2.2\t0', `alerts through ${node.url}`);
     }
     // probe A's rows stay on its own node; probe B's are spread over both shards by flow_id
     const local = async (node: ClickHouseTestServer, probe: string): Promise<number> => Number(await node.query(`SELECT count() FROM sonde.flows WHERE probe = '${probe}'`));

@@ -106,6 +106,41 @@ export const RUNS_TABLE: ChTable = {
   engine: 'ReplacingMergeTree(revision) ORDER BY (probe, run_id)',
 };
 
+/**
+ * Flood and scan alerts (detect/alert.ts), one row as an alert starts (revision 0) and one as it
+ * ends (revision 1), merged like runs: read with FINAL or argMax(…, revision). alert_id is the
+ * DuckDB store's (run_id << 32 plus the alert's number in the run); start_time and end_time are
+ * seconds since the epoch like the flows' times, day (of start_time) the partition.
+ */
+export const ALERTS_TABLE: ChTable = {
+  name: 'alerts',
+  columns: [
+    { name: 'run_id', type: 'Int64' },
+    { name: 'alert_id', type: 'Int64' },
+    { name: 'probe', type: 'String' },
+    { name: 'kind', type: 'String' },
+    { name: 'target', type: 'String' },
+    { name: 'protocol', type: 'String' },
+    { name: 'start_time', type: 'Float64' },
+    { name: 'end_time', type: 'Float64' },
+    { name: 'packets', type: 'Int64' },
+    { name: 'bytes', type: 'Int64' },
+    { name: 'peak_pps', type: 'Int64' },
+    { name: 'peak_bps', type: 'Int64' },
+    { name: 'sources', type: 'Int64' },
+    { name: 'destinations', type: 'Int64' },
+    { name: 'ports', type: 'Int64' },
+    { name: 'top_sources', type: 'Array(String)' },
+    { name: 'evidence', type: 'String' },
+    { name: 'ongoing', type: 'UInt8' },
+    { name: 'day', type: 'Date' },
+    { name: 'ts', type: 'DateTime' },
+    { name: 'revision', type: 'UInt8' },
+  ],
+  valueKinds: [],
+  engine: 'ReplacingMergeTree(revision) PARTITION BY day ORDER BY (probe, run_id, alert_id)',
+};
+
 export const quoteIdentifier = (name: string): string => '`' + name.replace(/\\/g, '\\\\').replace(/`/g, '\\`') + '`';
 /** A string literal in a query (ClickHouse escapes strings with backslashes, as in TSV). */
 export const quoteString = (s: string): string => `'${escapeText(s)}'`;
@@ -118,10 +153,10 @@ export function createTableSql(database: string, t: ChTable): string {
 
 /**
  * `<table>_all` over the cluster's `<table>` on every shard. Rows inserted through it go to the
- * shard chosen by a hash of flow_id (run_id for runs), so a flow and its protocol rows share a shard.
+ * shard chosen by a hash of flow_id (run_id for runs and alerts), so a flow and its protocol rows share a shard.
  */
 export function createDistributedSql(database: string, t: ChTable, cluster: string): string {
-  const shardingKey = t.name === RUNS_TABLE.name ? 'intHash64(run_id)' : 'intHash64(flow_id)';
+  const shardingKey = t.name === RUNS_TABLE.name || t.name === ALERTS_TABLE.name ? 'intHash64(run_id)' : 'intHash64(flow_id)';
   return `CREATE TABLE IF NOT EXISTS ${qualified(database, t.name + DISTRIBUTED_SUFFIX)} AS ${qualified(database, t.name)} ` +
     `ENGINE = Distributed(${quoteString(cluster)}, ${quoteString(database)}, ${quoteString(t.name)}, ${shardingKey})`;
 }

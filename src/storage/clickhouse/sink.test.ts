@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { repoPath } from '../../test-support/paths.js';
 import { storedTables } from '../tables.js';
 import { captureFlows, manyFlows, protocolTable, testRun, withFlowValues } from '../../test-support/clickhouse-flows.js';
+import { type AlertRecord } from '../../detect/alert.js';
 import { ClickHouseSink, type ClickHouseSinkOptions } from './sink.js';
 import { clickHouseMissing, type ClickHouseTestServer, withServer } from '../../test-support/clickhouse-server.js';
 
@@ -70,7 +71,7 @@ test('schema on first use: every stored table, the mapped types, days and DateTi
     await sink.end('completed', counters);
 
     const tables = (await server.query("SELECT name FROM system.tables WHERE database = 'sonde' FORMAT TabSeparated")).trim().split('\n').sort();
-    assert.deepEqual(tables, ['runs', ...storedTables().map((t) => t.name)].sort());
+    assert.deepEqual(tables, ['runs', 'alerts', ...storedTables().map((t) => t.name)].sort());
     const types = new Map((await server.query("SELECT name, type FROM system.columns WHERE database = 'sonde' AND table = 'flows' FORMAT TabSeparated")).trim().split('\n').map((l) => l.split('\t') as [string, string]));
     assert.equal(types.get('flow_id'), 'Int64');
     assert.equal(types.get('capture'), 'Nullable(String)');
@@ -119,6 +120,47 @@ test('runs: a row when the run begins, one when it ends; FINAL and argMax read t
     const latest = await jsonRows(server, 'SELECT probe, run_id, argMax(status, revision) AS status FROM sonde.runs GROUP BY probe, run_id');
     assert.deepEqual(latest, [{ probe: 'probe-a', run_id: '42', status: 'interrupted' }]);
     assert.ok(Number(await server.query('SELECT ended_at FROM sonde.runs FINAL')) > 1_700_000_000);
+  });
+});
+
+test('alerts: a row as an alert starts, one as it ends; FINAL reads the end; spooled and replayed like flows', { skip }, async () => {
+  const started: AlertRecord = {
+    kind: 'amplification', target: '192.0.2.10', protocol: 'DNS', start: '2026-01-05T10:00:10.123456Z', end: '2026-01-05T10:00:10.999999Z',
+    packets: 1200, bytes: 1_800_000, peak_pps: 1200, peak_bps: 14_400_000, sources: 37, destinations: 1, ports: 1,
+    top_sources: ['198.51.100.1', "it's\ta\\source"], evidence: "1,200 DNS responses/s from 37 reflectors, 'quoted'\tand tabbed", ongoing: true,
+  };
+  const ended: AlertRecord = { ...started, end: '2026-01-05T10:00:20.000001Z', packets: 12_000, bytes: 18_000_000, ongoing: false };
+  await withServer(async (server) => {
+    const sink = sinkFor(server);
+    await sink.begin(testRun(9, 'p'));
+    sink.addAlert(0, started, 'start');
+    sink.addAlert(1, { ...started, kind: 'syn_flood', target: '192.0.2.99', protocol: 'tcp' }, 'start');
+    sink.addAlert(0, ended, 'end');
+    await sink.end('completed', counters);
+    assert.equal(sink.report.rowsWritten, 0, 'alerts are not flow rows');
+    const rows = await jsonRows(server, 'SELECT alert_id, kind, target, protocol, start_time, end_time, packets, peak_bps, sources, top_sources, evidence, ongoing, toString(day) AS day, toUnixTimestamp(ts) AS ts FROM sonde.alerts FINAL ORDER BY alert_id');
+    assert.deepEqual(rows.map((r) => [BigInt(r.alert_id as string) - (9n << 32n), r.kind, r.ongoing]), [[0n, 'amplification', 0], [1n, 'syn_flood', 1]]);
+    const [a] = rows;
+    assert.deepEqual(
+      { ...a, alert_id: undefined },
+      {
+        alert_id: undefined, kind: 'amplification', target: '192.0.2.10', protocol: 'DNS', start_time: 1767607210.123456, end_time: 1767607220.000001, packets: '12000',
+        peak_bps: '14400000', sources: '37', top_sources: started.top_sources, evidence: started.evidence, ongoing: 0, day: '2026-01-05', ts: 1767607210,
+      },
+    );
+    assert.equal((await server.query("SELECT argMax(ongoing, revision) FROM sonde.alerts WHERE kind = 'amplification'")).trim(), '0');
+  });
+  // with the server gone, alerts wait in the spool and a later run writes them
+  await withServer(async (server) => {
+    const spoolDir = join(server.dir, 'spool');
+    const down = new ClickHouseSink({ url: 'http://127.0.0.1:9', spoolDir, retry: { attempts: 1, firstDelayMs: 1 }, onWarning: () => {} });
+    await down.begin(testRun(10, 'p'));
+    down.addAlert(0, ended, 'end');
+    await down.end('completed', counters);
+    const later = sinkFor(server, { spoolDir });
+    await later.begin(testRun(11, 'p'));
+    await later.end('completed', counters);
+    assert.equal((await server.query("SELECT kind, run_id FROM sonde.alerts FINAL FORMAT TabSeparated")).trim(), 'amplification\t10');
   });
 });
 

@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { type AlertRecord, isoToMicros } from '../../detect/alert.js';
 import { flowId, type FlowSink, type RunCounters, type RunInfo, type RunStatus } from '../sink.js';
 import { type FlowRows, storedTables } from '../tables.js';
 import { ClickHouseError, clickHouseRequest } from './http.js';
 import {
-  type ChTable, createDistributedSql, createTableSql, dayAndSecond, DISTRIBUTED_SUFFIX, escapeText, flowTables, qualified,
+  ALERTS_TABLE, type ChTable, createDistributedSql, createTableSql, dayAndSecond, DISTRIBUTED_SUFFIX, escapeText, flowTables, qualified,
   quoteIdentifier, quoteString, RUNS_TABLE, tsvField,
 } from './schema.js';
 import { type Batch, Spool, type TableInsert } from './spool.js';
@@ -23,8 +24,9 @@ import { type Batch, Spool, type TableInsert } from './spool.js';
 //   query_id; while one runs, the new attempt counts as failed and waits its turn), reads which
 //   flow_ids of the batch the table already holds, and sends only the others. A partly written
 //   insert (one part per day committed, another not) is thereby completed, not repeated.
-// - Runs get a row at begin and one at end in a ReplacingMergeTree (see RUNS_TABLE): a repeated
-//   row is harmless there, so runs rows skip the check.
+// - Runs get a row at begin and one at end in a ReplacingMergeTree (see RUNS_TABLE), alerts one
+//   as they start and one as they end (ALERTS_TABLE): a repeated row is harmless there, so these
+//   rows skip the check. They queue with the flow batches, so they spool and replay alike.
 //
 // Where the rows go: by default each probe inserts into the local tables of the server it is given
 // (its own node, or any node of the cluster), and queries read every probe through the Distributed
@@ -149,6 +151,32 @@ export class ClickHouseSink implements FlowSink {
   }
 
   /**
+   * An alert as it starts (revision 0) or ends (1), under the number the run gives it (the same
+   * for both). Queued behind the flow batches already handed over; must not block.
+   */
+  addAlert(alertNumber: number, alert: AlertRecord, phase: 'start' | 'end'): void {
+    const run = this.requireRun();
+    const alertId = flowId(run.runId, alertNumber);
+    const startSeconds = isoToMicros(alert.start) / 1e6;
+    const { day, second } = dayAndSecond(startSeconds);
+    const revision = phase === 'start' ? 0 : 1;
+    const values: Record<string, string> = {
+      run_id: String(run.runId), alert_id: alertId.toString(), probe: escapeText(run.probe), kind: escapeText(alert.kind), target: escapeText(alert.target),
+      protocol: escapeText(alert.protocol), start_time: tsvField('double', startSeconds), end_time: tsvField('double', isoToMicros(alert.end) / 1e6),
+      packets: tsvField('int', alert.packets), bytes: tsvField('int', alert.bytes), peak_pps: tsvField('int', alert.peak_pps), peak_bps: tsvField('int', alert.peak_bps),
+      sources: tsvField('int', alert.sources), destinations: tsvField('int', alert.destinations), ports: tsvField('int', alert.ports),
+      top_sources: tsvField('text[]', alert.top_sources), evidence: escapeText(alert.evidence), ongoing: alert.ongoing ? '1' : '0', day, ts: String(second), revision: String(revision),
+    };
+    const columns = ALERTS_TABLE.columns.map((c) => c.name);
+    const line = columns.map((c) => values[c]!).join('\t');
+    const batch: Batch = {
+      id: `${run.probe}-${run.runId}-alert-${alertNumber}-${revision}`, probe: run.probe, runId: run.runId, flows: 0,
+      inserts: [{ table: ALERTS_TABLE.name, columns, lines: [line], firstDay: day, lastDay: day, checkable: false }],
+    };
+    void this.enqueue(batch).catch(() => {}); // its failure surfaces at the next drain or end
+  }
+
+  /**
    * Hands a full batch (or one that waited SEND_AFTER_MS) to the queue and waits for the one before it: one batch is sent while the
    * next fills, so encoding rows and ClickHouse's work overlap, and at most two are in memory.
    */
@@ -184,7 +212,7 @@ export class ClickHouseSink implements FlowSink {
   async ensureSchema(): Promise<void> {
     if (this.schemaReady) return;
     await this.execute(`CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(this.database)}`, this.database);
-    const all = [RUNS_TABLE, ...this.tables];
+    const all = [RUNS_TABLE, ALERTS_TABLE, ...this.tables];
     await inGroups(all, SCHEMA_CONCURRENCY, (t) => this.execute(createTableSql(this.database, t), t.name));
     if (this.options.cluster) {
       const cluster = this.options.cluster;
@@ -195,12 +223,12 @@ export class ClickHouseSink implements FlowSink {
   }
 
   /**
-   * Retention: drops the days before `day` (YYYY-MM-DD, UTC) from flows and the protocol tables
-   * of this server. Returns how many partitions (table × day) were dropped.
+   * Retention: drops the days before `day` (YYYY-MM-DD, UTC) from flows, the protocol tables and
+   * alerts of this server. Returns how many partitions (table × day) were dropped.
    */
   async dropPartitionsBefore(day: string): Promise<number> {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new Error(`ClickHouse: '${day}' is not a day (YYYY-MM-DD)`);
-    const names = new Set(this.tables.map((t) => t.name));
+    const names = new Set([...this.tables.map((t) => t.name), ALERTS_TABLE.name]);
     const answer = await this.execute(
       `SELECT DISTINCT table, partition_id FROM system.parts WHERE database = ${quoteString(this.database)} AND active ` +
         `AND partition_id < ${quoteString(day.replace(/-/g, ''))} FORMAT TabSeparated`,
@@ -327,7 +355,7 @@ export class ClickHouseSink implements FlowSink {
       const insert = batch.inserts[0]!;
       await this.insert(batch.id, insert);
       batch.inserts.shift();
-      if (insert.table !== RUNS_TABLE.name) this.counts.rowsWritten += insert.lines.length;
+      if (isFlowInsert(insert)) this.counts.rowsWritten += insert.lines.length;
     }
     this.counts.flowsWritten += batch.flows;
   }
@@ -429,7 +457,9 @@ export class ClickHouseSink implements FlowSink {
   }
 }
 
-const rowsOf = (b: Batch): number => b.inserts.reduce((sum, i) => sum + (i.table === RUNS_TABLE.name ? 0 : i.lines.length), 0);
+/** rows of flows and protocol tables (what the report counts), not those of runs or alerts */
+const isFlowInsert = (i: TableInsert): boolean => i.table !== RUNS_TABLE.name && i.table !== ALERTS_TABLE.name;
+const rowsOf = (b: Batch): number => b.inserts.reduce((sum, i) => sum + (isFlowInsert(i) ? i.lines.length : 0), 0);
 
 function parseCount(answer: string, where: string): number {
   const text = answer.trim();
