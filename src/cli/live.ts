@@ -182,9 +182,11 @@ export async function live(argv: string[]): Promise<number> {
   const status = (): Record<string, unknown> => {
     const stats = run.stats();
     const top = summary.topNames(3);
+    const memory = process.memoryUsage();
     return {
       time: new Date().toISOString(), interface: iface, packets: stats.records, bytes: stats.wireBytes, dropped,
-      live_flows: stats.flowsCreated - stats.flowsEnded, flows_stored: stats.flowsEnded, top_applications: top,
+      live_flows: stats.flowsCreated - stats.flowsEnded + stats.flowsContinued, flows_stored: stats.flowsEnded, top_applications: top,
+      rss_mib: Math.round(memory.rss / 1048576), heap_mib: Math.round(memory.heapUsed / 1048576), external_mib: Math.round(memory.external / 1048576),
       alerts_open: openAlerts, alerts: alertsRaised, capture_restarts: restarts,
     };
   };

@@ -94,6 +94,25 @@ test('active timeout splits a long flow into records that keep its orientation',
   assert.ok(records.every((r) => r['src'] === '10.0.0.1'));
 });
 
+test('stats: a record written by the active timeout counts as written, and its flow as still live', () => {
+  const records: Rec[] = [];
+  const engine = new Engine({ idleTimeoutS: 0, activeTimeoutS: 30, maxFlows: 1000 }, (table, id, endReason) => {
+    records.push(flowRecord({ table, id, capture: 'test', endReason, dpi: null }));
+  });
+  for (let s = 0; s <= 100; s += 10) {
+    const f = dnsQuery(1001, s * 1_000_000);
+    engine.onPacket(f.data, 0, f.data.length, f.data.length, f.ts, 1);
+  }
+  const s = engine.stats;
+  assert.equal(s.flowsEnded, records.length);
+  assert.equal(s.flowsContinued, records.length);
+  assert.equal(s.flowsCreated - s.flowsEnded + s.flowsContinued, 1, 'one flow in the table');
+  assert.equal(engine.flows.live, 1);
+  engine.flush();
+  assert.equal(s.flowsEnded, records.length);
+  assert.equal(s.flowsCreated - s.flowsEnded + s.flowsContinued, 0);
+});
+
 test('max flows evicts the least recently active flow', () => {
   const frames = [0, 1, 2, 3, 4].map((i) => dnsQuery(2000 + i, i));
   const { records, engine } = run(frames, { maxFlows: 3 });

@@ -52,7 +52,10 @@ export class EngineStats {
   fragmentsHeld = 0;
   datagramsReassembled = 0;
   flowsCreated = 0;
+  /** flow records written, the records of flows cut by the active timeout included */
   flowsEnded = 0;
+  /** records written by the active timeout, whose flows go on in the table: live = created − ended + continued */
+  flowsContinued = 0;
   firstTsMicros = Number.NaN;
   lastTsMicros = Number.NaN;
 }
@@ -162,8 +165,9 @@ export class Engine {
           this.classify(id);
           this.onFlowEnd(table, id, 'active');
           this.dpi?.resume(id);
+          this.stats.flowsEnded++;
+          this.stats.flowsContinued++;
         }
-        this.stats.flowsEnded++;
         table.restartAge(id, now);
       }
     }

@@ -118,9 +118,11 @@ export class ShardedCaptureRun implements CaptureRun {
     // the first worker counted every packet; flows are each worker's own
     stats.flowsCreated = 0;
     stats.flowsEnded = 0;
+    stats.flowsContinued = 0;
     for (const c of this.counters) {
       stats.flowsCreated += c?.stats.flowsCreated ?? 0;
       stats.flowsEnded += c?.stats.flowsEnded ?? 0;
+      stats.flowsContinued += c?.stats.flowsContinued ?? 0;
     }
     return stats;
   }
