@@ -183,7 +183,7 @@ export async function analyze(argv: string[]): Promise<AnalyzeResult> {
           const pushed = run.push(chunk);
           if (pushed) {
             pushed.catch(() => undefined); // a worker's failure is reported again by run.end()
-            await Promise.race([pushed, interruption.whenRequested]);
+            await interruption.orSignal(pushed);
           }
           doneBytes = doneBefore + input.bytesRead;
           progress.update(doneBytes, run.records);
@@ -191,7 +191,7 @@ export async function analyze(argv: string[]): Promise<AnalyzeResult> {
           // queued for the store is written at its end
           const drained = stores.drain();
           drained.catch(() => undefined); // a failed write is reported again by stores.end()
-          await Promise.race([drained, interruption.whenRequested]);
+          await interruption.orSignal(drained);
           await yieldToEventLoop();
           if (run.stopped || interruption.requested) break;
         }

@@ -22,6 +22,24 @@ export class Interruption {
     }
   }
 
+  private readonly waiters = new Set<() => void>();
+
+  /**
+   * Settles as `p` does, or when the first signal comes. Promise.race(p, whenRequested) once per
+   * chunk would leave a reaction on whenRequested each time: a leak over a run of months.
+   */
+  orSignal<T>(p: Promise<T>): Promise<T | void> {
+    if (this.signal !== null) return Promise.resolve();
+    return new Promise<T | void>((resolve, reject) => {
+      const wake = (): void => {
+        this.waiters.delete(wake);
+        resolve();
+      };
+      this.waiters.add(wake);
+      p.then((v) => { this.waiters.delete(wake); resolve(v); }, (e: unknown) => { this.waiters.delete(wake); reject(e); });
+    });
+  }
+
   get requested(): boolean {
     return this.signal !== null;
   }
@@ -38,6 +56,7 @@ export class Interruption {
     }
     this.signal = signal;
     this.settle();
+    for (const wake of [...this.waiters]) wake();
     this.onFirst();
   }
 

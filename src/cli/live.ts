@@ -245,7 +245,7 @@ export async function live(argv: string[]): Promise<number> {
           if (pushed) await pushed;
           const drained = stores.drain();
           drained.catch(() => undefined);
-          await Promise.race([drained, interruption.whenRequested]);
+          await interruption.orSignal(drained);
         }
       } finally {
         if (begun) await run.end();
