@@ -40,6 +40,11 @@ export class Interruption {
     });
   }
 
+  /** waits from orSignal not yet settled: stays at the number in flight, however many have run */
+  get pendingWaits(): number {
+    return this.waiters.size;
+  }
+
   get requested(): boolean {
     return this.signal !== null;
   }
