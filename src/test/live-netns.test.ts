@@ -88,6 +88,7 @@ const query = (id) => new Promise((ok) => {
 (async () => { for (let i = 0; i < 20; i++) await get(); for (let i = 0; i < 10; i++) await query(100 + i); })().catch((e) => { console.error(e); process.exit(1); });
 `;
 
+const POKE_SCRIPT = `const s = require('dgram').createSocket('udp4'); s.send('x', 9, '${SERVER}', () => s.close());`;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 test('sonde live on a veth pair: flows, applications and a SYN flood and port scan in the store', { skip, timeout: 120_000 }, async () => {
@@ -109,11 +110,17 @@ test('sonde live on a veth pair: flows, applications and a SYN flood and port sc
   try {
     servers = spawn('ip', ['netns', 'exec', NS_SERVER, process.execPath, '-e', SERVERS_SCRIPT], { stdio: 'ignore' });
     let sondeErr = '';
-    sonde = spawn('ip', ['netns', 'exec', NS_SERVER, process.execPath, SONDE_BIN, 'live', '-i', `${tag}a`, '--db', db, '--alerts', alertsFile, '--idle-timeout', '5', '--duration', '60'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    sonde = spawn('ip', ['netns', 'exec', NS_SERVER, process.execPath, SONDE_BIN, 'live', '-i', `${tag}a`, '--db', db, '--alerts', alertsFile, '--idle-timeout', '5', '--duration', '60', '--stats-every', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
     sonde.stderr!.on('data', (d: Buffer) => (sondeErr += d.toString()));
     sonde.stdout!.resume();
     const sondeExit = new Promise<number | null>((resolve) => sonde!.on('close', (code) => resolve(code)));
-    await sleep(2500);
+    // tcpdump's start takes longer on a loaded machine: poke the server until sonde counts packets
+    const deadline = Date.now() + 30_000;
+    while (!/"packets":[1-9]/.test(sondeErr)) {
+      assert.ok(Date.now() < deadline, `sonde live saw no packet in 30 s: ${sondeErr}`);
+      sh('ip', ['netns', 'exec', NS_CLIENT, process.execPath, '-e', POKE_SCRIPT]);
+      await sleep(500);
+    }
     const clients = sh('ip', ['netns', 'exec', NS_CLIENT, process.execPath, '-e', CLIENT_SCRIPT]);
     assert.ok(clients.ok, clients.out);
     const replay = sh('ip', ['netns', 'exec', NS_CLIENT, 'tcpreplay', '-q', '-i', `${tag}b`, attacks]);
