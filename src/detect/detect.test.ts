@@ -9,7 +9,7 @@ import { CORPUS_MISSING_MESSAGE, ndpiCorpusDir } from '../test-support/corpus.js
 import { seededRandom } from '../test-support/prng.js';
 import { AddressTable } from './address-table.js';
 import { type AlertPhase, type AlertRecord } from './alert.js';
-import { FloodScanDetector } from './detector.js';
+import { fewestItemsToReach, FloodScanDetector } from './detector.js';
 import { addressHash, CountMinSketch, hll, mix32 } from './sketches.js';
 import { applyThresholds, cloneThresholds, DEFAULT_THRESHOLDS, setThreshold, ThresholdError, type Thresholds } from './thresholds.js';
 
@@ -52,6 +52,48 @@ test('Count-Min never counts low, and is close for heavy keys', () => {
   assert.ok(cms.estimate(mix32(42)) <= exact.get(42)! * 1.1, 'the heavy key is within 10%');
 });
 
+test('Count-Min: a clear empties it, after a few keys (only their counters) or after many (all)', () => {
+  for (const keys of [5, 50_000]) {
+    const cms = new CountMinSketch(1024);
+    for (let i = 0; i < keys; i++) cms.add(mix32(i));
+    cms.clear();
+    for (let i = 0; i < keys; i++) assert.equal(cms.estimate(mix32(i)), 0, `${keys} keys, key ${i}`);
+    cms.add(mix32(1), 3);
+    assert.equal(cms.estimate(mix32(1)), 3);
+  }
+});
+
+test('HyperLogLog: fewer items than fewestItemsToReach never estimate the count', () => {
+  const rnd = seededRandom(17);
+  for (const [count, p] of [[100, 7], [100, 6], [30, 7], [5, 6]] as const) {
+    const fewest = fewestItemsToReach(count, p);
+    assert.ok(fewest > 0 && fewest <= count, `${count} ${p}: ${fewest}`);
+    for (let trial = 0; trial < 300; trial++) {
+      const regs = new Uint8Array(1 << p);
+      for (let i = 0; i < fewest - 1; i++) hll.add(regs, 0, p, (rnd() * 2 ** 32) >>> 0);
+      assert.ok(hll.estimate(regs, 0, p) < count, `${fewest - 1} items reached ${count} (p=${p})`);
+    }
+  }
+});
+
+test('the address table across windows: an address is found only in the window that admitted it', () => {
+  const t = new AddressTable(4, 1, 1, 6);
+  const words = new Uint32Array(4);
+  const slotOf = (a: number, admit: boolean): number => {
+    words[0] = a;
+    const h = addressHash(4, words, 0);
+    return admit ? t.admit(h, 4, words, 0, 0) : t.find(h, 4, words, 0);
+  };
+  for (let window = 0; window < 50; window++) {
+    for (let a = 0; a < 4; a++) assert.equal(slotOf(0x0a000000 + window * 4 + a, false), -1, 'not yet in this window');
+    for (let a = 0; a < 4; a++) assert.equal(slotOf(0x0a000000 + window * 4 + a, true), a);
+    for (let a = 0; a < 4; a++) assert.equal(slotOf(0x0a000000 + window * 4 + a, false), a);
+    if (window > 0) assert.equal(slotOf(0x0a000000 + (window - 1) * 4, false), -1, "last window's address is gone");
+    t.clear();
+    assert.equal(t.size, 0);
+  }
+});
+
 test('HyperLogLog: within three standard errors from 1 to 100,000 distinct, merge is the union', () => {
   for (const p of [6, 7]) {
     const m = 1 << p;
@@ -70,8 +112,7 @@ test('HyperLogLog: within three standard errors from 1 to 100,000 distinct, merg
 });
 
 test('the address table keeps the heavy hitters among many light addresses, in memory fixed at construction', () => {
-  const t = new AddressTable(16, 1, 1, 6);
-  const cms = new CountMinSketch(256);
+  const t = new AddressTable(16, 1, 1, 6, 256);
   const bytes = t.bytes;
   const words = new Uint32Array(4);
   const rnd = seededRandom(9);
@@ -79,7 +120,7 @@ test('the address table keeps the heavy hitters among many light addresses, in m
     words[0] = i % 3 === 0 ? 0x0a000001 + (i % 2) * 0 : (Math.floor(rnd() * 1e6) + 0x0b000000) >>> 0;
     if (i % 7 === 0) words[0] = 0x0a000002;
     const h = addressHash(4, words, 0);
-    const s = t.admit(h, 4, words, 0, cms.add(h), i);
+    const s = t.admit(h, 4, words, 0, i);
     if (s >= 0) t.counters[s]!++;
   }
   const held = Array.from({ length: t.size }, (_, s) => t.address(s));

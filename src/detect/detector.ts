@@ -2,7 +2,7 @@ import { type DecodedPacket } from '../decode/packet.js';
 import { AddressTable } from './address-table.js';
 import { type AlertHandler, type AlertKind, type AlertRecord, isoTime } from './alert.js';
 import { REFLECTOR_BY_PORT, REFLECTORS } from './reflectors.js';
-import { addressHash, CountMinSketch, hll } from './sketches.js';
+import { addressHash, hll } from './sketches.js';
 import { cloneThresholds, DEFAULT_THRESHOLDS, type Thresholds } from './thresholds.js';
 
 // Flood and scan detection over every IP packet, in fixed memory: per window (1 s by default),
@@ -30,6 +30,8 @@ const TCP_FIN = 0x01, TCP_SYN = 0x02, TCP_RST = 0x04, TCP_ACK = 0x10;
 const SPIKE_ENTRIES = 1024;
 
 const FLOOD_KINDS = ['syn_flood', 'ack_flood', 'rst_flood', 'udp_flood', 'icmp_flood', 'fragment_flood', 'amplification'] as const;
+/** the counter column of each flood kind, in FLOOD_KINDS' order */
+const FLOOD_COLUMN = Int32Array.from([SYN, ACK_ONLY, RST, UDP, ICMP, FRAGMENTS, REFLECTED]);
 type FloodKind = (typeof FLOOD_KINDS)[number];
 
 interface OpenAlert {
@@ -71,21 +73,28 @@ export class FloodScanDetector {
   private readonly scanMicros: number;
   private readonly dsts: AddressTable;
   private readonly srcs: AddressTable;
-  private readonly dstSketch = new CountMinSketch(4096);
-  private readonly srcSketch = new CountMinSketch(4096);
   private window = -1;
   private scanWindow = -1;
   private readonly baselines = new Float64Array(FLOOD_KINDS.length);
+  // per window, per flood kind: the heaviest destination's rate, and whether an alert fired
+  private readonly heaviest = new Float64Array(FLOOD_KINDS.length);
+  private readonly fired = new Uint8Array(FLOOD_KINDS.length);
+  /** the fewest probes that can reach the smaller scan threshold, for that threshold */
+  private fewestProbes = 0;
+  private fewestProbesFor = -1;
   private readonly open = new Map<string, OpenAlert>();
-  // per-destination traffic history for the CUSUM (a sudden rise)
+  // per-destination traffic history for the CUSUM (a sudden rise). A destination absent from a
+  // window only decays (EWMA × (1 − 4α), CUSUM − slack), so its entry is brought up to date when
+  // it next appears: a window costs what its destinations cost, not what the history holds.
   private readonly spikeSlots = new Map<number, number>();
   private readonly spikeHash = new Uint32Array(SPIKE_ENTRIES);
   private readonly spikeEwma = new Float64Array(SPIKE_ENTRIES);
   private readonly spikeCusum = new Float64Array(SPIKE_ENTRIES);
-  private readonly spikeSeen = new Float64Array(SPIKE_ENTRIES);
+  /** the closed window (stats.windows) the entry's EWMA and CUSUM are as of */
+  private readonly spikeUpdated = new Float64Array(SPIKE_ENTRIES);
+  /** log of the EWMA decayed back to window 0: the lowest is the entry with the least traffic now */
+  private readonly spikeEvictKey = new Float64Array(SPIKE_ENTRIES);
   private spikeUsed = 0;
-  private readonly spikeWindowBps = new Float64Array(SPIKE_ENTRIES);
-  private readonly spikeSlotOfEntry = new Int32Array(SPIKE_ENTRIES);
 
   constructor(thresholds: Thresholds = DEFAULT_THRESHOLDS, private readonly onAlert: AlertHandler) {
     this.thresholds = cloneThresholds(thresholds);
@@ -97,7 +106,7 @@ export class FloodScanDetector {
 
   /** bytes of detector state: fixed at construction, whatever the traffic */
   get stateBytes(): number {
-    return this.dsts.bytes + this.srcs.bytes + this.dstSketch.bytes + this.srcSketch.bytes + SPIKE_ENTRIES * (4 + 8 * 4 + 4);
+    return this.dsts.bytes + this.srcs.bytes + SPIKE_ENTRIES * (4 + 8 * 4);
   }
 
   /** alerts not yet ended */
@@ -120,7 +129,7 @@ export class FloodScanDetector {
     const srcHash = addressHash(v, addr, 0);
 
     const dsts = this.dsts;
-    const slot = dsts.admit(dstHash, v, addr, 4, this.dstSketch.add(dstHash), ts);
+    const slot = dsts.admit(dstHash, v, addr, 4, ts);
     if (slot >= 0) {
       const c = dsts.counters;
       const b = slot * DST_COLUMNS;
@@ -163,7 +172,7 @@ export class FloodScanDetector {
       proto === 6 ? (flags & (TCP_SYN | TCP_ACK | TCP_RST)) === TCP_SYN : proto === 17 ? !p.heldFragment : proto === 1 ? p.icmpType === 8 : proto === 58 && p.icmpType === 128;
     const srcs = this.srcs;
     if (probe) {
-      const s = srcs.admit(srcHash, v, addr, 0, this.srcSketch.add(srcHash), ts);
+      const s = srcs.admit(srcHash, v, addr, 0, ts);
       if (s >= 0) {
         const c = srcs.counters;
         const b = s * SRC_COLUMNS;
@@ -203,8 +212,6 @@ export class FloodScanDetector {
     this.open.clear();
     this.dsts.clear();
     this.srcs.clear();
-    this.dstSketch.clear();
-    this.srcSketch.clear();
     this.window = -1;
     this.scanWindow = -1;
   }
@@ -221,12 +228,10 @@ export class FloodScanDetector {
     this.endQuiet(w);
     this.window = w;
     this.dsts.clear();
-    this.dstSketch.clear();
     const sw = Math.floor(ts / this.scanMicros);
     if (sw !== this.scanWindow) {
       this.scanWindow = sw;
       this.srcs.clear();
-      this.srcSketch.clear();
     }
   }
 
@@ -243,19 +248,25 @@ export class FloodScanDetector {
     const dsts = this.dsts;
     const c = dsts.counters;
     const secs = t.windowS;
-    const heaviest = new Float64Array(FLOOD_KINDS.length);
-    const fired = new Uint8Array(FLOOD_KINDS.length);
+    const heaviest = this.heaviest.fill(0);
+    const fired = this.fired.fill(0);
+    let lowestFloor = Infinity;
+    for (const kind of FLOOD_KINDS) lowestFloor = Math.min(lowestFloor, this.floorOf(kind));
     for (let s = 0; s < dsts.size; s++) {
       const b = s * DST_COLUMNS;
       const packets = c[b + PACKETS]!;
       if (packets === 0) continue;
+      for (let k = 0; k < FLOOD_KINDS.length; k++) {
+        const pps = c[b + FLOOD_COLUMN[k]!]! / secs;
+        if (pps > heaviest[k]!) heaviest[k] = pps;
+      }
+      // no kind's count exceeds the packets: a destination under every floor raises nothing
+      if (packets / secs < lowestFloor) continue;
       const sent = c[b + SENT]!;
-      const rate = (col: number): number => c[b + col]! / secs;
       for (let k = 0; k < FLOOD_KINDS.length; k++) {
         const kind = FLOOD_KINDS[k]!;
-        const col = kind === 'syn_flood' ? SYN : kind === 'ack_flood' ? ACK_ONLY : kind === 'rst_flood' ? RST : kind === 'udp_flood' ? UDP : kind === 'icmp_flood' ? ICMP : kind === 'fragment_flood' ? FRAGMENTS : REFLECTED;
-        const pps = rate(col);
-        if (pps > heaviest[k]!) heaviest[k] = pps;
+        const col = FLOOD_COLUMN[k]!;
+        const pps = c[b + col]! / secs;
         const floor = Math.max(this.floorOf(kind), t.adaptive.multiplier * this.baselines[k]!);
         if (pps < floor) continue;
         const count = c[b + col]!;
@@ -325,10 +336,17 @@ export class FloodScanDetector {
     const t = this.thresholds;
     const srcs = this.srcs;
     const c = srcs.counters;
+    const least = Math.min(t.horizontal_scan.destinations, t.vertical_scan.ports);
+    if (least !== this.fewestProbesFor) {
+      this.fewestProbesFor = least;
+      this.fewestProbes = fewestItemsToReach(least, SRC_P);
+    }
+    const fewest = this.fewestProbes;
     for (let s = 0; s < srcs.size; s++) {
       const b = s * SRC_COLUMNS;
       const probes = c[b + PROBES]!;
-      if (probes === 0) continue;
+      // each probe adds one destination and one port: too few probes cannot count enough of either
+      if (probes === 0 || probes < fewest) continue;
       // only sources that probed in this window keep (or start) an alert
       if (srcs.lastTs[s]! < w * this.windowMicros) continue;
       const dOff = srcs.registerOffset(s, SRC_DESTINATIONS);
@@ -380,39 +398,49 @@ export class FloodScanDetector {
     const t = this.thresholds.traffic_spike;
     const secs = this.thresholds.windowS;
     const dsts = this.dsts;
-    const warm = this.stats.windows > t.warmupWindows;
-    this.spikeWindowBps.fill(0, 0, this.spikeUsed);
-    this.spikeSlotOfEntry.fill(-1, 0, this.spikeUsed);
+    const n = this.stats.windows;
+    const warm = n > t.warmupWindows;
+    const decay = 1 - this.thresholds.adaptive.alpha * 4;
+    const logDecay = Math.log(decay);
+    const reference = t.bps / 100;
+    const untracked = reference * Math.min(1, t.slack);
     for (let s = 0; s < dsts.size; s++) {
-      const bps = (dsts.counters[s * DST_COLUMNS + BYTES]! * 8) / secs;
+      const x = (dsts.counters[s * DST_COLUMNS + BYTES]! * 8) / secs;
       const h = dsts.hashes[s]!;
       let e = this.spikeSlots.get(h);
       if (e === undefined) {
-        // only a destination heavy enough to matter is given history at once; the rest as room allows
+        // below the reference rate a destination's CUSUM stays 0 and its EWMA under the reference
+        // (what an absent history gives too): it gets history once it carries more
+        if (x < untracked) continue;
         if (this.spikeUsed < SPIKE_ENTRIES) e = this.spikeUsed++;
         else {
-          e = 0;
-          for (let i = 1; i < SPIKE_ENTRIES; i++) if (this.spikeEwma[i]! < this.spikeEwma[e]! && this.spikeSlotOfEntry[i] === -1) e = i;
-          if (this.spikeSlotOfEntry[e] !== -1) continue;
+          // the entry with the least traffic now, among those not in this window
+          e = -1;
+          let lowest = Infinity;
+          for (let i = 0; i < SPIKE_ENTRIES; i++) {
+            if (this.spikeUpdated[i] !== n && this.spikeEvictKey[i]! < lowest) {
+              lowest = this.spikeEvictKey[i]!;
+              e = i;
+            }
+          }
+          if (e < 0) continue;
           this.spikeSlots.delete(this.spikeHash[e]!);
         }
         this.spikeSlots.set(h, e);
         this.spikeHash[e] = h;
         this.spikeEwma[e] = 0;
         this.spikeCusum[e] = 0;
-        this.spikeSeen[e] = 0;
+      } else {
+        const missed = n - 1 - this.spikeUpdated[e]!;
+        if (missed > 0) {
+          this.spikeEwma[e] = this.spikeEwma[e]! * decay ** missed;
+          this.spikeCusum[e] = Math.max(0, this.spikeCusum[e]! - missed * t.slack);
+        }
       }
-      this.spikeWindowBps[e] = bps;
-      this.spikeSlotOfEntry[e] = s;
-    }
-    const reference = t.bps / 100;
-    for (let e = 0; e < this.spikeUsed; e++) {
-      const x = this.spikeWindowBps[e]!;
       const mean = this.spikeEwma[e]!;
       const cusum = Math.max(0, this.spikeCusum[e]! + x / Math.max(mean, reference) - t.slack);
       this.spikeCusum[e] = cusum;
-      const s = this.spikeSlotOfEntry[e]!;
-      if (warm && s >= 0 && x >= t.bps && cusum >= t.cusum) {
+      if (warm && x >= t.bps && cusum >= t.cusum) {
         const a = this.openOrGet('traffic_spike', dsts.address(s), 'ip', dsts.firstTs[s]!, DST_P);
         const bytes = dsts.counters[s * DST_COLUMNS + BYTES]!;
         const packets = dsts.counters[s * DST_COLUMNS + PACKETS]!;
@@ -428,9 +456,11 @@ export class FloodScanDetector {
         a.evidence = `traffic to ${a.target} rose to ${fmt(a.peakBps / 1e6, 1)} Mbit/s from a usual ${fmt(mean / 1e6, 2)} Mbit/s`;
         this.announce(a);
       } else {
-        this.spikeEwma[e] = mean + this.thresholds.adaptive.alpha * 4 * (x - mean);
+        this.spikeEwma[e] = mean + (1 - decay) * (x - mean);
       }
-      if (s >= 0) this.spikeSeen[e] = w;
+      this.spikeUpdated[e] = n;
+      const ewma = this.spikeEwma[e]!;
+      this.spikeEvictKey[e] = ewma > 0 ? Math.log(ewma) - n * logDecay : -Infinity;
     }
   }
 
@@ -459,6 +489,7 @@ export class FloodScanDetector {
   }
 
   private endQuiet(w: number): void {
+    if (this.open.size === 0) return;
     const quiet = this.thresholds.quietWindows;
     for (const [key, a] of this.open) {
       if (w - a.lastWindow > quiet) {
@@ -492,3 +523,17 @@ export class FloodScanDetector {
 
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const pct = (x: number): string => `${Math.round(x * 100)}%`;
+
+/**
+ * The fewest items after which a HyperLogLog of 2^p registers can estimate `count` or more: below
+ * m items at least m − n registers are 0, so while α·m²/(m − n) stays under the raw estimate's
+ * 2.5·m the estimate is linear counting, at most m·ln(m/(m − n)). Exact, so a check skipped below
+ * it changes nothing.
+ */
+export function fewestItemsToReach(count: number, p: number): number {
+  const m = 1 << p;
+  const alpha = m === 16 ? 0.673 : m === 32 ? 0.697 : m === 64 ? 0.709 : 0.7213 / (1 + 1.079 / m);
+  let n = 0;
+  while (n < m && (alpha * m * m) / (m - n) <= 2.5 * m && m * Math.log(m / (m - n)) < count) n++;
+  return n;
+}

@@ -24,6 +24,9 @@ export function addressHash(version: number, words: Uint32Array, offset: number)
 export class CountMinSketch {
   private readonly counts: Uint32Array;
   private readonly mask: number;
+  /** the counters added to since the last clear, while they are few: a window of a few packets clears only those */
+  private readonly touched: Uint32Array;
+  private touchedCount = 0;
 
   /** `width` rounded up to a power of two; `depth` rows, each with its own hash of the key */
   constructor(width: number, private readonly depth = 3) {
@@ -31,15 +34,22 @@ export class CountMinSketch {
     while (w < width) w <<= 1;
     this.mask = w - 1;
     this.counts = new Uint32Array(w * depth);
+    this.touched = new Uint32Array(w >>> 3);
   }
 
   /** Adds `n` to the key and returns its new estimate (the least of its counters). */
   add(hash: number, n = 1): number {
     let least = 0xffffffff;
     const width = this.mask + 1;
+    // row i's bucket is h1 + i·h2 (Kirsch and Mitzenmacher 2006): one extra mix for every row
+    const h2 = mix32(hash ^ 0x9e3779b9) | 1;
     for (let row = 0; row < this.depth; row++) {
-      const i = row * width + (mix32(hash + Math.imul(row + 1, 0x9e3779b9)) & this.mask);
+      const i = row * width + ((hash + Math.imul(row, h2)) & this.mask);
       const c = this.counts[i]! + n;
+      if (c === n && this.touchedCount <= this.touched.length) {
+        if (this.touchedCount < this.touched.length) this.touched[this.touchedCount] = i;
+        this.touchedCount++;
+      }
       this.counts[i] = c;
       if (c < least) least = c;
     }
@@ -49,19 +59,22 @@ export class CountMinSketch {
   estimate(hash: number): number {
     let least = 0xffffffff;
     const width = this.mask + 1;
+    const h2 = mix32(hash ^ 0x9e3779b9) | 1;
     for (let row = 0; row < this.depth; row++) {
-      const c = this.counts[row * width + (mix32(hash + Math.imul(row + 1, 0x9e3779b9)) & this.mask)]!;
+      const c = this.counts[row * width + ((hash + Math.imul(row, h2)) & this.mask)]!;
       if (c < least) least = c;
     }
     return least;
   }
 
   clear(): void {
-    this.counts.fill(0);
+    if (this.touchedCount > this.touched.length) this.counts.fill(0);
+    else for (let k = 0; k < this.touchedCount; k++) this.counts[this.touched[k]!] = 0;
+    this.touchedCount = 0;
   }
 
   get bytes(): number {
-    return this.counts.byteLength;
+    return this.counts.byteLength + this.touched.byteLength;
   }
 }
 
