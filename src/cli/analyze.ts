@@ -20,6 +20,7 @@ import { LineWriter } from './writer.js';
 import { type RunCounters, type RunStatus } from '../storage/sink.js';
 import { Interruption, yieldToEventLoop } from './interruption.js';
 import { openStores, type Stores } from './stores.js';
+import { PSEUDONYMIZE_OPTION, pseudonymized, pseudonymizerOption } from './privacy.js';
 
 /** bytes needed to recognise pcap and pcapng */
 const MAGIC_BYTES = 4;
@@ -51,6 +52,7 @@ export const ANALYZE_OPTIONS: OptionSpec[] = [
   { name: 'alerts', value: true, valueName: 'FILE', help: "write alerts as JSON lines to FILE ('-': standard output): a line as each starts (ongoing) and one as it ends" },
   { name: 'detect-config', value: true, valueName: 'FILE', help: 'detection thresholds from a JSON file (see README, "Flood and scan detection")' },
   { name: 'threshold', value: true, valueName: 'LIST', help: 'thresholds as kind.key=value, comma-separated (e.g. syn_flood.pps=500,scanWindowS=30)' },
+  PSEUDONYMIZE_OPTION,
   { name: 'no-progress', value: false, help: 'no progress bar (it only shows on a terminal anyway)' },
   { name: 'quiet', short: 'q', value: false, help: 'no summary table' },
   { name: 'help', short: 'h', value: false, help: 'show this help' },
@@ -122,6 +124,7 @@ export async function analyze(argv: string[]): Promise<AnalyzeResult> {
   if (dpi) dpi.hideNames = args.options.has('hide-names');
   const statistical = dpi ? statisticalStage(args) : null;
   const thresholds = detectionThresholds(args);
+  const pseudonymizer = pseudonymizerOption(args);
   const alertsPath = args.options.get('alerts');
   let alertWriter: LineWriter | null = null;
   if (typeof alertsPath === 'string') {
@@ -135,17 +138,18 @@ export async function analyze(argv: string[]): Promise<AnalyzeResult> {
   const stores: Stores = await openStores(args, inputs);
   const summary = new ProtocolSummary();
   if (thresholds) summary.alerts = [];
-  const onAlert: AlertHandler = (alert, phase) => {
+  const writeAlert: AlertHandler = (alert, phase) => {
     if (phase === 'end') summary.alerts?.push(alert);
     alertWriter?.write(JSON.stringify(alert) + '\n');
     stores.addAlert(alert, phase);
   };
-  const detector = thresholds && workers === 1 ? new FloodScanDetector(thresholds, onAlert) : null;
-  const onFlow = (view: FlowView): void => {
+  const writeFlow = (view: FlowView): void => {
     summary.add(view.table, view.id, view.dpi);
     if (writer) writer.write(JSON.stringify(flowRecord(view)) + '\n');
     stores.add(view);
   };
+  const { onFlow, onAlert } = pseudonymized(pseudonymizer, writeFlow, writeAlert);
+  const detector = thresholds && workers === 1 ? new FloodScanDetector(thresholds, onAlert) : null;
   const capture: CaptureRun = workers > 1 ? new ShardedCaptureRun(workers, CHUNK_BYTES, engineOptions, dpi, onFlow, undefined, statistical, thresholds ? { thresholds, onAlert } : null)
       : new LocalCaptureRun({ ...engineOptions, statistical, detector }, dpi, onFlow);
   run = capture;

@@ -17,6 +17,7 @@ Commands:
   flows             the newest flows matching --app, --host, --where
   alerts            the flood and scan alerts in the store
   export            write stored flows as jsonl, csv, parquet or Zeek logs
+  keygen -o KEYFILE a key for --pseudonymize (Crypto-PAn pseudonyms of addresses)
   train CAPTURE...  train a statistical model on the flows sonde's dissectors named
   evaluate CAPTURE...
                     measure statistical identification (cross-validation by capture)
@@ -47,6 +48,8 @@ async function main(argv: string[]): Promise<number> {
       return (await storeCommands()).alerts(rest);
     case 'export':
       return (await storeCommands()).exportFlows(rest);
+    case 'keygen':
+      return (await import('./privacy.js')).keygen(rest);
     case 'train':
       return (await learnCommands()).train(rest);
     case 'evaluate':

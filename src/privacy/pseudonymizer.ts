@@ -1,0 +1,169 @@
+// Pseudonyms for everything that leaves the engine under --pseudonymize: the flow's two addresses,
+// every address literal inside its text fields (DNS answers, X-Forwarded-For, SDP, risk
+// explanations, a Host header that is an address), alerts' targets, sources and evidence, and MAC
+// addresses by a keyed hash. The engine itself works on the real addresses; the records, logs,
+// stores and summaries only ever see the pseudonyms.
+
+import { createHmac } from 'node:crypto';
+import { isIPv4, isIPv6 } from 'node:net';
+import { type AlertRecord } from '../detect/alert.js';
+import { DpiResults, FlowMeta } from '../dpi/runtime/results.js';
+import { formatIpv4, formatIpv6 } from '../flow/address.js';
+import { type FlowView } from '../flow/schema.js';
+import { FlowSnapshot } from '../flow/snapshot.js';
+import { CryptoPan } from './cryptopan.js';
+
+// candidates only: each match is checked by node:net before it is replaced
+const MAC = /(?<![0-9A-Fa-f:-])[0-9A-Fa-f]{2}([:-])[0-9A-Fa-f]{2}(?:\1[0-9A-Fa-f]{2}){4}(?![0-9A-Fa-f:-])/g;
+const IPV6_CANDIDATE = /(?<![\w:])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?::\d{1,3}(?:\.\d{1,3}){3})?(?![\w:]|\.\d)/g;
+// not after ':': the dotted end of an IPv4-mapped IPv6 address is part of that address
+const IPV4_CANDIDATE = /(?<![\w.:])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)/g;
+
+export class Pseudonymizer {
+  private readonly pan: CryptoPan;
+  private readonly macKey: Buffer;
+  private readonly table = new FlowSnapshot(1);
+  private readonly dpi = new DpiResults();
+  private readonly view: FlowView;
+
+  constructor(key: Uint8Array) {
+    this.pan = new CryptoPan(key);
+    // MACs are hashed under a key derived from, not equal to, the address key
+    this.macKey = createHmac('sha256', key).update('sonde mac pseudonyms').digest();
+    this.dpi.ensure(1);
+    this.view = { table: this.table.arrays, id: 0, capture: '', endReason: 'end', dpi: null };
+  }
+
+  ipv4(address: number): number {
+    return this.pan.ipv4(address);
+  }
+
+  ipv6(address: Uint8Array): Uint8Array {
+    return this.pan.ipv6(address);
+  }
+
+  /** the pseudonym of an address in text form; anything else unchanged */
+  address(text: string): string {
+    if (isIPv4(text)) return formatIpv4(this.pan.ipv4(ipv4Number(text)));
+    if (!isIPv6(text)) return text;
+    const w = wordsOf(this.pan.ipv6(ipv6Bytes(text)));
+    return formatIpv6(w[0]!, w[1]!, w[2]!, w[3]!);
+  }
+
+  /** a 48-bit keyed hash, locally administered (bit 1 of the first byte), the group bit kept */
+  mac(text: string, separator = ':'): string {
+    const digest = createHmac('sha256', this.macKey).update(text.replace(/[:-]/g, '').toLowerCase()).digest();
+    const group = parseInt(text.slice(0, 2), 16) & 1;
+    digest[0] = (digest[0]! & 0xfc) | 0x02 | group;
+    return [...digest.subarray(0, 6)].map((b) => b.toString(16).padStart(2, '0')).join(separator);
+  }
+
+  /** every MAC and IP address literal in free text replaced by its pseudonym */
+  text(s: string): string {
+    if (s.length < 3) return s;
+    let out = s;
+    if (out.includes(':') || out.includes('-')) out = out.replace(MAC, (m, sep: string) => this.mac(m, sep));
+    if (out.includes(':')) out = out.replace(IPV6_CANDIDATE, (m) => this.address(m));
+    if (out.includes('.')) out = out.replace(IPV4_CANDIDATE, (m) => (isIPv4(m) ? this.address(m) : m));
+    return out;
+  }
+
+  /**
+   * A view of the ended flow with its addresses pseudonymised, over this object's own one-flow
+   * copy: valid until the next call. The flow table is left as it is (a flow cut by the active
+   * timeout goes on under its real key).
+   */
+  flow(v: FlowView): FlowView {
+    this.table.count = 0;
+    this.table.add(v.table, v.id);
+    const keys = this.table.arrays.keys;
+    const version = (keys[0]! >>> 8) & 0xff;
+    // the flow key's two addresses: words 1–4 and 5–8 (see key.ts)
+    for (const at of [1, 5]) {
+      if (version === 4) keys[at] = this.pan.ipv4(keys[at]!);
+      else {
+        const pseudonym = wordsOf(this.pan.ipv6(bytesOfWords(keys, at)));
+        for (let i = 0; i < 4; i++) keys[at + i] = pseudonym[i]!;
+      }
+    }
+    const view = this.view;
+    view.capture = v.capture;
+    view.endReason = v.endReason;
+    view.dpi = null;
+    if (v.dpi) {
+      this.dpi.copyFlow(v.dpi, v.id, 0);
+      const meta = v.dpi.meta[v.id];
+      if (meta) this.dpi.meta[0] = this.meta(meta);
+      view.dpi = this.dpi;
+    }
+    return view;
+  }
+
+  /** a copy of the DPI meta with every string in it passed through text() */
+  meta(m: FlowMeta): FlowMeta {
+    const copy = this.deep(m) as FlowMeta;
+    Object.setPrototypeOf(copy, FlowMeta.prototype);
+    return copy;
+  }
+
+  alert(a: AlertRecord): AlertRecord {
+    return { ...a, target: this.address(a.target), top_sources: a.top_sources.map((s) => this.address(s)), evidence: this.text(a.evidence) };
+  }
+
+  private deep(value: unknown): unknown {
+    if (typeof value === 'string') return this.text(value);
+    if (Array.isArray(value)) return value.map((x) => this.deep(x));
+    if (value === null || typeof value !== 'object') return value;
+    if (ArrayBuffer.isView(value)) return value;
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(value)) out[k] = this.deep((value as Record<string, unknown>)[k]);
+    return out;
+  }
+}
+
+function ipv4Number(text: string): number {
+  const p = text.split('.');
+  return ((Number(p[0]) << 24) | (Number(p[1]) << 16) | (Number(p[2]) << 8) | Number(p[3])) >>> 0;
+}
+
+/** the 16 bytes of a valid IPv6 text (node:net has checked it) */
+function ipv6Bytes(text: string): Uint8Array {
+  let s = text.toLowerCase();
+  const out = new Uint8Array(16);
+  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(s);
+  let tail: number[] = [];
+  if (dotted) {
+    const v4 = ipv4Number(dotted[1]!);
+    tail = [v4 >>> 16, v4 & 0xffff];
+    s = s.slice(0, s.length - dotted[1]!.length);
+    if (s.endsWith(':') && !s.endsWith('::')) s = s.slice(0, -1);
+  }
+  const [head, rest] = s.includes('::') ? s.split('::') as [string, string] : [s, null];
+  const groupsOf = (part: string): number[] => (part === '' ? [] : part.split(':').map((g) => parseInt(g, 16)));
+  const front = groupsOf(head!);
+  const back = rest === null ? [] : groupsOf(rest);
+  const groups = rest === null ? [...front, ...tail] : [...front, ...new Array<number>(8 - front.length - back.length - tail.length).fill(0), ...back, ...tail];
+  for (let i = 0; i < 8; i++) {
+    out[2 * i] = groups[i]! >>> 8;
+    out[2 * i + 1] = groups[i]! & 0xff;
+  }
+  return out;
+}
+
+function bytesOfWords(words: Uint32Array, at: number): Uint8Array {
+  const out = new Uint8Array(16);
+  for (let i = 0; i < 4; i++) {
+    const w = words[at + i]!;
+    out[4 * i] = w >>> 24;
+    out[4 * i + 1] = (w >>> 16) & 0xff;
+    out[4 * i + 2] = (w >>> 8) & 0xff;
+    out[4 * i + 3] = w & 0xff;
+  }
+  return out;
+}
+
+function wordsOf(b: Uint8Array): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < 4; i++) out.push(((b[4 * i]! << 24) | (b[4 * i + 1]! << 16) | (b[4 * i + 2]! << 8) | b[4 * i + 3]!) >>> 0);
+  return out;
+}
