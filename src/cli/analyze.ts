@@ -12,7 +12,7 @@ import { ShardedCaptureRun } from '../engine/sharded.js';
 import { createDpiEngine } from '../dpi/index.js';
 import { flowRecord, type FlowView } from '../flow/schema.js';
 import { ProtocolSummary } from '../output/summary.js';
-import { choiceOption, helpText, integerOption, numberOption, parseArgs, type OptionSpec, type ParsedArgs, UsageError } from './args.js';
+import { choiceOption, durationSeconds, helpText, integerOption, numberOption, parseArgs, type OptionSpec, type ParsedArgs, UsageError } from './args.js';
 import { UDP_TUNNELS, type UdpTunnelName } from '../decode/dispatch.js';
 import { CHUNK_BYTES, InputError, openInput } from './input.js';
 import { Progress } from './progress.js';
@@ -20,7 +20,7 @@ import { LineWriter } from './writer.js';
 import { type RunCounters, type RunStatus } from '../storage/sink.js';
 import { Interruption, yieldToEventLoop } from './interruption.js';
 import { openStores, type Stores } from './stores.js';
-import { PSEUDONYMIZE_OPTION, pseudonymized, pseudonymizerOption } from './privacy.js';
+import { outputPrivacyOption, PRIVACY_OPTIONS, privateHandlers } from './privacy.js';
 
 /** bytes needed to recognise pcap and pcapng */
 const MAGIC_BYTES = 4;
@@ -52,7 +52,8 @@ export const ANALYZE_OPTIONS: OptionSpec[] = [
   { name: 'alerts', value: true, valueName: 'FILE', help: "write alerts as JSON lines to FILE ('-': standard output): a line as each starts (ongoing) and one as it ends" },
   { name: 'detect-config', value: true, valueName: 'FILE', help: 'detection thresholds from a JSON file (see README, "Flood and scan detection")' },
   { name: 'threshold', value: true, valueName: 'LIST', help: 'thresholds as kind.key=value, comma-separated (e.g. syn_flood.pps=500,scanWindowS=30)' },
-  PSEUDONYMIZE_OPTION,
+  ...PRIVACY_OPTIONS,
+  { name: 'retain', value: true, valueName: 'DURATION', help: 'after the run, delete flows and alerts older than DURATION before now from the stores (e.g. 30d; see sonde prune)' },
   { name: 'no-progress', value: false, help: 'no progress bar (it only shows on a terminal anyway)' },
   { name: 'quiet', short: 'q', value: false, help: 'no summary table' },
   { name: 'help', short: 'h', value: false, help: 'show this help' },
@@ -124,7 +125,9 @@ export async function analyze(argv: string[]): Promise<AnalyzeResult> {
   if (dpi) dpi.hideNames = args.options.has('hide-names');
   const statistical = dpi ? statisticalStage(args) : null;
   const thresholds = detectionThresholds(args);
-  const pseudonymizer = pseudonymizerOption(args);
+  const privacy = outputPrivacyOption(args);
+  const retain = args.options.get('retain');
+  const retainS = typeof retain === 'string' ? durationSeconds(retain, 'retain') : retain === true ? durationSeconds('', 'retain') : null;
   const alertsPath = args.options.get('alerts');
   let alertWriter: LineWriter | null = null;
   if (typeof alertsPath === 'string') {
@@ -148,7 +151,7 @@ export async function analyze(argv: string[]): Promise<AnalyzeResult> {
     if (writer) writer.write(JSON.stringify(flowRecord(view)) + '\n');
     stores.add(view);
   };
-  const { onFlow, onAlert } = pseudonymized(pseudonymizer, writeFlow, writeAlert);
+  const { onFlow, onAlert } = privateHandlers(privacy, writeFlow, writeAlert);
   const detector = thresholds && workers === 1 ? new FloodScanDetector(thresholds, onAlert) : null;
   const capture: CaptureRun = workers > 1 ? new ShardedCaptureRun(workers, CHUNK_BYTES, engineOptions, dpi, onFlow, undefined, statistical, thresholds ? { thresholds, onAlert } : null)
       : new LocalCaptureRun({ ...engineOptions, statistical, detector }, dpi, onFlow);
@@ -255,6 +258,11 @@ export async function analyze(argv: string[]): Promise<AnalyzeResult> {
   const stored = await stores.end(status, counters());
   await closed;
   interruption.dispose();
+  if (retainS !== null && (stores.active || args.options.has('clickhouse'))) {
+    const { pruneLine, pruneStores } = await import('./prune.js');
+    const pruned = await pruneStores(args, retainS);
+    if (!args.options.has('quiet')) process.stderr.write(`${pruneLine(pruned)}\n`);
+  }
   // when nothing could be read, the errors said everything: no summary of zeros
   if (stored && showSummary && !everyInputFailed) process.stderr.write(`${stored}\n`);
   const elapsedS = Number(process.hrtime.bigint() - started) / 1e9;

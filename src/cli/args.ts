@@ -96,3 +96,15 @@ export function helpText(usage: string, specs: OptionSpec[]): string {
   });
   return `${usage}\n\nOptions:\n${rows.join('\n')}\n`;
 }
+
+/** the longest duration option: 100,000 days (273 years) stays exact in microseconds and inside DuckDB's timestamps */
+const MAX_SINCE_SECONDS = 100_000 * 86400;
+
+/** "1h" → seconds; a bad duration is a usage error */
+export function durationSeconds(s: string, option = 'since'): number {
+  const m = /^(\d+(?:\.\d+)?)(s|m|h|d)$/.exec(s.trim());
+  if (!m) throw new UsageError(`option '--${option}' needs a duration such as 30s, 15m, 1h or 7d, not '${s}'`);
+  const seconds = Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[m[2] as 's' | 'm' | 'h' | 'd'];
+  if (seconds > MAX_SINCE_SECONDS) throw new UsageError(`option '--${option}' takes at most 100000d, not '${s}'`);
+  return seconds;
+}

@@ -12,7 +12,7 @@ import { detectionThresholds, statisticalStage, udpTunnelsOption } from './analy
 import { CHUNK_BYTES, InputError } from './input.js';
 import { Interruption } from './interruption.js';
 import { LineWriter } from './writer.js';
-import { PSEUDONYMIZE_OPTION, pseudonymized, pseudonymizerOption } from './privacy.js';
+import { outputPrivacyOption, PRIVACY_OPTIONS, privateHandlers } from './privacy.js';
 import { openStores } from './stores.js';
 
 // `sonde live`: a probe on an interface. Packets come from a capture tool run as a child
@@ -52,7 +52,7 @@ export const LIVE_OPTIONS: OptionSpec[] = [
   { name: 'statistical', value: true, valueName: 'name|check', help: 'as for analyze' },
   { name: 'hide-names', value: false, help: 'identify without SNI, HTTP Host, DNS names (as for analyze)' },
   { name: 'udp-tunnels', value: true, valueName: 'LIST', help: 'as for analyze' },
-  PSEUDONYMIZE_OPTION,
+  ...PRIVACY_OPTIONS,
   { name: 'quiet', short: 'q', value: false, help: 'no status line and no summary at the end' },
   { name: 'help', short: 'h', value: false, help: 'show this help' },
 ];
@@ -114,7 +114,7 @@ export async function live(argv: string[]): Promise<number> {
   };
   const quiet = args.options.has('quiet');
   const thresholds = detectionThresholds(args);
-  const pseudonymizer = pseudonymizerOption(args);
+  const privacy = outputPrivacyOption(args);
   const openWriter = (path: string, what: string): LineWriter => {
     try {
       // flushed line by line: a reader follows the file as it grows
@@ -163,7 +163,7 @@ export async function live(argv: string[]): Promise<number> {
     writer?.write(JSON.stringify(flowRecord(view)) + '\n');
     stores.add(view);
   };
-  const { onFlow, onAlert } = pseudonymized(pseudonymizer, writeFlow, writeAlert);
+  const { onFlow, onAlert } = privateHandlers(privacy, writeFlow, writeAlert);
   const detector = thresholds && workers === 1 ? new FloodScanDetector(thresholds, onAlert) : null;
   const run: CaptureRun =
     workers > 1

@@ -17,6 +17,8 @@ Commands:
   flows             the newest flows matching --app, --host, --where
   alerts            the flood and scan alerts in the store
   export            write stored flows as jsonl, csv, parquet or Zeek logs
+  prune --older-than 30d
+                    delete older flows and alerts (DuckDB; ClickHouse days)
   keygen -o KEYFILE a key for --pseudonymize (Crypto-PAn pseudonyms of addresses)
   train CAPTURE...  train a statistical model on the flows sonde's dissectors named
   evaluate CAPTURE...
@@ -48,6 +50,8 @@ async function main(argv: string[]): Promise<number> {
       return (await storeCommands()).alerts(rest);
     case 'export':
       return (await storeCommands()).exportFlows(rest);
+    case 'prune':
+      return (await import('./prune.js')).prune(rest);
     case 'keygen':
       return (await import('./privacy.js')).keygen(rest);
     case 'train':

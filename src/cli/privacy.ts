@@ -1,18 +1,26 @@
-// The command line's privacy options: --pseudonymize KEYFILE, and `sonde keygen` that writes one.
+// The command line's privacy options: --pseudonymize KEYFILE and --privacy strict, and
+// `sonde keygen` that writes a key.
 
 import { randomBytes } from 'node:crypto';
 import { chmodSync, openSync, closeSync, readFileSync, writeSync } from 'node:fs';
 import { type AlertHandler } from '../detect/alert.js';
 import { type FlowView } from '../flow/schema.js';
 import { CRYPTOPAN_KEY_BYTES } from '../privacy/cryptopan.js';
+import { OutputPrivacy } from '../privacy/output-privacy.js';
 import { Pseudonymizer } from '../privacy/pseudonymizer.js';
-import { helpText, parseArgs, type OptionSpec, type ParsedArgs, UsageError } from './args.js';
+import { choiceOption, helpText, parseArgs, type OptionSpec, type ParsedArgs, UsageError } from './args.js';
 import { InputError } from './input.js';
 
-export const PSEUDONYMIZE_OPTION: OptionSpec = {
-  name: 'pseudonymize', value: true, valueName: 'KEYFILE',
-  help: "replace every IP address in what is written by its Crypto-PAn pseudonym (prefix-preserving) under the key in KEYFILE, MACs by a keyed hash ('sonde keygen' makes a key)",
-};
+export const PRIVACY_OPTIONS: OptionSpec[] = [
+  {
+    name: 'pseudonymize', value: true, valueName: 'KEYFILE',
+    help: "replace every IP address in what is written by its Crypto-PAn pseudonym (prefix-preserving) under the key in KEYFILE, MACs by a keyed hash ('sonde keygen' makes a key)",
+  },
+  {
+    name: 'privacy', value: true, valueName: 'standard|strict',
+    help: 'strict: host names cut to their registrable domain; no URL paths, user agents, file or device names, risk explanations or early packet gaps (default standard)',
+  },
+];
 
 /** 32 bytes: raw, or 64 hexadecimal characters on one line */
 export function readKeyFile(path: string): Uint8Array {
@@ -28,15 +36,17 @@ export function readKeyFile(path: string): Uint8Array {
   throw new InputError(`the key file '${path}' holds ${data.length} bytes: a key is ${CRYPTOPAN_KEY_BYTES} raw bytes or 64 hexadecimal characters on one line (make one with 'sonde keygen -o FILE')`);
 }
 
-export function pseudonymizerOption(args: ParsedArgs): Pseudonymizer | null {
+/** what --pseudonymize and --privacy ask for; null when flows go out as they are */
+export function outputPrivacyOption(args: ParsedArgs): OutputPrivacy | null {
   const path = args.options.get('pseudonymize');
-  if (path === undefined) return null;
-  if (typeof path !== 'string') throw new UsageError("option '--pseudonymize' needs a key file");
-  return new Pseudonymizer(readKeyFile(path));
+  if (path === true) throw new UsageError("option '--pseudonymize' needs a key file");
+  const pseudonymizer = typeof path === 'string' ? new Pseudonymizer(readKeyFile(path)) : null;
+  const privacy = new OutputPrivacy(pseudonymizer, choiceOption(args, 'privacy', ['standard', 'strict'] as const, 'standard'));
+  return privacy.passThrough ? null : privacy;
 }
 
-/** the flow and alert handlers, with pseudonyms put in first when asked */
-export function pseudonymized(p: Pseudonymizer | null, onFlow: (v: FlowView) => void, onAlert: AlertHandler): { onFlow: (v: FlowView) => void; onAlert: AlertHandler } {
+/** the flow and alert handlers, with what may not be written taken out first */
+export function privateHandlers(p: OutputPrivacy | null, onFlow: (v: FlowView) => void, onAlert: AlertHandler): { onFlow: (v: FlowView) => void; onAlert: AlertHandler } {
   if (!p) return { onFlow, onAlert };
   return { onFlow: (v) => onFlow(p.flow(v)), onAlert: (a, phase) => onAlert(p.alert(a), phase) };
 }

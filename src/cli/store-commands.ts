@@ -8,7 +8,7 @@ import { type RowStream, StoreError, StoreReader } from '../storage/duckdb/reade
 import { storedTables } from '../storage/tables.js';
 import { quoteIdent } from '../storage/duckdb/store.js';
 import '../dpi/index.js'; // the dissectors' fields are part of the stored tables
-import { choiceOption, helpText, integerOption, parseArgs, type OptionSpec, type ParsedArgs, UsageError } from './args.js';
+import { choiceOption, durationSeconds, helpText, integerOption, parseArgs, type OptionSpec, type ParsedArgs, UsageError } from './args.js';
 import { InputError } from './input.js';
 import { DEFAULT_DB } from './stores.js';
 import { LineWriter } from './writer.js';
@@ -54,18 +54,6 @@ async function withStore<T>(args: ParsedArgs, f: (s: StoreReader) => Promise<T>)
 // ---- filters shared by top, flows and export ----
 
 const FLOW_COLUMNS = new Map(storedTables()[0]!.columns.map((c) => [c.name, c]));
-
-/** the longest --since: 100,000 days (273 years) stays exact in microseconds and inside DuckDB's timestamps */
-const MAX_SINCE_SECONDS = 100_000 * 86400;
-
-/** "1h" → seconds; a bad duration is a usage error */
-export function durationSeconds(s: string): number {
-  const m = /^(\d+(?:\.\d+)?)(s|m|h|d)$/.exec(s.trim());
-  if (!m) throw new UsageError(`option '--since' needs a duration such as 30s, 15m, 1h or 7d, not '${s}'`);
-  const seconds = Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[m[2] as 's' | 'm' | 'h' | 'd'];
-  if (seconds > MAX_SINCE_SECONDS) throw new UsageError(`option '--since' takes at most 100000d, not '${s}'`);
-  return seconds;
-}
 
 /** the largest run id (run ids are BIGINT) */
 const MAX_RUN_ID = (1n << 63n) - 1n;

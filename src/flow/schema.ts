@@ -3,7 +3,7 @@ import { TUNNEL_NAMES } from '../decode/layers.js';
 import { formatAddress } from './address.js';
 import { KEY_WORDS } from './key.js';
 import { l4Name } from './l4-names.js';
-import { earlyIatAt, EARLY_PACKETS, earlySizeAt, HISTORY_MAX, type FlowRecordArrays } from './table.js';
+import { earlyIatAt, earlyIatsWithheld, EARLY_PACKETS, earlySizeAt, HISTORY_MAX, type FlowRecordArrays } from './table.js';
 import { connState } from './tcp-state.js';
 import { type DpiResults } from '../dpi/runtime/results.js';
 
@@ -111,7 +111,7 @@ export const FLOW_FIELDS: FieldSpec[] = [
   { name: 'history', type: 'string', nullable: false, description: "Zeek-style history: S syn, H syn-ack, A pure ack, D data, F fin, R rst, each letter at its first occurrence; upper case client, lower case server", get: (v) => { let h = ''; const at = v.id * HISTORY_MAX; for (let i = 0; i < v.table.historyLen[v.id]!; i++) h += String.fromCharCode(v.table.history[at + i]!); return h; } },
   { name: 'early_sizes', type: 'int[]', nullable: false, description: `transport payload bytes of the first ${EARLY_PACKETS} packets`, get: (v) => earlyList(v, earlySizeAt) },
   { name: 'early_dirs', type: 'int[]', nullable: false, description: `direction of the first ${EARLY_PACKETS} packets: 0 client to server, 1 server to client`, get: (v) => earlyList(v, (t, i) => t.earlyDir[i]!) },
-  { name: 'early_iats_ms', type: 'double[]', nullable: false, description: `gap before each of the first ${EARLY_PACKETS} packets (either direction), milliseconds; 0 for the first`, get: (v) => earlyList(v, (t, i) => earlyIatAt(t, i) / 1000) },
+  { name: 'early_iats_ms', type: 'double[]', nullable: false, description: `gap before each of the first ${EARLY_PACKETS} packets (either direction), milliseconds; 0 for the first; empty under --privacy strict`, get: (v) => (earlyIatsWithheld(v.table, v.id) ? [] : earlyList(v, (t, i) => earlyIatAt(t, i) / 1000)) },
   { name: 'anomalies', type: 'string[]', nullable: false, description: "names of the anomalies this flow's packets raised (see the Anomalies section below)", get: (v) => { const out: string[] = []; for (let i = 0; i < ANOMALY_NAMES.length; i++) if ((v.table.anomalyBits[v.id * 2 + (i >> 5)]! & (1 << (i & 31))) !== 0) out.push(ANOMALY_NAMES[i]!); return out; } },
   { name: 'end_reason', type: 'string', nullable: false, description: 'why the record was written: idle (idle timeout), active (active timeout; the flow goes on in a new record), end (end of input), evicted (flow table full)', get: (v) => v.endReason },
 ];

@@ -24,6 +24,18 @@ export function earlySizeAt(t: FlowRecordArrays, index: number): number {
   return size === EARLY_SIZE_WIDE ? t.earlyWide.get(wideKey(index, false))! : size;
 }
 
+/** in the first early packet's gap (always 0 otherwise): the gaps were withheld from the record (--privacy strict) */
+const EARLY_IATS_WITHHELD = -1;
+
+/** Marks a record's copy of flow `id` as written without its early gaps. */
+export function withholdEarlyIats(t: FlowRecordArrays, id: number): void {
+  t.earlyIat[id * EARLY_PACKETS] = EARLY_IATS_WITHHELD;
+}
+
+export function earlyIatsWithheld(t: FlowRecordArrays, id: number): boolean {
+  return t.earlyIat[id * EARLY_PACKETS] === EARLY_IATS_WITHHELD;
+}
+
 /** early packet `index`'s gap in whole microseconds */
 export function earlyIatAt(t: FlowRecordArrays, index: number): number {
   const us = t.earlyIat[index]!;

@@ -4,8 +4,6 @@ import { Pseudonymizer } from './pseudonymizer.js';
 import { CryptoPan } from './cryptopan.js';
 import { formatIpv4 } from '../flow/address.js';
 import { type AlertRecord } from '../detect/alert.js';
-import { DpiResults } from '../dpi/runtime/results.js';
-import { FlowSnapshot } from '../flow/snapshot.js';
 
 const KEY = Uint8Array.from({ length: 32 }, (_, i) => (i * 37 + 11) & 0xff);
 const pan = new CryptoPan(KEY);
@@ -42,37 +40,6 @@ test('text(): every address and MAC literal inside free text, nothing else', () 
   for (const kept of ['12:30:45', 'version 1.2.3', '1.2.3.4.5', 'a1.b2.example.com', 'TLSv1.3', 'ab:cd', 'h2', 'sha256:deadbeef', '2026-12-07T05:20:00.000Z', 'x 999.1.1.1']) {
     assert.equal(p.text(kept), kept);
   }
-});
-
-test('flow(): a copy with both addresses and every string of its DPI meta pseudonymised; the table untouched', () => {
-  const p = new Pseudonymizer(KEY);
-  const snapshot = new FlowSnapshot(4);
-  const id = 2;
-  snapshot.count = 3;
-  const table = snapshot.arrays;
-  const word = (s: string): number => s.split('.').reduce((a, b) => a * 256 + Number(b), 0);
-  table.keys.set([(4 << 8) | 17, word('192.0.2.10'), 0, 0, 0, word('198.51.100.20'), 0, 0, 0, ((50000 << 16) | 53) >>> 0], id * 10);
-  table.clientIsA[id] = 1;
-  const dpi = new DpiResults();
-  dpi.ensure(4);
-  const meta = dpi.metaOf(id);
-  meta.hostname = 'www.example.com';
-  meta.fields['dns'] = { query: 'www.example.com', answers: ['cdn.example.net', '192.0.2.1', '2001:db8::1'] };
-  meta.addRisk(0, 'seen from 203.0.113.9');
-  const before = Array.from(table.keys);
-  const view = p.flow({ table, id, capture: 'x.pcap', endReason: 'idle', dpi });
-  assert.deepEqual(Array.from(table.keys), before);
-  const k = view.table.keys.subarray(view.id * 10, view.id * 10 + 10);
-  assert.equal(formatIpv4(k[1]!), v4('192.0.2.10'));
-  assert.equal(formatIpv4(k[5]!), v4('198.51.100.20'));
-  assert.equal(k[9], ((50000 << 16) | 53) >>> 0, 'ports kept');
-  assert.equal((meta.fields['dns']!['answers'] as string[])[1], '192.0.2.1', 'the live meta keeps the real address');
-  const m = view.dpi!.meta[view.id]!;
-  assert.deepEqual(m.fields['dns'], { query: 'www.example.com', answers: ['cdn.example.net', v4('192.0.2.1'), p.address('2001:db8::1')] });
-  assert.equal(m.hostname, 'www.example.com');
-  assert.deepEqual(m.riskInfo, [`seen from ${v4('203.0.113.9')}`]);
-  assert.equal(view.capture, 'x.pcap');
-  assert.equal(view.endReason, 'idle');
 });
 
 test('alert(): target, top sources and the evidence line', () => {

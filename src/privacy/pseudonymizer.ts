@@ -2,15 +2,12 @@
 // every address literal inside its text fields (DNS answers, X-Forwarded-For, SDP, risk
 // explanations, a Host header that is an address), alerts' targets, sources and evidence, and MAC
 // addresses by a keyed hash. The engine itself works on the real addresses; the records, logs,
-// stores and summaries only ever see the pseudonyms.
+// stores and summaries only ever see the pseudonyms (see output-privacy.ts).
 
 import { createHmac } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
 import { type AlertRecord } from '../detect/alert.js';
-import { DpiResults, FlowMeta } from '../dpi/runtime/results.js';
 import { formatIpv4, formatIpv6 } from '../flow/address.js';
-import { type FlowView } from '../flow/schema.js';
-import { FlowSnapshot } from '../flow/snapshot.js';
 import { CryptoPan } from './cryptopan.js';
 
 // candidates only: each match is checked by node:net before it is replaced
@@ -22,16 +19,11 @@ const IPV4_CANDIDATE = /(?<![\w.:])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)/g;
 export class Pseudonymizer {
   private readonly pan: CryptoPan;
   private readonly macKey: Buffer;
-  private readonly table = new FlowSnapshot(1);
-  private readonly dpi = new DpiResults();
-  private readonly view: FlowView;
 
   constructor(key: Uint8Array) {
     this.pan = new CryptoPan(key);
     // MACs are hashed under a key derived from, not equal to, the address key
     this.macKey = createHmac('sha256', key).update('sonde mac pseudonyms').digest();
-    this.dpi.ensure(1);
-    this.view = { table: this.table.arrays, id: 0, capture: '', endReason: 'end', dpi: null };
   }
 
   ipv4(address: number): number {
@@ -68,57 +60,22 @@ export class Pseudonymizer {
     return out;
   }
 
-  /**
-   * A view of the ended flow with its addresses pseudonymised, over this object's own one-flow
-   * copy: valid until the next call. The flow table is left as it is (a flow cut by the active
-   * timeout goes on under its real key).
-   */
-  flow(v: FlowView): FlowView {
-    this.table.count = 0;
-    this.table.add(v.table, v.id);
-    const keys = this.table.arrays.keys;
-    const version = (keys[0]! >>> 8) & 0xff;
-    // the flow key's two addresses: words 1–4 and 5–8 (see key.ts)
-    for (const at of [1, 5]) {
-      if (version === 4) keys[at] = this.pan.ipv4(keys[at]!);
+  /** the flow key's two addresses (words 1–4 and 5–8, see key.ts), in place */
+  key(keys: Uint32Array, at: number): void {
+    const version = (keys[at]! >>> 8) & 0xff;
+    for (const word of [at + 1, at + 5]) {
+      if (version === 4) keys[word] = this.pan.ipv4(keys[word]!);
       else {
-        const pseudonym = wordsOf(this.pan.ipv6(bytesOfWords(keys, at)));
-        for (let i = 0; i < 4; i++) keys[at + i] = pseudonym[i]!;
+        const pseudonym = wordsOf(this.pan.ipv6(bytesOfWords(keys, word)));
+        for (let i = 0; i < 4; i++) keys[word + i] = pseudonym[i]!;
       }
     }
-    const view = this.view;
-    view.capture = v.capture;
-    view.endReason = v.endReason;
-    view.dpi = null;
-    if (v.dpi) {
-      this.dpi.copyFlow(v.dpi, v.id, 0);
-      const meta = v.dpi.meta[v.id];
-      if (meta) this.dpi.meta[0] = this.meta(meta);
-      view.dpi = this.dpi;
-    }
-    return view;
-  }
-
-  /** a copy of the DPI meta with every string in it passed through text() */
-  meta(m: FlowMeta): FlowMeta {
-    const copy = this.deep(m) as FlowMeta;
-    Object.setPrototypeOf(copy, FlowMeta.prototype);
-    return copy;
   }
 
   alert(a: AlertRecord): AlertRecord {
     return { ...a, target: this.address(a.target), top_sources: a.top_sources.map((s) => this.address(s)), evidence: this.text(a.evidence) };
   }
 
-  private deep(value: unknown): unknown {
-    if (typeof value === 'string') return this.text(value);
-    if (Array.isArray(value)) return value.map((x) => this.deep(x));
-    if (value === null || typeof value !== 'object') return value;
-    if (ArrayBuffer.isView(value)) return value;
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value)) out[k] = this.deep((value as Record<string, unknown>)[k]);
-    return out;
-  }
 }
 
 function ipv4Number(text: string): number {

@@ -112,3 +112,24 @@ test('a key file that is missing or malformed is one line and a non-zero exit', 
   writeFileSync(raw, Buffer.alloc(32, 7));
   assert.equal(runSonde(['analyze', capture, '--pseudonymize', raw]).status, 0, 'a raw 32-byte key is taken');
 });
+
+test('analyze --privacy strict: registrable domains, no path or user agent, no early gaps, in the records and the store', () => {
+  const db = join(dir, 'strict.duckdb');
+  const r = runSonde(['analyze', capture, '-f', 'jsonl', '--privacy', 'strict', '--db', db]);
+  assert.equal(r.status, 0, r.stderr);
+  const records = lines(r.stdout);
+  const http = records.find((x) => x['protocol'] === 'HTTP')!;
+  assert.equal((http['http'] as Record<string, unknown>)['host'], '203.0.113.80', 'an address is no host name to cut');
+  assert.ok(!('path' in (http['http'] as object)) && !('user_agent' in (http['http'] as object)), JSON.stringify(http['http']));
+  const dns = records.find((x) => x['protocol'] === 'DNS' && x['ip_version'] === 4)!;
+  assert.equal((dns['dns'] as Record<string, unknown>)['query'], 'example.com');
+  assert.equal(dns['hostname'], 'example.com');
+  for (const x of records) assert.deepEqual(x['early_iats_ms'], []);
+  assert.ok(!r.stdout.includes('/index.html') && !r.stdout.includes('test/1.0') && !r.stdout.includes('www.example.com'));
+  const stored = runSonde(['query', '--db', db, 'SELECT * FROM http', '--format', 'json']);
+  assert.equal(stored.status, 0, stored.stderr);
+  assert.ok(!stored.stdout.includes('/index.html') && !stored.stdout.includes('test/1.0'), stored.stdout);
+  const bad = runSonde(['analyze', capture, '--privacy', 'paranoid']);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--privacy/);
+});

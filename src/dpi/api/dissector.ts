@@ -27,6 +27,12 @@ export interface DpiFieldSpec {
   name: string;
   type: FieldType;
   description: string;
+  /**
+   * What --privacy strict does with the value: 'host' a host name, cut to its registrable domain;
+   * 'hosts' a list whose host names are cut so (addresses in it stay); 'identifying' left out
+   * (URL paths, user agents, file and device names). Unset: written as it is.
+   */
+  privacy?: 'host' | 'hosts' | 'identifying';
 }
 
 /** What a probe may know of the flow: the direction of its first payload, and the ports. */

@@ -333,6 +333,38 @@ export class DuckDbStore {
     );
   }
 
+  /**
+   * Retention: deletes the flows whose last packet is older than `cutoffMicros` (capture time),
+   * their rows in every protocol table, and alerts that ended before it, in one transaction.
+   * Runs stay (they say what was analysed, not what was seen). Returns what was deleted.
+   */
+  async prune(cutoffMicros: number): Promise<{ flows: number; alerts: number }> {
+    const cutoff = BigInt(Math.floor(cutoffMicros));
+    const count = async (sql: string): Promise<number> => {
+      const reader = await this.connection.runAndReadAll(sql, [cutoff]);
+      return Number(reader.getRows()[0]?.[0] ?? 0);
+    };
+    const old = 'SELECT flow_id FROM flows WHERE last_seen < make_timestamp($1::BIGINT)';
+    await this.connection.run('BEGIN TRANSACTION');
+    try {
+      const flows = await count(`SELECT count(*) FROM flows WHERE last_seen < make_timestamp($1::BIGINT)`);
+      for (const t of this.definitions) {
+        if (t.source === null) continue;
+        await this.connection.run(`DELETE FROM ${quoteIdent(t.name)} WHERE flow_id IN (${old})`, [cutoff]);
+      }
+      await this.connection.run('DELETE FROM flows WHERE last_seen < make_timestamp($1::BIGINT)', [cutoff]);
+      const alerts = await count('SELECT count(*) FROM alerts WHERE end_time < make_timestamp($1::BIGINT)');
+      await this.connection.run('DELETE FROM alerts WHERE end_time < make_timestamp($1::BIGINT)', [cutoff]);
+      await this.connection.run('COMMIT');
+      // the freed blocks are reused by later writes once checkpointed
+      await this.connection.run('CHECKPOINT');
+      return { flows, alerts };
+    } catch (e) {
+      await this.connection.run('ROLLBACK').catch(() => undefined);
+      throw e;
+    }
+  }
+
   /** flows committed in this run so far */
   get flowsStored(): number {
     return this.storedFlows;

@@ -114,7 +114,7 @@ export default defineDissector<State>({
   maxPackets: 30,
   fields: [
     { name: 'command', type: 'string', description: 'ADS command of the first packet (ReadDeviceInfo, Read, Write…), or Discovery' },
-    { name: 'device_name', type: 'string', description: 'server software named in the ReadDeviceInfo response, e.g. TwinCAT System' },
+    { name: 'device_name', type: 'string', description: 'server software named in the ReadDeviceInfo response, e.g. TwinCAT System', privacy: 'identifying' },
     { name: 'device_version', type: 'string', description: 'its version: major.minor.build' },
   ],
   probe(d, off, len, ctx) {

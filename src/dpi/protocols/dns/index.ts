@@ -100,10 +100,10 @@ export default defineDissector<State>({
   risks: DNS_RISKS,
   zeek: DNS_ZEEK_LOG,
   fields: [
-    { name: 'query', type: 'string', description: 'the first question name' },
+    { name: 'query', type: 'string', description: 'the first question name', privacy: 'host' },
     { name: 'qtype', type: 'string', description: 'the first question type: A, AAAA, HTTPS, PTR… (TYPEnn when unnamed)' },
     { name: 'rcode', type: 'string', description: 'response code of the first response: NOERROR, NXDOMAIN, SERVFAIL…' },
-    { name: 'answers', type: 'string[]', description: 'A/AAAA addresses and CNAME targets from the answers (at most 16)' },
+    { name: 'answers', type: 'string[]', description: 'A/AAAA addresses and CNAME targets from the answers (at most 16)', privacy: 'hosts' },
   ],
   probe(data, off, len, ctx) {
     if (ctx.l4 === 6) {

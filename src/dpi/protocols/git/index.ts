@@ -33,7 +33,7 @@ export default defineDissector<State>({
   maxPackets: 3,
   fields: [
     { name: 'service', type: 'string', description: 'git-upload-pack, git-receive-pack or git-upload-archive' },
-    { name: 'host', type: 'string', description: 'the host= parameter of the request (the server name the client used)' },
+    { name: 'host', type: 'string', description: 'the host= parameter of the request (the server name the client used)', privacy: 'host' },
   ],
   probe(d, off, len, ctx) {
     return ctx.dir === 0 && gitRequest(d, off, len) !== null;

@@ -15,7 +15,7 @@ export default defineDissector<State>({
   protocols: [{ name: 'Gnutella', category: 'P2P', kind: 'protocol', tcpPorts: [6346, 6347], udpPorts: [6346, 6347], description: 'Gnutella peer-to-peer file sharing' }],
   transports: Transport.Tcp | Transport.Udp,
   maxPackets: 4,
-  fields: [{ name: 'user_agent', type: 'string', description: "the servent software named in the handshake's User-Agent header" }],
+  fields: [{ name: 'user_agent', type: 'string', description: "the servent software named in the handshake's User-Agent header", privacy: 'identifying' }],
   probe(data, off, len, ctx) {
     if (ctx.l4 === 17) return isUdpMessage(data, off, len) || isSemiReliableUdp(data, off, len);
     const c = data[off];

@@ -80,7 +80,7 @@ export default defineDissector<State>({
   maxPackets: 4,
   fields: [
     { name: 'service', type: 'string', description: 'name, datagram or session' },
-    { name: 'name', type: 'string', description: 'the NetBIOS name queried, registered or called' },
+    { name: 'name', type: 'string', description: 'the NetBIOS name queried, registered or called', privacy: 'identifying' },
   ],
   probe(d, off, len, ctx) {
     if (ctx.l4 === 6) return len >= 4 && (d[off] === 0x81 || d[off] === 0x82 || d[off] === 0x83) && d[off + 1]! <= 1;

@@ -57,8 +57,8 @@ export default defineDissector<State>({
   maxPackets: 16,
   fields: [
     { name: 'version', type: 'string', description: "QUIC version: 'v1', 'v2', 'draft-29', Google's 'Q050'…" },
-    { name: 'sni', type: 'string', description: 'server name from the ClientHello (or gQUIC CHLO)' },
-    { name: 'user_agent', type: 'string', description: "the client's user agent (Google QUIC CHLO UAID or transport parameter 0x3129)" },
+    { name: 'sni', type: 'string', description: 'server name from the ClientHello (or gQUIC CHLO)', privacy: 'host' },
+    { name: 'user_agent', type: 'string', description: "the client's user agent (Google QUIC CHLO UAID or transport parameter 0x3129)", privacy: 'identifying' },
   ],
   probe(data, off, len, ctx) {
     if (len < 7) return false;

@@ -41,7 +41,7 @@ export default defineDissector<State>({
   maxPackets: 4,
   fields: [
     { name: 'method', type: 'string', description: 'the first request method (OPTIONS, DESCRIBE, SETUP…)' },
-    { name: 'user_agent', type: 'string', description: "the client's User-Agent header (software name)" },
+    { name: 'user_agent', type: 'string', description: "the client's User-Agent header (software name)", privacy: 'identifying' },
   ],
   probe(d, off, len) {
     return len > 0 && FIRST.includes(d[off]!);

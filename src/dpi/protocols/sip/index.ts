@@ -16,7 +16,7 @@ export default defineDissector<State>({
   maxPackets: 4,
   fields: [
     { name: 'method', type: 'string', description: 'the method of the first request seen (INVITE, REGISTER, OPTIONS…)' },
-    { name: 'user_agent', type: 'string', description: 'the SIP software: User-Agent, or Server in a response' },
+    { name: 'user_agent', type: 'string', description: 'the SIP software: User-Agent, or Server in a response', privacy: 'identifying' },
   ],
   probe(data, off, len) {
     return mayStart(data, off, len);

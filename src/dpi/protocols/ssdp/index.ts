@@ -28,7 +28,7 @@ export default defineDissector<State>({
   fields: [
     { name: 'method', type: 'string', description: 'M-SEARCH, NOTIFY or RESPONSE' },
     { name: 'target', type: 'string', description: 'the search target (ST) or notification type (NT)' },
-    { name: 'user_agent', type: 'string', description: 'the USER-AGENT or SERVER header' },
+    { name: 'user_agent', type: 'string', description: 'the USER-AGENT or SERVER header', privacy: 'identifying' },
   ],
   probe(data, off, len) {
     return ssdpStart(data, off, len) >= 0;

@@ -48,7 +48,7 @@ export default defineDissector<State>({
   maxPackets: 3,
   fields: [
     { name: 'method', type: 'string', description: 'the first JSON-RPC method (mining.subscribe, login, …)' },
-    { name: 'agent', type: 'string', description: 'the miner software, when it says' },
+    { name: 'agent', type: 'string', description: 'the miner software, when it says', privacy: 'identifying' },
   ],
   probe(d, off) {
     return d[off] === 0x7b;

@@ -64,7 +64,7 @@ export default defineDissector<State>({
   fields: [
     { name: 'operation', type: 'string', description: 'read or write (from the request)' },
     { name: 'mode', type: 'string', description: 'transfer mode: netascii, octet or mail' },
-    { name: 'filename', type: 'string', description: 'the requested file name' },
+    { name: 'filename', type: 'string', description: 'the requested file name', privacy: 'identifying' },
   ],
   probe(d, off, len) {
     return parseTftp(d, off, len) !== null;
