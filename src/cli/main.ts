@@ -17,6 +17,8 @@ Commands:
   flows             the newest flows matching --app, --host, --where
   alerts            the flood and scan alerts in the store
   export            write stored flows as jsonl, csv, parquet or Zeek logs
+  anonymize IN OUT --key KEYFILE
+                    a pcap with pseudonymised addresses and no payload
   prune --older-than 30d
                     delete older flows and alerts (DuckDB; ClickHouse days)
   keygen -o KEYFILE a key for --pseudonymize (Crypto-PAn pseudonyms of addresses)
@@ -50,6 +52,8 @@ async function main(argv: string[]): Promise<number> {
       return (await storeCommands()).alerts(rest);
     case 'export':
       return (await storeCommands()).exportFlows(rest);
+    case 'anonymize':
+      return (await import('./anonymize.js')).anonymize(rest);
     case 'prune':
       return (await import('./prune.js')).prune(rest);
     case 'keygen':
