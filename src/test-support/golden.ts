@@ -53,3 +53,17 @@ export function goldenOutput(fixture: string): string {
   const stderr = r.stderr.split(path).join(fixture);
   return `${r.stdout}# exit ${r.status}\n${stderr.split('\n').filter((l) => l).map((l) => `# stderr: ${l}\n`).join('')}`;
 }
+
+/** every row of every table of a DuckDB store, as `sonde query --format json` prints them */
+export function storeAsText(db: string): string {
+  const tables = runSonde(['query', '--db', db, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'", '--format', 'json']);
+  if (tables.status !== 0) throw new Error(tables.stderr);
+  let text = '';
+  for (const line of tables.stdout.split('\n').filter((l) => l)) {
+    const name = String((JSON.parse(line) as Record<string, unknown>)['table_name']);
+    const rows = runSonde(['query', '--db', db, `SELECT * FROM "${name.replace(/"/g, '""')}"`, '--format', 'json']);
+    if (rows.status !== 0) throw new Error(rows.stderr);
+    text += rows.stdout;
+  }
+  return text;
+}

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { conversationFrames, hexBytes as hex } from '../test-support/dpi-test-kit.js';
 import { writePcap } from '../test-support/capture-writer.js';
-import { runSonde } from '../test-support/golden.js';
+import { runSonde, storeAsText } from '../test-support/golden.js';
 import { clickHouseMissing, ClickHouseTestServer } from '../test-support/clickhouse-server.js';
 
 // No payload byte reaches any output: a capture whose payloads carry a marker (an HTTP body up
@@ -41,19 +41,6 @@ writeFileSync(capture, writePcap(frames.map((data, i) => ({ ts: 1_780_000_000_00
 
 const lines = (s: string): Record<string, unknown>[] => s.split('\n').filter((l) => l).map((l) => JSON.parse(l) as Record<string, unknown>);
 
-/** every row of every table of a DuckDB file, as JSON text */
-function storeText(db: string): string {
-  const tables = runSonde(['query', '--db', db, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'", '--format', 'json']);
-  assert.equal(tables.status, 0, tables.stderr);
-  let text = '';
-  for (const t of lines(tables.stdout)) {
-    const rows = runSonde(['query', '--db', db, `SELECT * FROM "${String(t['table_name'])}"`, '--format', 'json']);
-    assert.equal(rows.status, 0, rows.stderr);
-    text += rows.stdout;
-  }
-  return text;
-}
-
 test('the marker in payloads reaches no output: records, DuckDB, Zeek logs, CSV and Parquet exports', async () => {
   const db = join(dir, 'marked.duckdb');
   const r = runSonde(['analyze', capture, '-f', 'jsonl', '--db', db]);
@@ -62,7 +49,7 @@ test('the marker in payloads reaches no output: records, DuckDB, Zeek logs, CSV 
   assert.equal(records.length, 4);
   assert.deepEqual(records.map((x) => x['protocol']).sort(), ['DNS', 'HTTP', 'IRC', null].sort((a, b) => String(a).localeCompare(String(b))));
   assert.ok(!r.stdout.includes(MARKER) && !r.stderr.includes(MARKER), 'records and messages');
-  const stored = storeText(db);
+  const stored = storeAsText(db);
   assert.ok(stored.includes('www.example.com'), 'the store was read');
   assert.ok(!stored.includes(MARKER), 'DuckDB');
   for (const format of ['zeek', 'zeek-json']) {
