@@ -172,6 +172,20 @@ test('several attacks in one capture: each its own alert', () => {
   assert.deepEqual(alerts.map((a) => `${a.kind} ${a.target}`).sort(), attacks.map((a) => `${a.kind} ${a.target}`).sort());
 });
 
+test('a port scan of a host right after a spoofed SYN flood on it is raised while the flood alert winds down', () => {
+  const attacks: Attack[] = [
+    { kind: 'syn_flood', startS: 10, durationS: 3, pps: 4000, target: '192.0.2.10' },
+    { kind: 'vertical_scan', startS: 13.5, durationS: 1.5, pps: 300, target: '203.0.113.77', victim: '192.0.2.10' },
+  ];
+  const { pcap } = buildAttackMix({ seed: 9, durationS: 25, attacks });
+  const { alerts } = detect(pcap);
+  assert.deepEqual(alerts.map((a) => `${a.kind} ${a.target}`).sort(), ['syn_flood 192.0.2.10', 'vertical_scan 203.0.113.77']);
+  const scan = alerts.find((a) => a.kind === 'vertical_scan')!;
+  const startS = (Date.parse(scan.start) * 1000 - T0) / 1e6;
+  assert.ok(Math.abs(startS - 13.5) <= 2, `scan starts at ${startS} s`);
+  assert.deepEqual(scan.top_sources, ['192.0.2.10']);
+});
+
 test('a flood below the floor raises nothing; the floor set lower raises it', () => {
   const attack: Attack = { kind: 'syn_flood', startS: 10, durationS: 5, pps: 500, target: '192.0.2.10' };
   const { pcap } = buildAttackMix({ durationS: 30, attacks: [attack] });

@@ -358,8 +358,10 @@ export class FloodScanDetector {
       if (destinations >= t.horizontal_scan.destinations && ports <= t.horizontal_scan.maxPorts + 0.5 && answered < t.horizontal_scan.answered) kind = 'horizontal_scan';
       else if (ports >= t.vertical_scan.ports && destinations <= t.vertical_scan.maxDestinations + 0.5 && answered < t.vertical_scan.answered) kind = 'vertical_scan';
       if (kind === null) continue;
-      // one source flooding a victim's random ports is a flood (already raised), not a scan
-      if (kind === 'vertical_scan' && this.isFloodTarget(srcs.peers(s)[0])) continue;
+      // one source flooding a victim's random ports is a flood (already raised), not a scan; but
+      // only while the flood goes on (this window or the last, which a flood's end may straddle):
+      // a scan of that victim after it is reported without waiting for the flood alert to end
+      if (kind === 'vertical_scan' && this.floodedSince(srcs.peers(s)[0], w - 1)) continue;
       const tcp = c[b + TCP_PROBES]!, udp = c[b + UDP_PROBES]!;
       const protocol = tcp >= udp && tcp >= c[b + ICMP_PROBES]! ? 'tcp' : udp >= c[b + ICMP_PROBES]! ? 'udp' : 'icmp';
       const a = this.openOrGet(kind, srcs.address(s), protocol, srcs.firstTs[s]!, SRC_P);
@@ -388,9 +390,10 @@ export class FloodScanDetector {
     }
   }
 
-  private isFloodTarget(address: string | undefined): boolean {
-    if (address === undefined) return false;
-    for (const kind of FLOOD_KINDS) if (this.open.has(`${kind} ${address}`)) return true;
+  /** whether a flood alert on the victim held its condition in window `w` or after */
+  private floodedSince(victim: string | undefined, w: number): boolean {
+    if (victim === undefined) return false;
+    for (const kind of FLOOD_KINDS) if ((this.open.get(`${kind} ${victim}`)?.lastWindow ?? -1) >= w) return true;
     return false;
   }
 
