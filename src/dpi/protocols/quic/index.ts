@@ -1,5 +1,5 @@
 import { defineDissector, type InspectContext, Transport, Verdict, type VerdictValue } from '../../api/dissector.js';
-import { ja3, ja4, parseClientHelloBody } from '../tls/client-hello.js';
+import { EXT_ECH, ja3, ja4, parseClientHelloBody } from '../tls/client-hello.js';
 import {
   clientInitialKeys, type InitialKeys, initialType, isGquicVersion, isIetfVersion, isKnownVersion, isForcingNegotiation,
   Q046, Q050, T050, T051, unprotectLongHeader, versionCrypto, versionName,
@@ -58,6 +58,7 @@ export default defineDissector<State>({
   fields: [
     { name: 'version', type: 'string', description: "QUIC version: 'v1', 'v2', 'draft-29', Google's 'Q050'…" },
     { name: 'sni', type: 'string', description: 'server name from the ClientHello (or gQUIC CHLO)', privacy: 'host' },
+    { name: 'ech', type: 'bool', description: 'true when the ClientHello carries Encrypted Client Hello (the SNI seen is then the outer, public name)' },
     { name: 'user_agent', type: 'string', description: "the client's user agent (Google QUIC CHLO UAID or transport parameter 0x3129)", privacy: 'identifying' },
   ],
   probe(data, off, len, ctx) {
@@ -231,6 +232,7 @@ function reportClientHello(st: State, ctx: InspectContext, m: Uint8Array, off: n
   } else {
     ctx.addRisk('missing_sni');
   }
+  if (ch.extensions.includes(EXT_ECH)) ctx.setField('ech', true);
   if (ch.alpn.length) {
     ctx.setAlpn(ch.alpn);
     // DNS over QUIC (RFC 9250): ALPN "doq", or "doq-i…" for drafts

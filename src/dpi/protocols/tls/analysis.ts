@@ -1,6 +1,6 @@
 import { type DpiFieldSpec, type InspectContext } from '../../api/dissector.js';
 import { cipherName, isWeakCipher } from './ciphers.js';
-import { type ClientHello, isGrease, ja3, ja4, ja4Version } from './client-hello.js';
+import { type ClientHello, EXT_ECH, isGrease, ja3, ja4, ja4Version } from './client-hello.js';
 import { isObsoleteVersion, ja3s, type ServerHello, versionName } from './records.js';
 import { type CertificateInfo, nameMatches, parseCertificate } from './x509.js';
 
@@ -25,6 +25,7 @@ export const TLS_FIELDS: readonly DpiFieldSpec[] = [
   { name: 'cipher', type: 'string', description: 'cipher suite chosen by the server (IANA name, or hex)' },
   { name: 'sni', type: 'string', description: 'server_name the client asked for' },
   { name: 'alpn_server', type: 'string', description: "the server's chosen ALPN protocol" },
+  { name: 'ech', type: 'bool', description: 'true when the ClientHello carries Encrypted Client Hello (the SNI seen is then the outer, public name)' },
   { name: 'server_names', type: 'string[]', description: "the server certificate's subjectAltName DNS names" },
   { name: 'subject', type: 'string', description: "the server certificate's subject common name" },
   { name: 'issuer', type: 'string', description: "the server certificate's issuer common name" },
@@ -82,6 +83,7 @@ export function onClientHello(f: HandshakeFacts, ch: ClientHello, ctx: InspectCo
   } else if (f.modernClient) {
     ctx.addRisk('missing_sni');
   }
+  if (ch.extensions.includes(EXT_ECH)) ctx.setField('ech', true);
   const alpn = ch.alpn.filter((a) => !isGrease(a.length === 2 ? (a.charCodeAt(0) << 8) | a.charCodeAt(1) : 0));
   if (ch.alpn.length > 0) ctx.setAlpn(ch.alpn);
   if (ch.alpn.length === 0 && torLabel(ch.sni, 'com')) ctx.setApplication(ctx.protocolId('Tor'));

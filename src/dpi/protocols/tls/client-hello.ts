@@ -38,6 +38,8 @@ const EXT_SUPPORTED_GROUPS = 0x000a;
 const EXT_EC_POINT_FORMATS = 0x000b;
 const EXT_SIGNATURE_ALGORITHMS = 0x000d;
 const EXT_ALPN = 0x0010;
+/** encrypted_client_hello (RFC 9849): the real server name travels encrypted */
+export const EXT_ECH = 0xfe0d;
 const EXT_SUPPORTED_VERSIONS = 0x002b;
 
 const u16 = (d: Uint8Array, i: number): number => (d[i]! << 8) | d[i + 1]!;

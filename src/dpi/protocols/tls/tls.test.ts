@@ -313,3 +313,16 @@ test("TLS without a server name is not named after the server's address owner (r
   assert.equal(r['address_application'], 'Google');
   assert.equal(r['confidence'], 'dpi');
 });
+
+test('Encrypted Client Hello (extension 0xfe0d): tls.ech is true, the SNI is the outer name; absent without it', () => {
+  const withEch = handshake(1, clientHelloBody({
+    ciphers: [0x1301, 0x1302],
+    extensions: [sniExt('public.example.net'), alpnExt(['h2']), supportedVersionsExt([0x0304]), emptyExt(0xfe0d, [0x00, 0x00, 0x01, 0x00, 0x01, 0x07, 0x00, 0x00, 0x00, 0x00])],
+  }));
+  const ech = identify([{ dir: 0, payload: bytes(record(22, withEch)) }], { transport: 'tcp', serverPort: 443 });
+  const tls = ech['tls'] as Record<string, unknown>;
+  assert.equal(tls['ech'], true);
+  assert.equal(tls['sni'], 'public.example.net');
+  const plain = identify([{ dir: 0, payload: bytes(record(22, CH13)) }], { transport: 'tcp', serverPort: 443 });
+  assert.equal((plain['tls'] as Record<string, unknown>)['ech'] ?? null, null);
+});
