@@ -32,3 +32,50 @@ export function formatAddress(version: number, words: Uint32Array, offset: numbe
   if (version === 4) return formatIpv4(words[offset]!);
   return formatIpv6(words[offset]!, words[offset + 1]!, words[offset + 2]!, words[offset + 3]!);
 }
+
+/** an IPv4 address's text as a number, or null when it is not one (four decimal bytes) */
+export function parseIpv4(text: string): number | null {
+  const p = text.split('.');
+  if (p.length !== 4) return null;
+  let v = 0;
+  for (const part of p) {
+    if (!/^\d{1,3}$/.test(part) || Number(part) > 255) return null;
+    v = v * 256 + Number(part);
+  }
+  return v;
+}
+
+/** an IPv6 address's text (RFC 4291 §2.2: '::', a dotted IPv4 tail) as 16 bytes, or null when it is not one */
+export function parseIpv6(text: string): Uint8Array | null {
+  let s = text.toLowerCase();
+  const zone = s.indexOf('%');
+  if (zone >= 0) s = s.slice(0, zone);
+  let tail: number[] = [];
+  const dotted = /(?:^|:)(\d+\.\d+\.\d+\.\d+)$/.exec(s);
+  if (dotted) {
+    const v4 = parseIpv4(dotted[1]!);
+    if (v4 === null) return null;
+    tail = [Math.floor(v4 / 65536), v4 % 65536];
+    s = s.slice(0, s.length - dotted[1]!.length);
+    if (s.endsWith(':') && !s.endsWith('::')) s = s.slice(0, -1);
+  }
+  const halves = s.split('::');
+  if (halves.length > 2) return null;
+  const groupsOf = (part: string): number[] | null => {
+    if (part === '') return [];
+    const gs = part.split(':');
+    return gs.every((g) => /^[0-9a-f]{1,4}$/.test(g)) ? gs.map((g) => parseInt(g, 16)) : null;
+  };
+  const front = groupsOf(halves[0]!);
+  const back = halves.length === 2 ? groupsOf(halves[1]!) : [];
+  if (front === null || back === null) return null;
+  const known = front.length + back.length + tail.length;
+  if (halves.length === 2 ? known > 7 : known !== 8) return null;
+  const groups = [...front, ...new Array<number>(8 - known).fill(0), ...back, ...tail];
+  const out = new Uint8Array(16);
+  for (let i = 0; i < 8; i++) {
+    out[2 * i] = groups[i]! >>> 8;
+    out[2 * i + 1] = groups[i]! & 0xff;
+  }
+  return out;
+}

@@ -7,7 +7,7 @@
 import { createHmac } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
 import { type AlertRecord } from '../detect/alert.js';
-import { formatIpv4, formatIpv6 } from '../flow/address.js';
+import { formatIpv4, formatIpv6, parseIpv4, parseIpv6 } from '../flow/address.js';
 import { CryptoPan } from './cryptopan.js';
 
 // candidates only: each match is checked by node:net before it is replaced
@@ -36,9 +36,9 @@ export class Pseudonymizer {
 
   /** the pseudonym of an address in text form; anything else unchanged */
   address(text: string): string {
-    if (isIPv4(text)) return formatIpv4(this.pan.ipv4(ipv4Number(text)));
+    if (isIPv4(text)) return formatIpv4(this.pan.ipv4(parseIpv4(text)!));
     if (!isIPv6(text)) return text;
-    const w = wordsOf(this.pan.ipv6(ipv6Bytes(text)));
+    const w = wordsOf(this.pan.ipv6(parseIpv6(text)!));
     return formatIpv6(w[0]!, w[1]!, w[2]!, w[3]!);
   }
 
@@ -76,35 +76,6 @@ export class Pseudonymizer {
     return { ...a, target: this.address(a.target), top_sources: a.top_sources.map((s) => this.address(s)), evidence: this.text(a.evidence) };
   }
 
-}
-
-function ipv4Number(text: string): number {
-  const p = text.split('.');
-  return ((Number(p[0]) << 24) | (Number(p[1]) << 16) | (Number(p[2]) << 8) | Number(p[3])) >>> 0;
-}
-
-/** the 16 bytes of a valid IPv6 text (node:net has checked it) */
-function ipv6Bytes(text: string): Uint8Array {
-  let s = text.toLowerCase();
-  const out = new Uint8Array(16);
-  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(s);
-  let tail: number[] = [];
-  if (dotted) {
-    const v4 = ipv4Number(dotted[1]!);
-    tail = [v4 >>> 16, v4 & 0xffff];
-    s = s.slice(0, s.length - dotted[1]!.length);
-    if (s.endsWith(':') && !s.endsWith('::')) s = s.slice(0, -1);
-  }
-  const [head, rest] = s.includes('::') ? s.split('::') as [string, string] : [s, null];
-  const groupsOf = (part: string): number[] => (part === '' ? [] : part.split(':').map((g) => parseInt(g, 16)));
-  const front = groupsOf(head!);
-  const back = rest === null ? [] : groupsOf(rest);
-  const groups = rest === null ? [...front, ...tail] : [...front, ...new Array<number>(8 - front.length - back.length - tail.length).fill(0), ...back, ...tail];
-  for (let i = 0; i < 8; i++) {
-    out[2 * i] = groups[i]! >>> 8;
-    out[2 * i + 1] = groups[i]! & 0xff;
-  }
-  return out;
 }
 
 function bytesOfWords(words: Uint32Array, at: number): Uint8Array {

@@ -1,6 +1,8 @@
 // Builds well-formed frames for tests and fixture captures: each function wraps a payload in
 // one header, so a stack reads inside-out, e.g. ethernet(ipv4({...}, udp(53, 5353, dns))).
 
+import { parseIpv6 } from '../flow/address.js';
+
 export function concat(...parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let o = 0;
@@ -20,12 +22,9 @@ export function ipv4Words(text: string): number {
 }
 
 export function ipv6Bytes(text: string): number[] {
-  const [head, tail] = text.split('::') as [string, string | undefined];
-  const h = head ? head.split(':') : [];
-  const t = tail ? tail.split(':') : [];
-  const groups = [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t];
-  if (tail === undefined && groups.length !== 8) throw new Error(`bad IPv6 address ${text}`);
-  return groups.flatMap((g) => u16(parseInt(g || '0', 16)));
+  const b = parseIpv6(text);
+  if (b === null) throw new Error(`bad IPv6 address ${text}`);
+  return Array.from(b);
 }
 
 function checksum(bytes: Uint8Array): number {
