@@ -19,6 +19,8 @@ Commands:
   export            write stored flows as jsonl, csv, parquet or Zeek logs
   anonymize IN OUT --key KEYFILE
                     a pcap with pseudonymised addresses and no payload
+  exposure CAPTURE...
+                    what your traffic reveals to an observer, device by device, and what to fix
   prune --older-than 30d
                     delete older flows and alerts (DuckDB; ClickHouse days)
   keygen -o KEYFILE a key for --pseudonymize (Crypto-PAn pseudonyms of addresses)
@@ -54,6 +56,8 @@ async function main(argv: string[]): Promise<number> {
       return (await storeCommands()).exportFlows(rest);
     case 'anonymize':
       return (await import('./anonymize.js')).anonymize(rest);
+    case 'exposure':
+      return (await import('./exposure.js')).exposure(rest);
     case 'prune':
       return (await import('./prune.js')).prune(rest);
     case 'keygen':
