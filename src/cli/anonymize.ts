@@ -87,13 +87,13 @@ export async function anonymize(argv: string[]): Promise<number> {
               mixed++;
               return;
             }
-            const frame = anonymizer.frame(buf, offset, capLen, link);
+            const frame = anonymizer.frame(buf, offset, capLen, link, wireLen);
             const record = Buffer.alloc(16);
             const seconds = Math.floor(tsMicros / 1e6);
             record.writeUInt32LE(seconds, 0);
             record.writeUInt32LE(Math.round(tsMicros - seconds * 1e6), 4);
             record.writeUInt32LE(frame.length, 8);
-            record.writeUInt32LE(wireLen, 12);
+            record.writeUInt32LE(anonymizer.malformedLength ? frame.length : wireLen, 12);
             pending.push(record, frame);
             pendingBytes += 16 + frame.length;
             packets++;

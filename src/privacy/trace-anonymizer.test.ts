@@ -159,3 +159,46 @@ test('frames it cannot follow: dropped after the last header it knows, never thr
   assert.equal(a.frame(truncated, 0, truncated.length, 1).length, 40);
   assert.ok(a.unparsed >= 2);
 });
+
+test('PPPoE, MPLS (with and without a pseudowire control word), Cisco HDLC, PPP and PPI: the IP inside is found', () => {
+  const inner = ipv4({ src: '192.0.2.10', dst: '198.51.100.20', proto: 17 }, udp(1000, 2000, bytesOf('payload!')));
+  const ipAt = (f: Uint8Array): number => f.length - inner.length;
+  const check = (name: string, f: Uint8Array, link = 1): void => {
+    const out = new TraceAnonymizer(p).frame(f, 0, f.length, link);
+    const at = ipAt(f);
+    assert.equal(dotted(out, at + 12), p.address('192.0.2.10'), name);
+    assert.equal(dotted(out, at + 16), p.address('198.51.100.20'), name);
+    assert.equal(out.length, at + 28, `${name}: cut after the UDP header`);
+  };
+  check('PPPoE session', ethernet(0x8864, concat(Uint8Array.of(0x11, 0, 0x12, 0x34, 0, inner.length + 2, 0x00, 0x21), inner), { vlans: [100, 200] }));
+  const label = (bottom: boolean): number[] => [0x00, 0x01, 0x00 | (bottom ? 1 : 0), 64];
+  check('MPLS, two labels', ethernet(0x8847, concat(Uint8Array.from([...label(false), ...label(true)]), inner)));
+  const innerEthernet = ethernet(0x0800, inner);
+  check('MPLS pseudowire with a control word', ethernet(0x8847, concat(Uint8Array.from([...label(true), 0, 0, 0, 0]), innerEthernet)));
+  check('MPLS pseudowire without a control word', ethernet(0x8847, concat(Uint8Array.from(label(true)), innerEthernet)));
+  check('Cisco HDLC', concat(Uint8Array.of(0x0f, 0x00, 0x08, 0x00), inner), 104);
+  check('Cisco HDLC framing under the PPP link type', concat(Uint8Array.of(0x0f, 0x00, 0x08, 0x00), inner), 9);
+  check('PPP in HDLC framing', concat(Uint8Array.of(0xff, 0x03, 0x00, 0x21), inner), 9);
+  check('PPI around Ethernet', concat(Uint8Array.of(0, 0, 8, 0, 1, 0, 0, 0), ethernet(0x0800, inner)), 192);
+});
+
+test('a TSO capture\'s IP length 0 is written as the length it stood for; a length the whole frame cannot hold is marked malformed', () => {
+  const frame = tcpFrame();
+  frame[16] = 0;
+  frame[17] = 0;
+  seal(frame, 24, () => finish(sum16(frame.subarray(14, 34))));
+  const a = new TraceAnonymizer(p);
+  const out = a.frame(frame, 0, frame.length, 1);
+  assert.equal((out[16]! << 8) | out[17]!, frame.length - 14);
+  assert.equal(finish(sum16(out.subarray(14, 34))), 0, 'IPv4 header checksum over the new length');
+  assert.equal(a.malformedLength, false);
+  // cut by the snap length: the length 0 is left alone (what it stood for is unknown)
+  const cut = a.frame(frame, 0, 60, 1, frame.length);
+  assert.equal((cut[16]! << 8) | cut[17]!, 0);
+  const long = tcpFrame();
+  long[17] += 40; // claims 40 bytes more than the frame holds
+  a.frame(long, 0, long.length, 1);
+  assert.equal(a.malformedLength, true);
+  a.frame(long, 0, 60, 1, long.length + 40);
+  assert.equal(a.malformedLength, false, 'a snap-length cut is no malformed packet');
+});

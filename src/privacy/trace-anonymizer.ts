@@ -24,6 +24,10 @@ const LINK_SLL = 113;
 const LINK_SLL2 = 276;
 const LINK_RAW_OPENBSD = 12;
 const LINK_RAW_ALT = 14;
+const LINK_CISCO_HDLC = 104;
+const LINK_PPI = 192;
+const LINK_PPP = 9;
+const LINK_PPP_HDLC = 50;
 
 const UDP_VXLAN = 4789;
 const UDP_GENEVE = 6081;
@@ -34,45 +38,74 @@ const DNS_PORTS = new Set([53, 5353, 5355]);
 export class TraceAnonymizer {
   /** frames whose layers it could not follow to the end (kept up to the last header it understood) */
   unparsed = 0;
+  /** the frame was captured whole (its captured length is its length on the wire) */
+  private wholeFrame = true;
+  /**
+   * The last frame, captured whole, has an IP header claiming more bytes than it holds: a
+   * malformed packet, which readers keep out of flows. Written with its cut length as its length
+   * on the wire, it stays malformed; with the original length it would pass for a snap-length cut.
+   */
+  malformedLength = false;
 
   constructor(private readonly pseudonyms: Pseudonymizer, private readonly payload: PayloadPolicy = 'drop') {}
 
   /** the anonymised copy of a frame (shorter when payload is dropped) */
-  frame(buf: Uint8Array, offset: number, capLen: number, linkType: number): Uint8Array {
+  frame(buf: Uint8Array, offset: number, capLen: number, linkType: number, wireLen = capLen): Uint8Array {
     const out = buf.slice(offset, offset + capLen);
+    this.wholeFrame = capLen >= wireLen;
+    this.malformedLength = false;
     const end = this.link(out, linkType);
     return end < out.length ? out.subarray(0, end) : out;
   }
 
   // --- layers: each returns where the frame may be cut (the end of what may be kept)
 
-  private link(f: Uint8Array, linkType: number): number {
+  private link(f: Uint8Array, linkType: number, p = 0): number {
+    const n = f.length;
     switch (linkType) {
       case LINK_ETHERNET:
-        return this.ethernet(f, 0, f.length);
+        return this.ethernet(f, p, n);
       case LINK_RAW:
       case LINK_RAW_OPENBSD:
       case LINK_RAW_ALT:
-        return f.length > 0 ? this.ip(f, 0, f.length, f[0]! >> 4) : 0;
+        return n > p ? this.ip(f, p, n, f[p]! >> 4) : p;
       case LINK_IPV4:
-        return this.ipv4(f, 0, f.length);
+        return this.ipv4(f, p, n);
       case LINK_IPV6:
-        return this.ipv6(f, 0, f.length);
+        return this.ipv6(f, p, n);
       case LINK_NULL:
       case LINK_LOOP: {
-        if (f.length < 4) return this.unknown(f.length);
+        if (n - p < 4) return this.unknown(n);
         // the address family, in the capturing host's byte order: 2 is IPv4, 24/28/30 are IPv6
-        const family = f[0] === 0 && f[1] === 0 ? f[3]! : f[0]!;
-        return family === 2 ? this.ipv4(f, 4, f.length) : family === 24 || family === 28 || family === 30 ? this.ipv6(f, 4, f.length) : this.unknown(4);
+        const family = f[p] === 0 && f[p + 1] === 0 ? f[p + 3]! : f[p]!;
+        return family === 2 ? this.ipv4(f, p + 4, n) : family === 24 || family === 28 || family === 30 ? this.ipv6(f, p + 4, n) : this.unknown(p + 4);
       }
       case LINK_SLL:
-        if (f.length < 16) return this.unknown(f.length);
-        return this.ethertype(f, 16, f.length, (f[14]! << 8) | f[15]!);
+        if (n - p < 16) return this.unknown(n);
+        return this.ethertype(f, p + 16, n, (f[p + 14]! << 8) | f[p + 15]!);
       case LINK_SLL2:
-        if (f.length < 20) return this.unknown(f.length);
-        return this.ethertype(f, 20, f.length, (f[0]! << 8) | f[1]!);
+        if (n - p < 20) return this.unknown(n);
+        return this.ethertype(f, p + 20, n, (f[p]! << 8) | f[p + 1]!);
+      case LINK_PPP:
+      case LINK_PPP_HDLC:
+        // Cisco HDLC framing (address 0x0f unicast, 0x8f broadcast) is also seen under these link types
+        if (n - p >= 4 && (f[p] === 0x0f || f[p] === 0x8f)) return this.ethertype(f, p + 4, n, (f[p + 2]! << 8) | f[p + 3]!);
+        return this.ppp(f, p, n);
+      case LINK_CISCO_HDLC:
+        // address, control, then an EtherType-valued protocol; SLARP (0x8035) carries the router's
+        // address and mask, and is cut after the header like any protocol not followed
+        if (n - p < 4) return this.unknown(n);
+        return this.ethertype(f, p + 4, n, (f[p + 2]! << 8) | f[p + 3]!);
+      case LINK_PPI: {
+        // PPI (CACE): version, flags, header length and the inner frame's link type, little-endian
+        if (n - p < 8) return this.unknown(n);
+        const length = f[p + 2]! | (f[p + 3]! << 8);
+        const inner = (f[p + 4]! | (f[p + 5]! << 8) | (f[p + 6]! << 16) | (f[p + 7]! << 24)) >>> 0;
+        if (length < 8 || p + length > n || inner === LINK_PPI) return this.unknown(n);
+        return this.link(f, inner, p + length);
+      }
       default:
-        return this.unknown(0);
+        return this.unknown(p);
     }
   }
 
@@ -95,10 +128,49 @@ export class TraceAnonymizer {
   }
 
   private ethertype(f: Uint8Array, p: number, end: number, type: number): number {
-    if (type === 0x0800) return this.ipv4(f, p, end);
-    if (type === 0x86dd) return this.ipv6(f, p, end);
-    if (type === 0x0806) return this.arp(f, p, end);
-    return this.unknown(p);
+    switch (type) {
+      case 0x0800: return this.ipv4(f, p, end);
+      case 0x86dd: return this.ipv6(f, p, end);
+      case 0x0806: return this.arp(f, p, end);
+      case 0x8100: case 0x88a8: case 0x9100:
+        return end - p >= 4 ? this.ethertype(f, p + 4, end, (f[p + 2]! << 8) | f[p + 3]!) : this.unknown(end);
+      case 0x8864: return end - p >= 6 ? this.ppp(f, p + 6, end) : this.unknown(end); // PPPoE session header (RFC 2516)
+      case 0x8847: case 0x8848: return this.mpls(f, p, end);
+      case 0x6558: return this.ethernet(f, p, end);
+      case 0x880b: return this.ppp(f, p, end);
+      case 0x88be: return end - p >= 8 ? this.ethernet(f, p + 8, end) : this.unknown(end); // ERSPAN type II
+      case 0x22eb: return this.erspan3(f, p, end);
+      default: return this.unknown(p);
+    }
+  }
+
+  /** MPLS labels to the bottom of the stack, then IP, or Ethernet after an optional pseudowire control word (RFC 4385) */
+  private mpls(f: Uint8Array, p: number, end: number): number {
+    let q = p;
+    for (let n = 0; n < 16; n++) {
+      if (end - q < 4) return this.unknown(end);
+      const bottom = f[q + 2]! & 1;
+      q += 4;
+      if (bottom) {
+        if (q >= end) return this.unknown(end);
+        const nibble = f[q]! >> 4;
+        if (nibble === 4 || nibble === 6) return this.ip(f, q, end, nibble);
+        if (nibble !== 0) return this.unknown(q);
+        const known = (at: number): boolean => at + 2 <= end && [0x0800, 0x86dd, 0x0806, 0x8100, 0x88a8, 0x8847].includes((f[at]! << 8) | f[at + 1]!);
+        return this.ethernet(f, !known(q + 16) && known(q + 12) ? q : q + 4, end);
+      }
+    }
+    return this.unknown(q);
+  }
+
+  /** ERSPAN type III: 12 bytes, 8 more with the platform sub-header, then Ethernet or IP */
+  private erspan3(f: Uint8Array, p: number, end: number): number {
+    if (end - p < 12) return this.unknown(end);
+    const q = p + 12 + ((f[p + 11]! & 1) !== 0 ? 8 : 0);
+    if (q > end) return this.unknown(end);
+    const frameType = (f[p + 10]! >> 2) & 0x1f;
+    if (frameType === 0) return this.ethernet(f, q, end);
+    return q < end ? this.ip(f, q, end, f[q]! >> 4) : this.unknown(end);
   }
 
   private ip(f: Uint8Array, p: number, end: number, version: number): number {
@@ -126,7 +198,17 @@ export class TraceAnonymizer {
     this.ipv4At(f, p + 16);
     // the header checksum over the new addresses
     adjustChecksum(f, p + 10, before, f, p + 12, 8, 0);
-    const total = (f[p + 2]! << 8) | f[p + 3]!;
+    let total = (f[p + 2]! << 8) | f[p + 3]!;
+    if (total === 0 && this.wholeFrame && end - p <= 0xffff) {
+      // a TSO capture's length 0 (readers then take the frame's length): once the payload is cut the
+      // frame no longer tells it, so the header is given the length it stood for
+      const zero = f.slice(p + 2, p + 4);
+      total = end - p;
+      f[p + 2] = total >>> 8;
+      f[p + 3] = total & 0xff;
+      adjustChecksum(f, p + 10, zero, f, p + 2, 2, 0);
+    }
+    if (this.wholeFrame && p + total > end) this.malformedLength = true;
     const ipEnd = Math.min(end, total >= ihl ? p + total : end);
     const fragmentOffset = ((f[p + 6]! & 0x1f) << 8) | f[p + 7]!;
     if (fragmentOffset !== 0) return this.cut(p + ihl, ipEnd);
@@ -138,7 +220,15 @@ export class TraceAnonymizer {
     const before = f.slice(p + 8, p + 40);
     this.ipv6At(f, p + 8);
     this.ipv6At(f, p + 24);
-    const payloadLength = (f[p + 4]! << 8) | f[p + 5]!;
+    let payloadLength = (f[p + 4]! << 8) | f[p + 5]!;
+    // as for IPv4: a TSO capture's length 0 is given the length it stood for (a jumbogram's, RFC
+    // 2675, carried in a hop-by-hop option, stays)
+    if (payloadLength === 0 && f[p + 6] !== 0 && this.wholeFrame && end - p - 40 <= 0xffff) {
+      payloadLength = end - p - 40;
+      f[p + 4] = payloadLength >>> 8;
+      f[p + 5] = payloadLength & 0xff;
+    }
+    if (this.wholeFrame && p + 40 + payloadLength > end) this.malformedLength = true;
     const ipEnd = payloadLength === 0 ? end : Math.min(end, p + 40 + payloadLength);
     let next = f[p + 6]!;
     let q = p + 40;
