@@ -85,7 +85,7 @@ function device(d: DeviceExposure): string {
     : '<p><span class="tag ok">none</span>nothing seen in clear</p>';
   return `<section class="device" id="device-${escapeHtml(d.address)}">
 <h2>${escapeHtml(d.address)}</h2>
-<div class="meta">${d.flows.toLocaleString('en-US')} flows · ${formatBytes(d.bytes)} · ${escapeHtml(d.first_seen.slice(0, 16).replace('T', ' '))} to ${escapeHtml(d.last_seen.slice(0, 16).replace('T', ' '))} UTC</div>
+<div class="meta">${d.flows.toLocaleString('en-US')} ${d.flows === 1 ? 'flow' : 'flows'} · ${formatBytes(d.bytes)} · ${escapeHtml(d.first_seen.slice(0, 16).replace('T', ' '))} to ${escapeHtml(d.last_seen.slice(0, 16).replace('T', ' '))} UTC</div>
 <h3>What to do</h3>
 ${d.fixes.length ? `<ul class="fixes">${d.fixes.map(fixItem).join('')}</ul>` : '<p><span class="tag ok">good</span>nothing to fix was seen</p>'}
 <h3>Names kept hidden</h3>${hiddenShare(d)}

@@ -52,6 +52,6 @@ function device(d: DeviceExposure): string[] {
 export function renderText(r: ExposureReport): string {
   const head = `What a passive observer learns: ${r.devices.length} local ${r.devices.length === 1 ? 'device' : 'devices'} in ${r.flows.toLocaleString('en-US')} flows (local: ${r.local.join(', ')})`;
   const body = r.devices.map((d) => device(d).join('\n'));
-  const tail = r.flows_not_local > 0 ? [`${r.flows_not_local.toLocaleString('en-US')} flows with no end in the local prefixes were left out (see --local)`] : [];
+  const tail = r.flows_not_local > 0 ? [`${r.flows_not_local.toLocaleString('en-US')} ${r.flows_not_local === 1 ? 'flow' : 'flows'} with no end in the local prefixes ${r.flows_not_local === 1 ? 'was' : 'were'} left out (see --local)`] : [];
   return [head, '', ...body.flatMap((b) => [b, '']), ...tail].join('\n').trimEnd() + '\n';
 }
