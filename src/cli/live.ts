@@ -7,7 +7,7 @@ import { alertLine, type AlertHandler } from '../detect/alert.js';
 import { FloodScanDetector } from '../detect/detector.js';
 import { flowRecord, type FlowView } from '../flow/schema.js';
 import { ProtocolSummary } from '../output/summary.js';
-import { choiceOption, helpText, integerOption, numberOption, parseArgs, type OptionSpec, UsageError } from './args.js';
+import { choiceOption, durationSeconds, helpText, integerOption, numberOption, parseArgs, type OptionSpec, UsageError } from './args.js';
 import { detectionThresholds, statisticalStage, udpTunnelsOption } from './analyze.js';
 import { CHUNK_BYTES, InputError } from './input.js';
 import { Interruption } from './interruption.js';
@@ -25,6 +25,7 @@ const MAX_WORKERS = 64;
 const MAX_FLOWS = 2 ** 31 - 1;
 const LIVE_ACTIVE_TIMEOUT_S = 300;
 const STATUS_EVERY_MS = 5000;
+const RETAIN_EVERY_MS = 3_600_000;
 const MAX_BACKOFF_S = 30;
 
 export const LIVE_OPTIONS: OptionSpec[] = [
@@ -53,6 +54,7 @@ export const LIVE_OPTIONS: OptionSpec[] = [
   { name: 'hide-names', value: false, help: 'identify without SNI, HTTP Host, DNS names (as for analyze)' },
   { name: 'udp-tunnels', value: true, valueName: 'LIST', help: 'as for analyze' },
   ...PRIVACY_OPTIONS,
+  { name: 'retain', value: true, valueName: 'DURATION', help: 'keep DURATION of flows and alerts (e.g. 30d): older ones are deleted at the start and every hour (see sonde prune)' },
   { name: 'quiet', short: 'q', value: false, help: 'no status line and no summary at the end' },
   { name: 'help', short: 'h', value: false, help: 'show this help' },
 ];
@@ -113,6 +115,8 @@ export async function live(argv: string[]): Promise<number> {
     udpTunnels: udpTunnelsOption(args),
   };
   const quiet = args.options.has('quiet');
+  const retain = args.options.get('retain');
+  const retainS = typeof retain === 'string' ? durationSeconds(retain, 'retain') : retain === true ? durationSeconds('', 'retain') : null;
   const thresholds = detectionThresholds(args);
   const privacy = outputPrivacyOption(args);
   const openWriter = (path: string, what: string): LineWriter => {
@@ -205,6 +209,26 @@ export async function live(argv: string[]): Promise<number> {
     if (tool === 'tcpdump') child?.kill('SIGUSR1'); // tcpdump reports its counters, drops included
     showStatus();
   }, STATUS_EVERY_MS);
+  // retention: at the start, then every hour, in the writing process (no other may open the store)
+  let pruning: Promise<void> = Promise.resolve();
+  const prune = (): void => {
+    if (retainS === null || !stores.active) return;
+    pruning = pruning.then(async () => {
+      const cutoff = Date.now() * 1000 - retainS * 1e6;
+      try {
+        const r = await stores.prune(cutoff);
+        if ((r.flows > 0 || r.partitions > 0) && !quiet) {
+          clearStatus();
+          process.stderr.write(`sonde: retention: deleted ${num(r.flows)} flows that ended before ${new Date(cutoff / 1000).toISOString()}${r.partitions > 0 ? ` and ${r.partitions} ClickHouse partitions` : ''}\n`);
+        }
+      } catch (e) {
+        clearStatus();
+        process.stderr.write(`sonde: retention: could not prune the store: ${(e as Error).message.split('\n')[0]}\n`);
+      }
+    });
+  };
+  prune();
+  const retainTimer = retainS !== null ? setInterval(prune, RETAIN_EVERY_MS) : null;
   const statsTimer = statsEveryS > 0 ? setInterval(() => process.stderr.write(`${JSON.stringify(status())}\n`), statsEveryS * 1000) : null;
   // without packets, time still passes: flows time out and detection windows close
   const clockTimer = setInterval(() => {
@@ -282,6 +306,7 @@ export async function live(argv: string[]): Promise<number> {
     clearInterval(statusTimer);
     clearInterval(clockTimer);
     if (statsTimer) clearInterval(statsTimer);
+    if (retainTimer) clearInterval(retainTimer);
     if (durationTimer) clearTimeout(durationTimer);
     child?.kill('SIGTERM');
   }
@@ -290,6 +315,7 @@ export async function live(argv: string[]): Promise<number> {
   alertWriter?.close();
   clearStatus();
   const counters = { packets: run.stats().records, bytes: run.stats().wireBytes, flows: run.stats().flowsEnded };
+  await pruning;
   const stored = await stores.end(exitCode === 0 ? 'completed' : 'failed', counters);
   await closed;
   interruption.dispose();

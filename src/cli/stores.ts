@@ -70,6 +70,18 @@ export class Stores {
     }
   }
 
+  /**
+   * Retention while the run writes (live --retain): flows and alerts that ended before the cutoff
+   * leave the DuckDB store, and ClickHouse drops the days before the cutoff's.
+   */
+  async prune(cutoffMicros: number): Promise<{ flows: number; partitions: number }> {
+    const flows = this.duck ? await this.duck.prune(cutoffMicros) : 0;
+    let partitions = 0;
+    const day = new Date(cutoffMicros / 1000).toISOString().slice(0, 10);
+    for (const s of this.rowSinks) if (s instanceof ClickHouseSink) partitions += await s.dropPartitionsBefore(day);
+    return { flows, partitions };
+  }
+
   /** Ends the run in every store; returns a line saying where the flows went ('' when nowhere). */
   async end(status: Exclude<RunStatus, 'running'>, counters: RunCounters): Promise<string> {
     const lines: string[] = [];

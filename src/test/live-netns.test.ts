@@ -103,6 +103,12 @@ test('sonde live on a veth pair: flows, applications and a SYN flood and port sc
       { kind: 'vertical_scan', startS: 3.5, durationS: 4, pps: 300, target: CLIENT, victim: SERVER },
     ],
   }).pcap);
+  // flows of 2026-01 already in the store: --retain 30d deletes them as the live run starts
+  const old = buildAttackMix({ durationS: 2, sessionsPerS: 5, attacks: [], startMicros: Date.now() * 1000 - 90 * 86_400e6 });
+  const oldCapture = join(dir, 'old.pcap');
+  writeFileSync(oldCapture, old.pcap);
+  const before = runSonde(['analyze', oldCapture, '--db', db, '--no-detect', '-q']);
+  assert.equal(before.status, 0, before.stderr);
   tearDown();
   setUp();
   let servers: ChildProcess | null = null;
@@ -110,7 +116,7 @@ test('sonde live on a veth pair: flows, applications and a SYN flood and port sc
   try {
     servers = spawn('ip', ['netns', 'exec', NS_SERVER, process.execPath, '-e', SERVERS_SCRIPT], { stdio: 'ignore' });
     let sondeErr = '';
-    sonde = spawn('ip', ['netns', 'exec', NS_SERVER, process.execPath, SONDE_BIN, 'live', '-i', `${tag}a`, '--db', db, '--alerts', alertsFile, '--idle-timeout', '5', '--duration', '60', '--stats-every', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    sonde = spawn('ip', ['netns', 'exec', NS_SERVER, process.execPath, SONDE_BIN, 'live', '-i', `${tag}a`, '--db', db, '--alerts', alertsFile, '--idle-timeout', '5', '--duration', '60', '--stats-every', '1', '--retain', '30d'], { stdio: ['ignore', 'pipe', 'pipe'] });
     sonde.stderr!.on('data', (d: Buffer) => (sondeErr += d.toString()));
     sonde.stdout!.resume();
     const sondeExit = new Promise<number | null>((resolve) => sonde!.on('close', (code) => resolve(code)));
@@ -132,6 +138,12 @@ test('sonde live on a veth pair: flows, applications and a SYN flood and port sc
     sonde = null;
     assert.equal(code, 0, sondeErr);
     assert.match(sondeErr, /alert started: syn_flood 10\.213\.0\.1/);
+    assert.match(sondeErr, /sonde: retention: deleted \d+ flows that ended before /);
+    const ages = runSonde(['query', '--db', db, "SELECT count(*) FILTER (WHERE last_seen < now() - INTERVAL 30 DAY) AS old, count(*) AS all FROM flows", '--format', 'json']);
+    assert.equal(ages.status, 0, ages.stderr);
+    const counts = JSON.parse(ages.stdout) as { old: number; all: number };
+    assert.equal(counts.old, 0, 'the flows older than 30 days are gone');
+    assert.ok(counts.all >= 30, ages.stdout);
 
     const apps = runSonde(['query', '--db', db, "SELECT coalesce(application, protocol) AS name, count(*) AS n FROM flows WHERE src = '10.213.0.2' GROUP BY 1 ORDER BY 1", '--format', 'json']);
     assert.equal(apps.status, 0, apps.stderr);

@@ -81,6 +81,11 @@ async function handle(m: WorkerRequest): Promise<void> {
       reply({ kind: 'done', id: m.id, value: m.number });
       return;
     }
+    case 'prune': {
+      const pruned = await store!.prune(m.cutoffMicros);
+      reply({ kind: 'done', id: m.id, value: pruned.flows });
+      return;
+    }
     case 'end': {
       cancelCommit();
       await store!.end(m.status, m.counters);

@@ -345,6 +345,12 @@ export class DuckDbStore {
       return Number(reader.getRows()[0]?.[0] ?? 0);
     };
     const old = 'SELECT flow_id FROM flows WHERE last_seen < make_timestamp($1::BIGINT)';
+    // while a run writes (live --retain), its pending flows are committed first: one transaction at a time
+    if (this.inTransaction) await this.commitBatch();
+    if (this.inTransaction) {
+      await this.connection.run('COMMIT');
+      this.inTransaction = false;
+    }
     await this.connection.run('BEGIN TRANSACTION');
     try {
       const flows = await count(`SELECT count(*) FROM flows WHERE last_seen < make_timestamp($1::BIGINT)`);

@@ -145,6 +145,12 @@ export class ThreadedDuckDbStore implements RunSink {
     if (this.failure) throw this.failure;
   }
 
+  /** Retention while the run writes: what ended before the cutoff is deleted, after the pending flows are committed; resolves to the flows deleted. */
+  async prune(cutoffMicros: number): Promise<number> {
+    await this.started;
+    return this.call({ kind: 'prune', cutoffMicros });
+  }
+
   get flowsStored(): number {
     return this.stored;
   }

@@ -12,6 +12,8 @@ export type WorkerRequest =
   | { kind: 'flows'; id: number; batch: FlowBatch }
   /** an alert as it starts or ends (its row replaced): number is its number in the run */
   | { kind: 'alert'; id: number; number: number; alert: AlertRecord }
-  | { kind: 'end'; id: number; status: Exclude<RunStatus, 'running'>; counters: RunCounters };
+  | { kind: 'end'; id: number; status: Exclude<RunStatus, 'running'>; counters: RunCounters }
+  /** retention while writing: commits what is pending, then deletes flows and alerts that ended before the cutoff; replies with the flows deleted */
+  | { kind: 'prune'; id: number; cutoffMicros: number };
 
 export type WorkerReply = { kind: 'done'; id: number; value: number } | { kind: 'error'; id: number; message: string };
