@@ -33,6 +33,8 @@ const UDP_VXLAN = 4789;
 const UDP_GENEVE = 6081;
 const UDP_GTP_U = 2152;
 const UDP_TEREDO = 3544;
+/** CAPWAP data channel (RFC 5415) */
+const UDP_CAPWAP_DATA = 5247;
 const DNS_PORTS = new Set([53, 5353, 5355]);
 
 export class TraceAnonymizer {
@@ -362,6 +364,7 @@ export class TraceAnonymizer {
       return type === 0x6558 ? this.ethernet(f, inner, end) : this.ethertype(f, inner, end, type);
     }
     if (port(UDP_GTP_U)) return this.gtp(f, p, end);
+    if (port(UDP_CAPWAP_DATA)) return this.capwap(f, p, end);
     if (port(UDP_TEREDO)) {
       let q = p;
       // authentication and origin indications before the IPv6 packet
@@ -374,6 +377,34 @@ export class TraceAnonymizer {
       return this.cut(p, end);
     }
     return null;
+  }
+
+  /** CAPWAP data: the header (HLEN words), then an 802.3 frame, or with T set a native 802.11 one */
+  private capwap(f: Uint8Array, p: number, end: number): number | null {
+    if (end - p < 8 || f[p] !== 0) return null;
+    const word = ((f[p]! << 24) | (f[p + 1]! << 16) | (f[p + 2]! << 8) | f[p + 3]!) >>> 0;
+    const headerLen = ((word >>> 19) & 0x1f) << 2;
+    const native = (word >>> 8) & 1;
+    const fragment = (word >>> 7) & 1;
+    const keepAlive = (word >>> 3) & 1;
+    if (headerLen < 8 || p + headerLen > end || keepAlive !== 0) return null;
+    if (fragment !== 0 && ((f[p + 6]! << 8) | f[p + 7]!) >> 3 !== 0) return null;
+    const q = p + headerLen;
+    return native === 0 ? this.ethernet(f, q, end) : this.ieee80211Data(f, q, end);
+  }
+
+  /** an 802.11 data frame: its MAC addresses hashed, then LLC/SNAP and the EtherType's packet */
+  private ieee80211Data(f: Uint8Array, p: number, end: number): number | null {
+    if (end - p < 24) return null;
+    const fc = f[p]!;
+    if (((fc >> 2) & 3) !== 2) return this.cut(p, end); // management and control frames: no IP inside
+    const ds = f[p + 1]! & 3;
+    let q = p + 24 + (ds === 3 ? 6 : 0) + ((fc & 0x80) !== 0 ? 2 : 0);
+    if ((f[p + 1]! & 0x80) !== 0) q += 4; // HT control (order bit on a QoS frame)
+    for (const at of [p + 4, p + 10, p + 16, ...(ds === 3 ? [p + 24] : [])]) this.mac(f, at);
+    if ((f[p + 1]! & 0x40) !== 0) return this.cut(q, end); // protected (WEP, WPA): nothing to follow
+    if (end - q < 8 || f[q] !== 0xaa || f[q + 1] !== 0xaa || f[q + 2] !== 0x03) return this.cut(q, end);
+    return this.ethertype(f, q + 8, end, (f[q + 6]! << 8) | f[q + 7]!);
   }
 
   private gtp(f: Uint8Array, p: number, end: number): number | null {
