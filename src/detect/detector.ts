@@ -412,8 +412,10 @@ export class FloodScanDetector {
       const h = dsts.hashes[s]!;
       let e = this.spikeSlots.get(h);
       if (e === undefined) {
-        // below the reference rate a destination's CUSUM stays 0 and its EWMA under the reference
-        // (what an absent history gives too): it gets history once it carries more
+        // below the reference rate a destination's CUSUM stays 0, and its EWMA stays under the
+        // reference, as an absent history's does: it gets history once it carries more. An
+        // approximation: the EWMA it would have built meanwhile (< 0.8 × reference) is not kept,
+        // so a later rise is measured against 0 rather than that small baseline
         if (x < untracked) continue;
         if (this.spikeUsed < SPIKE_ENTRIES) e = this.spikeUsed++;
         else {
