@@ -393,17 +393,29 @@ export class TraceAnonymizer {
     return native === 0 ? this.ethernet(f, q, end) : this.ieee80211Data(f, q, end);
   }
 
-  /** an 802.11 data frame: its MAC addresses hashed, then LLC/SNAP and the EtherType's packet */
+  /**
+   * An 802.11 data frame: its MAC addresses hashed, then LLC/SNAP and the EtherType's packet. Some
+   * access points send the frame control's two bytes swapped: the layout whose body starts with
+   * SNAP is the one read.
+   */
   private ieee80211Data(f: Uint8Array, p: number, end: number): number | null {
     if (end - p < 24) return null;
-    const fc = f[p]!;
-    if (((fc >> 2) & 3) !== 2) return this.cut(p, end); // management and control frames: no IP inside
-    const ds = f[p + 1]! & 3;
-    let q = p + 24 + (ds === 3 ? 6 : 0) + ((fc & 0x80) !== 0 ? 2 : 0);
-    if ((f[p + 1]! & 0x80) !== 0) q += 4; // HT control (order bit on a QoS frame)
-    for (const at of [p + 4, p + 10, p + 16, ...(ds === 3 ? [p + 24] : [])]) this.mac(f, at);
-    if ((f[p + 1]! & 0x40) !== 0) return this.cut(q, end); // protected (WEP, WPA): nothing to follow
-    if (end - q < 8 || f[q] !== 0xaa || f[q + 1] !== 0xaa || f[q + 2] !== 0x03) return this.cut(q, end);
+    const layout = (swapped: boolean): number => {
+      const fc = swapped ? f[p + 1]! : f[p]!;
+      const flags = swapped ? f[p]! : f[p + 1]!;
+      if ((fc & 3) !== 0 || ((fc >> 2) & 3) !== 2) return -1;
+      let q = p + 24 + ((flags & 3) === 3 ? 6 : 0);
+      if ((fc & 0x80) !== 0) q += 2 + ((flags & 0x80) !== 0 ? 4 : 0); // QoS, then HT control
+      return (flags & 0x40) !== 0 ? -q : q; // protected (WEP, WPA): nothing to follow
+    };
+    const snapAt = (q: number): boolean => q > 0 && q + 8 <= end && f[q] === 0xaa && f[q + 1] === 0xaa && f[q + 2] === 0x03;
+    const plain = layout(false);
+    const q = !snapAt(plain) && snapAt(layout(true)) ? layout(true) : plain;
+    if (q === -1) return this.cut(p, end); // management and control frames: no IP inside
+    const swappedDs = q === plain ? f[p + 1]! & 3 : f[p]! & 3;
+    for (const at of [p + 4, p + 10, p + 16, ...(swappedDs === 3 ? [p + 24] : [])]) this.mac(f, at);
+    if (q < 0) return this.cut(-q, end);
+    if (!snapAt(q)) return this.cut(q, end);
     return this.ethertype(f, q + 8, end, (f[q + 6]! << 8) | f[q + 7]!);
   }
 
