@@ -202,3 +202,20 @@ test('a TSO capture\'s IP length 0 is written as the length it stood for; a leng
   a.frame(long, 0, 60, 1, long.length + 40);
   assert.equal(a.malformedLength, false, 'a snap-length cut is no malformed packet');
 });
+
+test('a frame nesting thousands of IP-in-IP headers is cut, never overflows the stack', () => {
+  let packet = udp(1, 2, bytesOf('x'));
+  let proto = 17;
+  for (let i = 0; i < 12_000; i++) {
+    packet = ipv4({ src: '192.0.2.1', dst: '192.0.2.2', proto }, packet);
+    proto = 4;
+  }
+  const frame = ethernet(0x0800, packet);
+  for (const policy of ['drop', 'keep'] as const) {
+    const a = new TraceAnonymizer(p, policy);
+    const out = a.frame(frame, 0, frame.length, 1);
+    assert.equal(out.length, 14 + 12 * 20, `${policy}: cut before the 13th IP header`);
+    assert.equal(a.unparsed, 1);
+    assert.equal(dotted(out, 14 + 11 * 20 + 12), p.address('192.0.2.1'));
+  }
+});

@@ -27,6 +27,8 @@ const LINK_RAW_ALT = 14;
 const LINK_CISCO_HDLC = 104;
 const LINK_PPI = 192;
 const LINK_PPP = 9;
+/** the decoder follows 4 nested tunnels; with quoted headers (ICMP errors) a frame holds a few more */
+const MAX_IP_HEADERS = 12;
 const LINK_PPP_HDLC = 50;
 
 const UDP_VXLAN = 4789;
@@ -40,6 +42,8 @@ const DNS_PORTS = new Set([53, 5353, 5355]);
 export class TraceAnonymizer {
   /** frames whose layers it could not follow to the end (kept up to the last header it understood) */
   unparsed = 0;
+  /** IP headers met in this frame (tunnels, quoted headers): bounded, as the recursion through them is */
+  private ipHeaders = 0;
   /** the frame was captured whole (its captured length is its length on the wire) */
   private wholeFrame = true;
   /**
@@ -56,6 +60,7 @@ export class TraceAnonymizer {
     const out = buf.slice(offset, offset + capLen);
     this.wholeFrame = capLen >= wireLen;
     this.malformedLength = false;
+    this.ipHeaders = 0;
     const end = this.link(out, linkType);
     return end < out.length ? out.subarray(0, end) : out;
   }
@@ -120,22 +125,20 @@ export class TraceAnonymizer {
     if (end - p < 14) return this.unknown(end);
     this.mac(f, p);
     this.mac(f, p + 6);
-    let type = (f[p + 12]! << 8) | f[p + 13]!;
-    let q = p + 14;
-    while ((type === 0x8100 || type === 0x88a8 || type === 0x9100) && end - q >= 4) {
-      type = (f[q + 2]! << 8) | f[q + 3]!;
-      q += 4;
-    }
-    return this.ethertype(f, q, end, type);
+    return this.ethertype(f, p + 14, end, (f[p + 12]! << 8) | f[p + 13]!);
   }
 
   private ethertype(f: Uint8Array, p: number, end: number, type: number): number {
+    while ((type === 0x8100 || type === 0x88a8 || type === 0x9100) && end - p >= 4) {
+      type = (f[p + 2]! << 8) | f[p + 3]!;
+      p += 4;
+    }
     switch (type) {
       case 0x0800: return this.ipv4(f, p, end);
       case 0x86dd: return this.ipv6(f, p, end);
       case 0x0806: return this.arp(f, p, end);
       case 0x8100: case 0x88a8: case 0x9100:
-        return end - p >= 4 ? this.ethertype(f, p + 4, end, (f[p + 2]! << 8) | f[p + 3]!) : this.unknown(end);
+        return this.unknown(end); // a tag cut short
       case 0x8864: return end - p >= 6 ? this.ppp(f, p + 6, end) : this.unknown(end); // PPPoE session header (RFC 2516)
       case 0x8847: case 0x8848: return this.mpls(f, p, end);
       case 0x6558: return this.ethernet(f, p, end);
@@ -191,7 +194,15 @@ export class TraceAnonymizer {
     return p + 28;
   }
 
+  /** an IP header nested deeper than any real tunnel stack: the frame is cut before it, whatever the payload policy */
+  private tooDeep(): boolean {
+    if (++this.ipHeaders <= MAX_IP_HEADERS) return false;
+    this.unparsed++;
+    return true;
+  }
+
   private ipv4(f: Uint8Array, p: number, end: number): number {
+    if (this.tooDeep()) return p;
     if (end - p < 20 || f[p]! >> 4 !== 4) return this.unknown(end);
     const ihl = (f[p]! & 0x0f) * 4;
     if (ihl < 20 || end - p < ihl) return this.unknown(end);
@@ -218,6 +229,7 @@ export class TraceAnonymizer {
   }
 
   private ipv6(f: Uint8Array, p: number, end: number): number {
+    if (this.tooDeep()) return p;
     if (end - p < 40 || f[p]! >> 4 !== 6) return this.unknown(end);
     const before = f.slice(p + 8, p + 40);
     this.ipv6At(f, p + 8);
