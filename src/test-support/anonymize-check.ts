@@ -67,6 +67,8 @@ export interface CaptureCheck {
   /** the anonymised capture */
   output: string;
   flows: number;
+  /** flows matched only without their payload byte counts (fragmented datagrams) */
+  matchedWithoutPayload: number;
   missing: string[];
   extra: string[];
   malformedIn: number | null;
@@ -91,7 +93,8 @@ export function checkCaptures(paths: readonly string[], key: string, work: strin
     // a fragmented flow whose payload bytes differ: matched without them
     const missing = unmatched.filter((f) => !(f.fragmented && takeOne(found, (g) => g.loose === f.loose))).map((f) => f.exact);
     const [malformedIn, malformedOut] = tsharkPerCapture ? [malformed(path), malformed(outs[i]!)] : [null, null];
-    return { capture: basename(path), output: outs[i]!, flows: mine.length, missing, extra: found.map((f) => f.exact), malformedIn, malformedOut };
+    const matchedWithoutPayload = unmatched.length - missing.length;
+    return { capture: basename(path), output: outs[i]!, flows: mine.length, matchedWithoutPayload, missing, extra: found.map((f) => f.exact), malformedIn, malformedOut };
   });
 }
 
@@ -108,7 +111,7 @@ function main(): void {
   const work = mkdtempSync(join(tmpdir(), 'sonde-anoncheck-'));
   const key = join(work, 'key');
   writeFileSync(key, '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n');
-  let captures = 0, flowsTotal = 0, flowsSame = 0, newMalformed = 0, differing = 0;
+  let captures = 0, flowsTotal = 0, flowsSame = 0, withoutPayload = 0, newMalformed = 0, differing = 0;
   try {
     const names = readdirSync(dir).filter((f) => /\.(pcap|pcapng|cap)$/.test(f)).sort();
     // in batches: two analyze runs per batch instead of two per capture
@@ -116,7 +119,8 @@ function main(): void {
       for (const c of checkCaptures(names.slice(i, i + 20).map((n) => join(dir, n)), key, work)) {
         captures++;
         flowsTotal += c.flows;
-        flowsSame += c.flows - c.missing.length;
+        flowsSame += c.flows - c.missing.length - c.matchedWithoutPayload;
+        withoutPayload += c.matchedWithoutPayload;
         const worse = c.malformedIn !== null && c.malformedOut !== null && c.malformedOut > c.malformedIn;
         if (worse) newMalformed++;
         if (c.missing.length > 0 || c.extra.length > 0 || worse) {
@@ -130,7 +134,8 @@ function main(): void {
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-  process.stdout.write(`${captures} captures: ${flowsSame} of ${flowsTotal} flows the same (${((100 * flowsSame) / Math.max(1, flowsTotal)).toFixed(2)}%); ${differing} captures differ; ${newMalformed} with more malformed packets in tshark\n`);
+  const pct = (n: number): string => ((100 * n) / Math.max(1, flowsTotal)).toFixed(2);
+  process.stdout.write(`${captures} captures: ${flowsSame} of ${flowsTotal} flows identical (${pct(flowsSame)}%), ${withoutPayload} more the same but for the payload bytes of fragmented datagrams (${pct(withoutPayload)}%); ${differing} captures with flows that differ; ${newMalformed} with more malformed packets in tshark\n`);
 }
 
 if (process.argv[1]?.endsWith('anonymize-check.js')) main();
