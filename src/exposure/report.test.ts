@@ -54,6 +54,7 @@ test('names in clear: plain DNS queries and TLS SNI, counted per name; ECH and e
   const dnsFix = d!.fixes.find((f) => /plain DNS/.test(f.finding))!;
   assert.equal(dnsFix.severity, 'low', 'encrypted DNS in use for some: a smaller finding');
   assert.match(dnsFix.fix, /operating system/);
+  assert.match(dnsFix.finding, /to 192\.168\.1\.1, 9\.9\.9\.9, 94\.140\.14\.14\)/, 'resolvers by address; cloudflare-dns.com is a name');
   assert.match(d!.fixes.find((f) => /SNI/.test(f.finding))!.finding, /1 connection used Encrypted Client Hello/);
 });
 

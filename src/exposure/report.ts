@@ -1,3 +1,4 @@
+import { parseIpv4, parseIpv6 } from '../flow/address.js';
 import { publicSuffixes } from '../privacy/public-suffix.js';
 import { LocalNetworks } from './local-networks.js';
 
@@ -75,6 +76,8 @@ const UPGRADE: Record<string, [string, string]> = {
 const NAME_PROTOCOLS = new Set(['MDNS', 'LLMNR', 'NetBIOS', 'SMBv1']);
 const GENERIC_APPLICATIONS = new Set(['DoH_DoT', 'DNS', 'TLS', 'QUIC', 'HTTP']);
 const LIST_LIMIT = 10;
+
+const isAddressText = (s: string): boolean => parseIpv4(s) !== null || parseIpv6(s) !== null;
 
 /** multicast and broadcast: no one's destination in particular */
 function isGroupAddress(a: string): boolean {
@@ -218,7 +221,7 @@ export class ExposureBuilder {
 
     // destinations: what an observer counts as "where this device goes"
     if (device === src && protocol !== 'DNS' && application !== 'DoH_DoT' && !(protocol !== null && NAME_PROTOCOLS.has(protocol)) && !this.local.has(remote) && !isGroupAddress(remote)) {
-      const name = hostname && !/^[\d.:]+$/.test(hostname) ? publicSuffixes().registrableDomain(hostname.toLowerCase()) : remote;
+      const name = hostname && !isAddressText(hostname) ? publicSuffixes().registrableDomain(hostname.toLowerCase()) : remote;
       // behind Encrypted Client Hello the name seen is the provider's shared front, not the site
       const ech = tls?.['ech'] === true || quic?.['ech'] === true;
       const known = ech || (application !== null && !GENERIC_APPLICATIONS.has(application)) || str(r['address_application']) !== null;
@@ -301,7 +304,7 @@ export function fixesFor(d: DeviceExposure, dnsNames: number, tlsNames: number, 
     const encrypted = d.dns.doh + d.dns.dot + d.dns.doq;
     fixes.push({
       severity: encrypted > 0 ? 'low' : 'medium',
-      finding: `${plural(dnsNames, 'name')} looked up in plain DNS (${plural(d.dns.plain_queries, 'query', 'queries')} to ${d.dns.resolvers.filter((r) => /^[\d.:a-f]+$/i.test(r)).slice(0, 3).join(', ') || 'the resolver'})${encrypted > 0 ? ', although encrypted DNS is in use for some' : ''}: every site visited is listed on the path.`,
+      finding: `${plural(dnsNames, 'name')} looked up in plain DNS (${plural(d.dns.plain_queries, 'query', 'queries')} to ${d.dns.resolvers.filter(isAddressText).slice(0, 3).join(', ') || 'the resolver'})${encrypted > 0 ? ', although encrypted DNS is in use for some' : ''}: every site visited is listed on the path.`,
       fix: encrypted > 0
         ? 'Some software bypasses the encrypted resolver: turn on encrypted DNS in the operating system as well (Android "Private DNS", iOS/macOS DNS profiles, Windows DoH, systemd-resolved DNSOverTLS).'
         : 'Turn on encrypted DNS: DNS over HTTPS in the browser, or DNS over TLS in the operating system or router (Android "Private DNS", Windows DoH, systemd-resolved DNSOverTLS).',
