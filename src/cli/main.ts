@@ -19,6 +19,7 @@ Commands:
   export            write stored flows as jsonl, csv, parquet or Zeek logs
   anonymize IN OUT --key KEYFILE
                     a pcap with pseudonymised addresses and no payload
+  serve             the dashboard and its JSON API on http://127.0.0.1:8080
   exposure CAPTURE...
                     what your traffic reveals to an observer, device by device, and what to fix
   prune --older-than 30d
@@ -56,6 +57,8 @@ async function main(argv: string[]): Promise<number> {
       return (await storeCommands()).exportFlows(rest);
     case 'anonymize':
       return (await import('./anonymize.js')).anonymize(rest);
+    case 'serve':
+      return (await import('./serve.js')).serve(rest);
     case 'exposure':
       return (await import('./exposure.js')).exposure(rest);
     case 'prune':

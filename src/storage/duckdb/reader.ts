@@ -32,6 +32,13 @@ const READ_THREADS = 1;
  */
 const RECORD_PAGE_FLOWS = 2048;
 
+/** A long-lived reader (the dashboard) may use more of the machine than a one-off command. */
+export interface ReaderTuning {
+  threads?: number;
+  /** DuckDB's memory_limit, e.g. '400MB' */
+  memoryLimit?: string;
+}
+
 /** What an export may write besides reading the store: its own output, nothing else. */
 export interface ExportTarget {
   /** files DuckDB may create (an export's output) */
@@ -78,8 +85,8 @@ export class StoreReader {
   ) {}
 
   /** Opens the store for reading, with external access off: the way to read it (queries, reports, a dashboard). */
-  static async open(path: string): Promise<StoreReader> {
-    return StoreReader.openLocked(path, null);
+  static async open(path: string, tuning: ReaderTuning = {}): Promise<StoreReader> {
+    return StoreReader.openLocked(path, null, tuning);
   }
 
   /**
@@ -90,7 +97,7 @@ export class StoreReader {
     return StoreReader.openLocked(path, target);
   }
 
-  private static async openLocked(path: string, target: ExportTarget | null): Promise<StoreReader> {
+  private static async openLocked(path: string, target: ExportTarget | null, tuning: ReaderTuning = {}): Promise<StoreReader> {
     if (!existsSync(path)) throw new StoreError(`no database at '${path}': run 'sonde analyze FILE' first, or give --db PATH`);
     // a read-only store may sit in a read-only folder, where DuckDB's default (path.tmp) cannot be made
     const scratch = mkdtempSync(join(tmpdir(), 'sonde-read-'));
@@ -98,8 +105,8 @@ export class StoreReader {
     try {
       instance = await DuckDBInstance.create(path, {
         access_mode: 'READ_ONLY',
-        memory_limit: READ_MEMORY_LIMIT,
-        threads: String(READ_THREADS),
+        memory_limit: tuning.memoryLimit ?? READ_MEMORY_LIMIT,
+        threads: String(tuning.threads ?? READ_THREADS),
         temp_directory: scratch,
         autoinstall_known_extensions: 'false',
         autoload_known_extensions: 'false',

@@ -1,0 +1,49 @@
+import { availableParallelism } from 'node:os';
+import { StoreReader } from '../storage/duckdb/reader.js';
+import { storedTables } from '../storage/tables.js';
+import { duckDbDialect } from './dialect.js';
+import { type QueryBackend, type Row } from './queries.js';
+
+// The dashboard over a DuckDB store file, read-only with external access off (StoreReader). One
+// connection answers one query at a time, so requests queue here; DuckDB itself uses up to two
+// threads for each.
+
+/** DuckDB's memory for the dashboard: sorts of a million flows by bytes fit without spilling */
+const SERVE_MEMORY_LIMIT = '400MB';
+
+export class DuckDbBackend implements QueryBackend {
+  readonly dialect = duckDbDialect;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly protocolNames = new Set(storedTables().slice(1).map((t) => t.name));
+
+  private constructor(private readonly reader: StoreReader) {}
+
+  static async open(path: string): Promise<DuckDbBackend> {
+    const reader = await StoreReader.open(path, { threads: Math.min(2, availableParallelism()), memoryLimit: SERVE_MEMORY_LIMIT });
+    return new DuckDbBackend(reader);
+  }
+
+  rows(sql: string, values: (string | number | bigint)[]): Promise<Row[]> {
+    const run = async (): Promise<Row[]> => {
+      const { columns, rows } = await this.reader.query(sql, values);
+      return rows.map((r) => {
+        const o: Row = {};
+        for (let i = 0; i < columns.length; i++) o[columns[i]!] = r[i];
+        return o;
+      });
+    };
+    const result = this.queue.then(run, run);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  async protocolTables(): Promise<string[]> {
+    const rows = await this.rows("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND database_name = current_database() AND estimated_size > 0", []);
+    return rows.map((r) => String(r.table_name)).filter((t) => this.protocolNames.has(t)).sort();
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    this.reader.close();
+  }
+}
