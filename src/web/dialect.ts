@@ -57,8 +57,8 @@ export const duckDbDialect: Dialect = {
   table: (name) => `"${name.replace(/"/g, '""')}"`,
   seconds: (c) => `epoch(${c})`,
   // make_timestamp(BIGINT microseconds) is a TIMESTAMP like the column: its row groups' min/max then apply
-  timeAtLeast: (b, c, s) => `${c} >= make_timestamp(${b.value(BigInt(Math.round(s * 1e6)))})`,
-  timeBefore: (b, c, s) => `${c} < make_timestamp(${b.value(BigInt(Math.round(s * 1e6)))})`,
+  timeAtLeast: (b, c, s) => `${c} >= make_timestamp(CAST(${b.value(BigInt(Math.round(s * 1e6)))} AS BIGINT))`,
+  timeBefore: (b, c, s) => `${c} < make_timestamp(CAST(${b.value(BigInt(Math.round(s * 1e6)))} AS BIGINT))`,
   flowDays: () => null,
   endsWith: (c, v) => `ends_with(${c}, ${v})`,
   listHas: (c, v) => `list_contains(${c}, ${v})`,

@@ -38,7 +38,8 @@ export class DuckDbBackend implements QueryBackend {
   }
 
   async protocolTables(): Promise<string[]> {
-    const rows = await this.rows("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND database_name = current_database() AND estimated_size > 0", []);
+    // every protocol table the store has: one without the flow costs a look at its zone maps
+    const rows = await this.rows("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND database_name = current_database()", []);
     return rows.map((r) => String(r.table_name)).filter((t) => this.protocolNames.has(t)).sort();
   }
 
