@@ -1,5 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { SONDE_BIN } from './golden.js';
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { buildAttackMix } from './attack-mix.js';
+import { runSonde, SONDE_BIN } from './golden.js';
+import { repoPath } from './paths.js';
 
 // `sonde serve` as a child process for tests and benchmarks: started on a free port, its address
 // read from the line it prints, stopped with SIGTERM.
@@ -44,4 +48,24 @@ export function startServe(args: string[], timeoutMs = 20_000): Promise<ServePro
       reject(new Error(`sonde serve exited (${code}) before it listened: ${err.trim()}`));
     });
   });
+}
+
+/**
+ * The dashboard tests' store, from our own captures: an attack mix (web, DNS and pings among 20
+ * clients, a SYN flood on 192.0.2.10 and a vertical scan by 203.0.113.66), then the sample and
+ * tunnel fixtures, one run each.
+ */
+export function buildServeStore(db: string): void {
+  const mix = join(dirname(db), 'mix.pcap');
+  writeFileSync(mix, buildAttackMix({
+    seed: 7, durationS: 40,
+    attacks: [
+      { kind: 'syn_flood', startS: 10, durationS: 4, pps: 3000, target: '192.0.2.10' },
+      { kind: 'vertical_scan', startS: 22, durationS: 6, pps: 300, target: '203.0.113.66' },
+    ],
+  }).pcap);
+  for (const capture of [mix, repoPath('test', 'fixtures', 'sample.pcap'), repoPath('test', 'fixtures', 'tunnels.pcap')]) {
+    const r = runSonde(['analyze', capture, '--db', db, '-q']);
+    if (r.status !== 0) throw new Error(`analyze ${capture}: ${r.stderr}`);
+  }
 }

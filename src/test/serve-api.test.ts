@@ -1,14 +1,12 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StoreReader } from '../storage/duckdb/reader.js';
-import { buildAttackMix } from '../test-support/attack-mix.js';
 import { runSonde } from '../test-support/golden.js';
-import { repoPath } from '../test-support/paths.js';
-import { type ServeProcess, startServe } from '../test-support/serve-process.js';
+import { buildServeStore, type ServeProcess, startServe } from '../test-support/serve-process.js';
 
 // The dashboard's JSON API against a real store built from our own captures (an attack mix with
 // web, DNS and ping traffic, a SYN flood and a scan; the sample and tunnel fixtures): every answer
@@ -36,18 +34,7 @@ const one = async (q: string, values: (string | number)[] = []): Promise<unknown
 const num = (v: unknown): number => Number(v);
 
 before(async () => {
-  const mix = join(dir, 'mix.pcap');
-  writeFileSync(mix, buildAttackMix({
-    seed: 7, durationS: 40,
-    attacks: [
-      { kind: 'syn_flood', startS: 10, durationS: 4, pps: 3000, target: '192.0.2.10' },
-      { kind: 'vertical_scan', startS: 22, durationS: 6, pps: 300, target: '203.0.113.66' },
-    ],
-  }).pcap);
-  for (const capture of [mix, repoPath('test', 'fixtures', 'sample.pcap'), repoPath('test', 'fixtures', 'tunnels.pcap')]) {
-    const r = runSonde(['analyze', capture, '--db', db, '-q']);
-    assert.equal(r.status, 0, r.stderr);
-  }
+  buildServeStore(db);
   server = await startServe(['--db', db]);
   sql = await StoreReader.open(db);
 });
