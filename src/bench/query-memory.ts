@@ -1,24 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { storedTables } from '../storage/tables.js';
-import { copyRunsUntil } from '../test-support/store-copies.js';
-import '../dpi/index.js';
+import { join } from 'node:path';
+import { BenchError, benchStore as sharedStore, SONDE } from './bench-store.js';
 
 // `npm run bench:query [-- N]`: peak resident memory and time of the store's read commands over a
 // store of N flows (default 1,000,000): `query` of every flow, a union and a sort of them, and
 // every export format. The store is made once (the benchmark capture, or the nDPI corpus,
 // analyzed, then its runs copied in SQL) and kept in bench-out/ for the next run.
-
-const ROOT = resolve(fileURLToPath(new URL('../../', import.meta.url)));
-const SONDE = join(ROOT, 'bin', 'sonde');
-const OUT_DIR = join(ROOT, 'bench-out');
-const CORPUS = process.env['SONDE_CORPUS'] ?? resolve(ROOT, '..', 'shared', 'corpus', 'ndpi', 'pcap');
-/** the capture to analyze: $SONDE_BENCH_CAPTURE, or run-bench's when it was built */
-const BENCH_CAPTURE = process.env['SONDE_BENCH_CAPTURE'] ?? join(OUT_DIR, 'big.pcap');
 
 /** prints Node's own peak resident memory when the command exits */
 const REPORT_RSS = 'data:text/javascript,process.on("exit",()=>process.stderr.write("maxrss "+process.resourceUsage().maxRSS+"\\n"))';
@@ -28,22 +17,13 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-/** the store of `flows` flows, made when missing; its name changes with the schema */
 async function benchStore(flows: number): Promise<string> {
-  const schema = createHash('sha256').update(JSON.stringify(storedTables())).digest('hex').slice(0, 12);
-  const path = join(OUT_DIR, `query-${flows}-${schema}.duckdb`);
-  if (existsSync(path)) return path;
-  const inputs = existsSync(BENCH_CAPTURE) ? [BENCH_CAPTURE] : existsSync(CORPUS) ? readdirSync(CORPUS).filter((f) => /\.pcap(ng)?$/.test(f)).map((f) => join(CORPUS, f)) : [];
-  if (inputs.length === 0) fail(`no capture to analyze: neither ${BENCH_CAPTURE} nor the corpus ${CORPUS} is there`);
-  mkdirSync(OUT_DIR, { recursive: true });
-  const building = `${path}.building`;
-  rmSync(building, { force: true });
-  process.stderr.write(`building ${path} (${flows} flows) from ${inputs.length === 1 ? inputs[0] : `${inputs.length} corpus captures`}…\n`);
-  const r = spawnSync(process.execPath, [SONDE, 'analyze', ...inputs, '--db', building, '-q'], { stdio: ['ignore', 'ignore', 'inherit'] });
-  if (r.status !== 0) fail('analyze failed');
-  await copyRunsUntil(building, flows);
-  renameSync(building, path);
-  return path;
+  try {
+    return await sharedStore(flows);
+  } catch (e) {
+    if (e instanceof BenchError) fail(e.message);
+    throw e;
+  }
 }
 
 interface Measure {

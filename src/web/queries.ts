@@ -226,12 +226,26 @@ export class DashboardQueries {
   async flows(f: FlowFilter, p: Paging): Promise<Row> {
     const d = this.d;
     const flows = d.table('flows');
+    const order = `${SORT_SQL[p.sort]} ${p.order.toUpperCase()}, flow_id ${p.order.toUpperCase()}`;
     const [count] = await this.select((b) => `SELECT count(*) AS n FROM ${flows} WHERE ${this.flowWhere(b, f)}`);
-    const rows = await this.select((b) => `SELECT ${d.idText('flow_id')} AS id, ${d.seconds('first_seen')} AS first_seen, ${d.seconds('last_seen')} AS last_seen, duration,
-      l4, src, sport, dst, dport, protocol, application, category, hostname, confidence, ${PACKETS} AS packets, ${BYTES} AS bytes, risks
-      FROM ${flows} WHERE ${this.flowWhere(b, f)}
-      ORDER BY ${SORT_SQL[p.sort]} ${p.order.toUpperCase()}, flow_id ${p.order.toUpperCase()} LIMIT ${p.limit} OFFSET ${p.offset}`);
+    // the page's ids first, sorting only the key and the id (a deep page of a million flows sorted
+    // with every shown column took ~1 s), then their columns
+    const ids = (await this.select((b) => `SELECT ${d.idText('flow_id')} AS id FROM ${flows} WHERE ${this.flowWhere(b, f)} ORDER BY ${order} LIMIT ${p.limit} OFFSET ${p.offset}`)).map((r) => String(r.id));
+    let rows: Row[] = [];
+    if (ids.length) {
+      const fetched = await this.select((b) => `SELECT ${d.idText('flow_id')} AS id, ${d.seconds('first_seen')} AS first_seen, ${d.seconds('last_seen')} AS last_seen, duration,
+        l4, src, sport, dst, dport, protocol, application, category, hostname, confidence, ${PACKETS} AS packets, ${BYTES} AS bytes, risks
+        FROM ${flows} WHERE flow_id IN (${ids.map((id) => d.int64(b, id)).join(', ')})${this.daysOf(b, f)}`);
+      const byId = new Map(fetched.map((r) => [String(r.id), r]));
+      rows = ids.map((id) => byId.get(id)).filter((r): r is Row => r !== undefined);
+    }
     return { total: Number(count?.n ?? 0), limit: p.limit, offset: p.offset, sort: p.sort, order: p.order, flows: rows };
+  }
+
+  /** the filter's day partitions again (ClickHouse), so fetching ids reads only those days */
+  private daysOf(b: Binder, f: FlowFilter): string {
+    const days = this.d.flowDays(b, f.from, f.to);
+    return days ? ` AND ${days}` : '';
   }
 
   /** One flow: every stored field, its protocols' fields, its risks explained, how many flows share its client and server. */
