@@ -106,5 +106,18 @@ export class ClickHouseBackend implements QueryBackend {
     return names;
   }
 
+  private readonly columnCache = new Map<string, { name: string; timestamp: boolean; list: boolean }[]>();
+
+  /** times are stored as seconds (Float64) already: none needs converting */
+  async columns(table: string): Promise<{ name: string; timestamp: boolean; list: boolean }[]> {
+    const known = this.columnCache.get(table);
+    if (known) return known;
+    const name = `${table}${this.target.distributed ? DISTRIBUTED_SUFFIX : ''}`;
+    const rows = await this.rows(`SELECT name, type FROM system.columns WHERE database = ${clickHouseString(this.target.database)} AND table = ${clickHouseString(name)}`, []);
+    const cols = rows.map((r) => ({ name: String(r.name), timestamp: false, list: String(r.type).startsWith('Array(') }));
+    this.columnCache.set(table, cols);
+    return cols;
+  }
+
   async close(): Promise<void> {}
 }

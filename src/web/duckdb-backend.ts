@@ -43,6 +43,17 @@ export class DuckDbBackend implements QueryBackend {
     return rows.map((r) => String(r.table_name)).filter((t) => this.protocolNames.has(t)).sort();
   }
 
+  private readonly columnCache = new Map<string, { name: string; timestamp: boolean; list: boolean }[]>();
+
+  async columns(table: string): Promise<{ name: string; timestamp: boolean; list: boolean }[]> {
+    const known = this.columnCache.get(table);
+    if (known) return known;
+    const rows = await this.rows("SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = $1 AND schema_name = 'main' AND database_name = current_database() ORDER BY column_index", [table]);
+    const cols = rows.map((r) => ({ name: String(r.column_name), timestamp: String(r.data_type).startsWith('TIMESTAMP'), list: String(r.data_type).endsWith('[]') }));
+    this.columnCache.set(table, cols);
+    return cols;
+  }
+
   async close(): Promise<void> {
     await this.queue;
     this.reader.close();

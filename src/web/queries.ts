@@ -13,6 +13,8 @@ export interface QueryBackend {
   rows(sql: string, values: (string | number | bigint)[]): Promise<Row[]>;
   /** the protocol tables that can hold rows (the others are skipped when a flow is opened) */
   protocolTables(): Promise<string[]>;
+  /** a stored table's columns as the store has them; timestamp: a timestamp type, read with dialect.seconds(); list: an array */
+  columns(table: string): Promise<{ name: string; timestamp: boolean; list: boolean }[]>;
   close(): Promise<void>;
 }
 
@@ -47,6 +49,9 @@ export function timelineStep(from: number, to: number): number {
   const span = Math.max(1, to - from);
   return STEPS.find((s) => span / s <= TARGET_BUCKETS) ?? STEPS[STEPS.length - 1]!;
 }
+
+// An alias never takes a stored column's name in a query that filters: ClickHouse lets WHERE see
+// SELECT's aliases, so `min(first_seen) AS first_seen` would turn the time filter into an aggregate.
 
 export class DashboardQueries {
   private readonly d: Dialect;
@@ -88,24 +93,33 @@ export class DashboardQueries {
     if (f.risk !== null) c.push(d.listHas('risks', b.value(f.risk)));
     if (f.severity !== null) {
       const names = this.risks.filter((r) => r.severity === f.severity).map((r) => b.value(r.name));
-      c.push(names.length ? d.listHasAny('risks', names) : 'FALSE');
+      c.push(names.length ? d.listHasAny('risks', names) : '1 = 0');
     }
     if (f.confidence !== null) c.push(`confidence = ${b.value(f.confidence)}`);
     if (f.run !== null) c.push(`run_id = ${d.int64(b, f.run)}`);
     return c.length ? c.join(' AND ') : '1 = 1';
   }
 
-  private async select(build: (b: Binder) => string): Promise<Row[]> {
+  private async select(build: (b: Binder) => string | Promise<string>): Promise<Row[]> {
     const b = this.d.binder();
-    const sql = build(b);
-    return this.backend.rows(sql, b.values);
+    const sql = await build(b);
+    const rows = await this.backend.rows(sql, b.values);
+    for (const r of rows) for (const k in r) r[k] = microRound(r[k]);
+    return rows;
+  }
+
+  /** every stored column of a table, timestamps as seconds since the epoch (exact to the microsecond) */
+  private async columnList(table: string): Promise<string> {
+    const q = (n: string): string => `"${n.replace(/"/g, '""')}"`;
+    const cols = await this.backend.columns(table);
+    return cols.map((c) => (c.timestamp ? `${this.d.seconds(q(c.name))} AS ${q(c.name)}` : q(c.name))).join(', ');
   }
 
   async summary(f: FlowFilter): Promise<Row> {
     const d = this.d;
     const flows = d.table('flows');
     const [totals] = await this.select((b) => `SELECT count(*) AS flows, sum(${PACKETS}) AS packets, sum(${BYTES}) AS bytes,
-      min(${d.seconds('first_seen')}) AS first_seen, max(${d.seconds('last_seen')}) AS last_seen,
+      min(${d.seconds('first_seen')}) AS first_time, max(${d.seconds('last_seen')}) AS last_time,
       count(DISTINCT src) AS clients, count(DISTINCT dst) AS servers,
       sum(CASE WHEN length(risks) > 0 THEN 1 ELSE 0 END) AS risky_flows,
       sum(CASE WHEN application IS NOT NULL OR protocol IS NOT NULL THEN ${BYTES} ELSE 0 END) AS identified_bytes
@@ -116,7 +130,7 @@ export class DashboardQueries {
     const n = (k: string): number => Number(t[k] ?? 0);
     return {
       flows: n('flows'), packets: n('packets'), bytes: n('bytes'),
-      first_seen: n('flows') > 0 ? t.first_seen : null, last_seen: n('flows') > 0 ? t.last_seen : null,
+      first_seen: n('flows') > 0 ? t.first_time : null, last_seen: n('flows') > 0 ? t.last_time : null,
       clients: n('clients'), servers: n('servers'), risky_flows: n('risky_flows'),
       identified_bytes_share: n('bytes') > 0 ? n('identified_bytes') / n('bytes') : null,
       identified_by: identified.map((r) => ({ confidence: r.confidence, flows: Number(r.flows), bytes: Number(r.bytes ?? 0) })),
@@ -148,7 +162,7 @@ export class DashboardQueries {
     const hasOther = top.length > series;
     const rows = await this.select((b) => {
       const where = this.flowWhere(b, f);
-      const inTop = names.length ? `${label} IN (${names.map((n) => b.value(n)).join(', ')})` : 'FALSE';
+      const inTop = names.length ? `${label} IN (${names.map((n) => b.value(n)).join(', ')})` : '1 = 0';
       const bucket = `floor(${this.d.seconds('first_seen')} / ${step}) * ${step}`;
       return `SELECT ${bucket} AS t, CASE WHEN ${inTop} THEN ${label} ELSE NULL END AS name, ${value} AS v
         FROM ${flows} WHERE ${where} GROUP BY t, name`;
@@ -185,9 +199,9 @@ export class DashboardQueries {
     const flows = this.d.table('flows');
     const rows = await this.select((b) => {
       const where = this.flowWhere(b, f);
-      return `SELECT address, sum(sent) AS sent, sum(received) AS received, sum(sent + received) AS bytes, count(*) AS flows FROM (
-        SELECT src AS address, bytes_c2s AS sent, bytes_s2c AS received FROM ${flows} WHERE ${where}
-        UNION ALL SELECT dst AS address, bytes_s2c AS sent, bytes_c2s AS received FROM ${flows} WHERE ${where}
+      return `SELECT address, sum(out_bytes) AS sent, sum(in_bytes) AS received, sum(out_bytes + in_bytes) AS bytes, count(*) AS flows FROM (
+        SELECT src AS address, bytes_c2s AS out_bytes, bytes_s2c AS in_bytes FROM ${flows} WHERE ${where}
+        UNION ALL SELECT dst AS address, bytes_s2c AS out_bytes, bytes_c2s AS in_bytes FROM ${flows} WHERE ${where}
       ) AS ends GROUP BY address ORDER BY bytes DESC, address LIMIT ${limit}`;
     });
     return rows.map((r) => ({ address: r.address, flows: Number(r.flows), sent: Number(r.sent ?? 0), received: Number(r.received ?? 0), bytes: Number(r.bytes ?? 0) }));
@@ -213,8 +227,8 @@ export class DashboardQueries {
 
   /** flows by risk, with each risk's severity, most flows first */
   async topRisks(f: FlowFilter, limit: number): Promise<Row[]> {
-    const rows = await this.select((b) => `SELECT risk, count(*) AS flows, sum(bytes) AS bytes FROM (
-        SELECT ${this.d.unnest('risks')} AS risk, ${BYTES} AS bytes FROM ${this.d.table('flows')} WHERE ${this.flowWhere(b, f)}
+    const rows = await this.select((b) => `SELECT risk, count(*) AS flows, sum(flow_bytes) AS bytes FROM (
+        SELECT ${this.d.unnest('risks')} AS risk, ${BYTES} AS flow_bytes FROM ${this.d.table('flows')} WHERE ${this.flowWhere(b, f)}
       ) AS r GROUP BY risk ORDER BY flows DESC, risk LIMIT ${limit}`);
     const byName = new Map(this.risks.map((r) => [r.name, r]));
     return rows.map((r) => {
@@ -251,10 +265,12 @@ export class DashboardQueries {
   /** One flow: every stored field, its protocols' fields, its risks explained, how many flows share its client and server. */
   async flow(id: string): Promise<Row | null> {
     const d = this.d;
-    const [flow] = await this.select((b) => `SELECT * FROM ${d.table('flows')} WHERE flow_id = ${d.int64(b, id)} LIMIT 1`);
+    const [flow] = await this.select(async (b) => `SELECT ${await this.columnList('flows')} FROM ${d.table('flows')} WHERE flow_id = ${d.int64(b, id)} LIMIT 1`);
     if (!flow) return null;
+    // ClickHouse has no NULL list (an absent list is stored as []): both show []
+    const lists = new Set((await this.backend.columns('flows')).filter((c) => c.list).map((c) => c.name));
     const record: Row = {};
-    for (const [k, v] of Object.entries(flow)) if (!HOUSEKEEPING.has(k)) record[k] = v;
+    for (const [k, v] of Object.entries(flow)) if (!HOUSEKEEPING.has(k)) record[k] = v === null && lists.has(k) ? [] : v;
     record.flow_id = id;
     record.run_id = String(flow.run_id);
     const protocols: Row = {};
@@ -265,7 +281,7 @@ export class DashboardQueries {
         return tables.map((t) => `SELECT ${d.textValue(b, t)} AS t FROM ${d.table(t)} WHERE flow_id = ${key}`).join(' UNION ALL ');
       });
       for (const t of [...new Set(hits.map((h) => String(h.t)))].sort()) {
-        const [row] = await this.select((b) => `SELECT * FROM ${d.table(t)} WHERE flow_id = ${d.int64(b, id)} LIMIT 1`);
+        const [row] = await this.select(async (b) => `SELECT ${await this.columnList(t)} FROM ${d.table(t)} WHERE flow_id = ${d.int64(b, id)} LIMIT 1`);
         if (!row) continue;
         const o: Row = {};
         for (const [k, v] of Object.entries(row)) if (k !== 'run_id' && k !== 'flow_id' && !HOUSEKEEPING.has(k) && v !== null) o[k] = v;
@@ -339,6 +355,17 @@ export class DashboardQueries {
       confidences: (await names('confidence')),
     };
   }
+}
+
+/**
+ * Fractions to the microsecond, the precision of every time sonde records. ClickHouse 18.16 reads
+ * decimal text into a double that can be one unit in the last place off the nearest (3.168531 is
+ * stored as 3.1685309999999998); rounded, both back ends give the same number.
+ */
+function microRound(v: unknown): unknown {
+  if (typeof v === 'number') return Number.isInteger(v) || !Number.isFinite(v) ? v : Math.round(v * 1e6) / 1e6;
+  if (Array.isArray(v)) return v.map(microRound);
+  return v;
 }
 
 /** ClickHouse's own columns on every row, never a flow field */
