@@ -19,7 +19,8 @@ import { Progress } from './progress.js';
 import { LineWriter } from './writer.js';
 import { type RunCounters, type RunStatus } from '../storage/sink.js';
 import { Interruption, yieldToEventLoop } from './interruption.js';
-import { openStores, type Stores } from './stores.js';
+import { checkServeOptions, LISTEN_OPTIONS, SERVE_WHILE_WRITING } from './serve-options.js';
+import { openStores, serveWhileWriting, type Stores } from './stores.js';
 import { outputPrivacyOption, PRIVACY_OPTIONS, privateHandlers } from './privacy.js';
 
 /** bytes needed to recognise pcap and pcapng */
@@ -54,6 +55,8 @@ export const ANALYZE_OPTIONS: OptionSpec[] = [
   { name: 'threshold', value: true, valueName: 'LIST', help: 'thresholds as kind.key=value, comma-separated (e.g. syn_flood.pps=500,scanWindowS=30)' },
   ...PRIVACY_OPTIONS,
   { name: 'retain', value: true, valueName: 'DURATION', help: 'after the run, delete flows and alerts older than DURATION before now from the stores (e.g. 30d; see sonde prune)' },
+  SERVE_WHILE_WRITING,
+  ...LISTEN_OPTIONS,
   { name: 'no-progress', value: false, help: 'no progress bar (it only shows on a terminal anyway)' },
   { name: 'quiet', short: 'q', value: false, help: 'no summary table' },
   { name: 'help', short: 'h', value: false, help: 'show this help' },
@@ -138,7 +141,9 @@ export async function analyze(argv: string[]): Promise<AnalyzeResult> {
       throw new InputError(`cannot write '${alertsPath}': ${(e as Error).message}`);
     }
   }
+  const serveChoice = checkServeOptions(args, 'analyze');
   const stores: Stores = await openStores(args, inputs);
+  const dashboard = serveChoice ? await serveWhileWriting(stores, serveChoice, 'analyze') : null;
   const summary = new ProtocolSummary();
   if (thresholds) summary.alerts = [];
   const writeAlert: AlertHandler = (alert, phase) => {
@@ -240,6 +245,7 @@ export async function analyze(argv: string[]): Promise<AnalyzeResult> {
     progress.done();
     writer?.close();
     alertWriter?.close();
+    await dashboard?.close();
     await stores.end('failed', counters()).catch(() => undefined);
     await run.close();
     throw e;
@@ -255,6 +261,7 @@ export async function analyze(argv: string[]): Promise<AnalyzeResult> {
   const everyInputFailed = processed === 0 && failures > 0 && interruptedBy === null;
   const status: Exclude<RunStatus, 'running'> =
     interruptedBy !== null ? 'interrupted' : everyInputFailed ? 'failed' : failures > 0 ? 'completed_with_errors' : 'completed';
+  await dashboard?.close();
   const stored = await stores.end(status, counters());
   await closed;
   interruption.dispose();

@@ -13,7 +13,8 @@ import { CHUNK_BYTES, InputError } from './input.js';
 import { Interruption } from './interruption.js';
 import { LineWriter } from './writer.js';
 import { outputPrivacyOption, PRIVACY_OPTIONS, privateHandlers } from './privacy.js';
-import { openStores } from './stores.js';
+import { checkServeOptions, LISTEN_OPTIONS, SERVE_WHILE_WRITING } from './serve-options.js';
+import { openStores, serveWhileWriting } from './stores.js';
 
 // `sonde live`: a probe on an interface. Packets come from a capture tool run as a child
 // (tcpdump -U -w -, or dumpcap -w -): no native addon, and the capture privileges stay with that
@@ -55,6 +56,8 @@ export const LIVE_OPTIONS: OptionSpec[] = [
   { name: 'udp-tunnels', value: true, valueName: 'LIST', help: 'as for analyze' },
   ...PRIVACY_OPTIONS,
   { name: 'retain', value: true, valueName: 'DURATION', help: 'keep DURATION of flows and alerts (e.g. 30d): older ones are deleted at the start and every hour (see sonde prune)' },
+  SERVE_WHILE_WRITING,
+  ...LISTEN_OPTIONS,
   { name: 'quiet', short: 'q', value: false, help: 'no status line and no summary at the end' },
   { name: 'help', short: 'h', value: false, help: 'show this help' },
 ];
@@ -119,6 +122,7 @@ export async function live(argv: string[]): Promise<number> {
   const retainS = typeof retain === 'string' ? durationSeconds(retain, 'retain') : retain === true ? durationSeconds('', 'retain') : null;
   const thresholds = detectionThresholds(args);
   const privacy = outputPrivacyOption(args);
+  const serveChoice = checkServeOptions(args, 'live');
   const openWriter = (path: string, what: string): LineWriter => {
     try {
       // flushed line by line: a reader follows the file as it grows
@@ -139,6 +143,7 @@ export async function live(argv: string[]): Promise<number> {
   const statistical = dpi ? statisticalStage(args) : null;
   const name = `live:${iface}`;
   const stores = await openStores(args, [name]);
+  const dashboard = serveChoice ? await serveWhileWriting(stores, serveChoice, 'live') : null;
   const summary = new ProtocolSummary();
   if (thresholds) summary.alerts = [];
   const tty = process.stderr.isTTY === true && !quiet;
@@ -316,6 +321,7 @@ export async function live(argv: string[]): Promise<number> {
   clearStatus();
   const counters = { packets: run.stats().records, bytes: run.stats().wireBytes, flows: run.stats().flowsEnded };
   await pruning;
+  await dashboard?.close();
   const stored = await stores.end(exitCode === 0 ? 'completed' : 'failed', counters);
   await closed;
   interruption.dispose();

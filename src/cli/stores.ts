@@ -8,6 +8,7 @@ import { StoreOpenError, StoreWriteError, ThreadedDuckDbStore } from '../storage
 import { type FlowSink, type RunCounters, type RunInfo, type RunSink, type RunStatus } from '../storage/sink.js';
 import { FlowRowBuilder } from '../storage/tables.js';
 import { type ParsedArgs, UsageError } from './args.js';
+import { type ListenChoice } from './serve-options.js';
 
 // The stores `sonde analyze` writes to: the DuckDB file unless --no-store, ClickHouse with
 // --clickhouse. Opening them is where a locked or unreadable database is reported.
@@ -29,6 +30,11 @@ export class Stores {
 
   get active(): boolean {
     return this.sinks.length > 0;
+  }
+
+  /** the DuckDB store this run writes, if any */
+  get duckDb(): ThreadedDuckDbStore | null {
+    return this.duck;
   }
 
   add(view: FlowView): void {
@@ -187,4 +193,21 @@ export async function openStores(args: ParsedArgs, inputs: string[]): Promise<St
     await stores.begin({ ...run, runId });
   }
   return stores;
+}
+
+/**
+ * The dashboard of a writing run (--serve), served from this process: DuckDB lets one process
+ * open the file, so the writer answers the dashboard's queries on its store thread. A dashboard
+ * that cannot listen ends the run before it starts (the store closed, the run marked failed).
+ */
+export async function serveWhileWriting(stores: Stores, choice: ListenChoice, command: string): Promise<{ close(): Promise<void> }> {
+  const duck = stores.duckDb;
+  if (!duck) throw new UsageError("'--serve' needs the DuckDB store");
+  const [{ startDashboard }, { DuckDbBackend }] = await Promise.all([import('./serve.js'), import('../web/duckdb-backend.js')]);
+  try {
+    return await startDashboard(DuckDbBackend.overWriter(duck), choice, command);
+  } catch (e) {
+    await stores.end('failed', { packets: 0, bytes: 0, flows: 0 }).catch(() => undefined);
+    throw e;
+  }
 }

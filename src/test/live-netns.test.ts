@@ -116,7 +116,7 @@ test('sonde live on a veth pair: flows, applications and a SYN flood and port sc
   try {
     servers = spawn('ip', ['netns', 'exec', NS_SERVER, process.execPath, '-e', SERVERS_SCRIPT], { stdio: 'ignore' });
     let sondeErr = '';
-    sonde = spawn('ip', ['netns', 'exec', NS_SERVER, process.execPath, SONDE_BIN, 'live', '-i', `${tag}a`, '--db', db, '--alerts', alertsFile, '--idle-timeout', '5', '--duration', '60', '--stats-every', '1', '--retain', '30d'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    sonde = spawn('ip', ['netns', 'exec', NS_SERVER, process.execPath, SONDE_BIN, 'live', '-i', `${tag}a`, '--db', db, '--alerts', alertsFile, '--idle-timeout', '5', '--duration', '60', '--stats-every', '1', '--retain', '30d', '--serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
     sonde.stderr!.on('data', (d: Buffer) => (sondeErr += d.toString()));
     sonde.stdout!.resume();
     const sondeExit = new Promise<number | null>((resolve) => sonde!.on('close', (code) => resolve(code)));
@@ -133,6 +133,16 @@ test('sonde live on a veth pair: flows, applications and a SYN flood and port sc
     assert.ok(replay.ok, replay.out);
     // detection windows close by the clock; then SIGTERM: every flow written, the store closed, exit 0
     await sleep(5000);
+    // the dashboard served by the writing process (inside the server's namespace) already shows the flood
+    const base = /the dashboard is at (http:\/\/\S+?)\/(\s|$)/.exec(sondeErr)?.[1];
+    assert.ok(base, sondeErr);
+    const ask = (path: string): string => {
+      const r = sh('ip', ['netns', 'exec', NS_SERVER, process.execPath, '-e', `fetch(${JSON.stringify(base + path)}).then((r) => r.text()).then((t) => process.stdout.write(t))`]);
+      assert.ok(r.ok, r.out);
+      return r.out;
+    };
+    assert.match(ask('/api/alerts'), /"kind":"syn_flood","target":"10\.213\.0\.1"/);
+    assert.match(ask('/api/runs'), /"status":"running","inputs":\["live:/);
     sonde.kill('SIGTERM');
     const code = await sondeExit;
     sonde = null;

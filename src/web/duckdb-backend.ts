@@ -1,12 +1,14 @@
 import { availableParallelism } from 'node:os';
 import { StoreReader } from '../storage/duckdb/reader.js';
+import { type ThreadedDuckDbStore } from '../storage/duckdb/threaded-store.js';
 import { storedTables } from '../storage/tables.js';
 import { duckDbDialect } from './dialect.js';
 import { type QueryBackend, type Row } from './queries.js';
 
-// The dashboard over a DuckDB store file, read-only with external access off (StoreReader). One
-// connection answers one query at a time, so requests queue here; DuckDB itself uses up to two
-// threads for each.
+// The dashboard over a DuckDB store: a file no one writes, opened read-only with external access
+// off (StoreReader), or the store a running `sonde live --serve` / `analyze --serve` writes,
+// asked through its store thread (DuckDB lets one process hold the file, so the writer serves).
+// One connection answers one query at a time, so requests queue here.
 
 /** DuckDB's memory for the dashboard: sorts of a million flows by bytes fit without spilling */
 const SERVE_MEMORY_LIMIT = '400MB';
@@ -16,16 +18,24 @@ export class DuckDbBackend implements QueryBackend {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly protocolNames = new Set(storedTables().slice(1).map((t) => t.name));
 
-  private constructor(private readonly reader: StoreReader) {}
+  private constructor(
+    private readonly query: (sql: string, values: (string | number | bigint)[]) => Promise<{ columns: string[]; rows: unknown[][] }>,
+    private readonly release: () => void,
+  ) {}
 
   static async open(path: string): Promise<DuckDbBackend> {
     const reader = await StoreReader.open(path, { threads: Math.min(2, availableParallelism()), memoryLimit: SERVE_MEMORY_LIMIT });
-    return new DuckDbBackend(reader);
+    return new DuckDbBackend((sql, values) => reader.query(sql, values), () => reader.close());
+  }
+
+  /** the store a run is writing, read on its store thread's second connection */
+  static overWriter(store: ThreadedDuckDbStore): DuckDbBackend {
+    return new DuckDbBackend((sql, values) => store.read(sql, values), () => undefined);
   }
 
   rows(sql: string, values: (string | number | bigint)[]): Promise<Row[]> {
     const run = async (): Promise<Row[]> => {
-      const { columns, rows } = await this.reader.query(sql, values);
+      const { columns, rows } = await this.query(sql, values);
       return rows.map((r) => {
         const o: Row = {};
         for (let i = 0; i < columns.length; i++) o[columns[i]!] = r[i];
@@ -56,6 +66,6 @@ export class DuckDbBackend implements QueryBackend {
 
   async close(): Promise<void> {
     await this.queue;
-    this.reader.close();
+    this.release();
   }
 }

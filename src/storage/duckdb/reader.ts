@@ -172,27 +172,7 @@ export class StoreReader {
   async stream(sql: string, values: DuckDBValue[] = []): Promise<RowStream> {
     const unsafe = UNSAFE_CALLS.find(([pattern]) => pattern.test(sql));
     if (unsafe) throw new StoreError(`query refused: ${unsafe[1]} ${REFUSAL_HINT}`);
-    let result: DuckDBResult;
-    try {
-      result = await this.connection.stream(sql, values);
-    } catch (e) {
-      throw queryError(e);
-    }
-    const columns = result.columnNames();
-    async function* chunks(): AsyncGenerator<RowChunk> {
-      for (;;) {
-        let chunk;
-        try {
-          chunk = await result.fetchChunk();
-        } catch (e) {
-          throw queryError(e);
-        }
-        if (!chunk || chunk.rowCount === 0) return;
-        const rows = chunk;
-        yield { rowCount: rows.rowCount, row: (i) => rows.convertRowValues(i, JSDuckDBValueConverter).map(plain) };
-      }
-    }
-    return { columns, chunks: chunks() };
+    return streamRows(this.connection, sql, values);
   }
 
   /**
@@ -307,6 +287,39 @@ function queryError(e: unknown): StoreError {
 }
 
 /** DuckDB's JS values → what JSON and our writers expect */
+/** SQL that sonde wrote, on any connection (the store's own thread's too), its rows as plain values a chunk at a time. */
+export async function streamRows(connection: DuckDBConnection, sql: string, values: DuckDBValue[] = []): Promise<RowStream> {
+  let result: DuckDBResult;
+  try {
+    result = await connection.stream(sql, values);
+  } catch (e) {
+    throw queryError(e);
+  }
+  const columns = result.columnNames();
+  async function* chunks(): AsyncGenerator<RowChunk> {
+    for (;;) {
+      let chunk;
+      try {
+        chunk = await result.fetchChunk();
+      } catch (e) {
+        throw queryError(e);
+      }
+      if (!chunk || chunk.rowCount === 0) return;
+      const rows = chunk;
+      yield { rowCount: rows.rowCount, row: (i) => rows.convertRowValues(i, JSDuckDBValueConverter).map(plain) };
+    }
+  }
+  return { columns, chunks: chunks() };
+}
+
+/** every row of a query known to be small, as plain values */
+export async function readRows(connection: DuckDBConnection, sql: string, values: DuckDBValue[] = []): Promise<{ columns: string[]; rows: unknown[][] }> {
+  const stream = await streamRows(connection, sql, values);
+  const rows: unknown[][] = [];
+  for await (const chunk of stream.chunks) for (let i = 0; i < chunk.rowCount; i++) rows.push(chunk.row(i));
+  return { columns: stream.columns, rows };
+}
+
 export function plain(v: unknown): unknown {
   if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
   if (v instanceof Date) return v.getTime() / 1000;

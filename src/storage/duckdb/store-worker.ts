@@ -4,6 +4,7 @@ import { adoptCatalog } from '../../dpi/api/catalog.js';
 import { ColumnBatchBuilder } from '../column-batch.js';
 import { batchViews } from '../../flow/flow-batch.js';
 import { storedTables } from '../tables.js';
+import { readRows } from './reader.js';
 import { DuckDbStore } from './store.js';
 import { type WorkerReply, type WorkerRequest } from './worker-protocol.js';
 
@@ -21,12 +22,28 @@ function stop(): void {
   cancelCommit();
   store?.close();
   store = null;
+  // reads that wait for a store that will not open fail instead of waiting for ever
+  opened?.();
   port.close();
 }
 
 // one request at a time, in order: a batch's transaction must end before the next begins
 let queue: Promise<void> = Promise.resolve();
+/** reads (a dashboard's) go one at a time too, on their own connection, beside the writes */
+let reads: Promise<void> = Promise.resolve();
+let opened: (() => void) | null = null;
+const storeOpen = new Promise<void>((resolve) => (opened = resolve));
+
 port.on('message', (m: WorkerRequest) => {
+  if (m.kind === 'read') {
+    reads = reads.then(async () => {
+      await storeOpen;
+      if (!store) throw new Error('the store is closed');
+      const { columns, rows } = await readRows(await store.readConnection(), m.sql, m.values);
+      reply({ kind: 'rows', id: m.id, columns, rows });
+    }).catch((e: unknown) => reply({ kind: 'error', id: m.id, message: firstLine(e) }));
+    return;
+  }
   queue = queue
     .then(() => handle(m))
     .catch((e: unknown) => {
@@ -65,6 +82,7 @@ async function handle(m: WorkerRequest): Promise<void> {
       store = await DuckDbStore.open(m.path, storedTables());
       const runId = await store.nextRunId(m.run.startedAt);
       await store.begin({ ...m.run, runId });
+      opened?.();
       reply({ kind: 'done', id: m.id, value: runId });
       return;
     }

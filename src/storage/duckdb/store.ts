@@ -376,7 +376,21 @@ export class DuckDbStore {
     return this.storedFlows;
   }
 
+  private reading: DuckDBConnection | null = null;
+
+  /** A second connection to the store, for reading while this one writes: it sees what is committed. */
+  async readConnection(): Promise<DuckDBConnection> {
+    if (!this.reading) {
+      const c = await this.instance.connect();
+      await c.run('USE store');
+      this.reading = c;
+    }
+    return this.reading;
+  }
+
   close(): void {
+    this.reading?.closeSync();
+    this.reading = null;
     this.connection.closeSync();
     this.instance.closeSync();
   }

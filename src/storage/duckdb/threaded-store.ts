@@ -33,6 +33,7 @@ export class ThreadedDuckDbStore implements RunSink {
   private readonly worker: Worker;
   private nextId = 1;
   private readonly waiting = new Map<number, { resolve: (v: number) => void; reject: (e: Error) => void }>();
+  private readonly reading = new Map<number, { resolve: (v: { columns: string[]; rows: unknown[][] }) => void; reject: (e: Error) => void }>();
   private readonly batch = new FlowBatchBuilder(BATCH_FLOWS);
   private inFlight: Promise<number>[] = [];
   private failure: Error | null = null;
@@ -50,11 +51,18 @@ export class ThreadedDuckDbStore implements RunSink {
   constructor(readonly path: string, run: Omit<RunInfo, 'runId'>) {
     this.worker = new Worker(new URL('./store-worker.js', import.meta.url));
     this.worker.on('message', (m: WorkerReply) => {
+      const r = this.reading.get(m.id);
+      if (r) {
+        this.reading.delete(m.id);
+        if (m.kind === 'rows') r.resolve({ columns: m.columns, rows: m.rows });
+        else r.reject(new Error(m.kind === 'error' ? m.message : 'unexpected reply'));
+        return;
+      }
       const w = this.waiting.get(m.id);
       if (!w) return;
       this.waiting.delete(m.id);
       if (m.kind === 'done') w.resolve(m.value);
-      else w.reject(new Error(m.message));
+      else w.reject(new Error(m.kind === 'error' ? m.message : 'unexpected reply'));
     });
     this.worker.on('error', (e) => this.failAll(e));
     this.worker.on('exit', (code) => {
@@ -86,6 +94,18 @@ export class ThreadedDuckDbStore implements RunSink {
   private failAll(e: Error): void {
     for (const w of this.waiting.values()) w.reject(e);
     this.waiting.clear();
+    for (const r of this.reading.values()) r.reject(e);
+    this.reading.clear();
+  }
+
+  /** A query of the store as the run writes it (the dashboard's: sonde's SQL, values bound); it sees the committed flows. */
+  read(sql: string, values: (string | number | bigint)[]): Promise<{ columns: string[]; rows: unknown[][] }> {
+    if (this.exited) return Promise.reject(new Error('the store has been closed: the run has ended'));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.reading.set(id, { resolve, reject });
+      this.worker.postMessage({ kind: 'read', id, sql, values } as WorkerRequest);
+    });
   }
 
   /** The run was begun with the store's thread (see started); nothing more to do. */

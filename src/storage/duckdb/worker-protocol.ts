@@ -14,6 +14,11 @@ export type WorkerRequest =
   | { kind: 'alert'; id: number; number: number; alert: AlertRecord }
   | { kind: 'end'; id: number; status: Exclude<RunStatus, 'running'>; counters: RunCounters }
   /** retention while writing: commits what is pending, then deletes flows and alerts that ended before the cutoff; replies with the flows deleted */
-  | { kind: 'prune'; id: number; cutoffMicros: number };
+  | { kind: 'prune'; id: number; cutoffMicros: number }
+  /** a dashboard's query while the run writes (sonde's own SQL, values bound): answered on a reading connection, beside the writes */
+  | { kind: 'read'; id: number; sql: string; values: (string | number | bigint)[] };
 
-export type WorkerReply = { kind: 'done'; id: number; value: number } | { kind: 'error'; id: number; message: string };
+export type WorkerReply =
+  | { kind: 'done'; id: number; value: number }
+  | { kind: 'rows'; id: number; columns: string[]; rows: unknown[][] }
+  | { kind: 'error'; id: number; message: string };
