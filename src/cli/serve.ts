@@ -38,7 +38,7 @@ export async function openBackend(args: ReturnType<typeof parseArgs>): Promise<Q
   try {
     return await DuckDbBackend.open(typeof db === 'string' ? db : DEFAULT_DB);
   } catch (e) {
-    if (e instanceof StoreError) throw new InputError(/being written/.test(e.message) ? `${e.message}, or serve it from the writing process with 'sonde live --serve'` : e.message);
+    if (e instanceof StoreError) throw new InputError(/being written/.test(e.message) ? `${e.message}, or let the writer serve it: start it with --serve ('sonde live --serve', 'sonde analyze --serve')` : e.message);
     throw e;
   }
 }

@@ -54,16 +54,20 @@ export function goldenOutput(fixture: string): string {
   return `${r.stdout}# exit ${r.status}\n${stderr.split('\n').filter((l) => l).map((l) => `# stderr: ${l}\n`).join('')}`;
 }
 
-/** every row of every table of a DuckDB store, as `sonde query --format json` prints them */
-export function storeAsText(db: string): string {
-  const tables = runSonde(['query', '--db', db, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'", '--format', 'json']);
-  if (tables.status !== 0) throw new Error(tables.stderr);
-  let text = '';
-  for (const line of tables.stdout.split('\n').filter((l) => l)) {
-    const name = String((JSON.parse(line) as Record<string, unknown>)['table_name']);
-    const rows = runSonde(['query', '--db', db, `SELECT * FROM "${name.replace(/"/g, '""')}"`, '--format', 'json']);
-    if (rows.status !== 0) throw new Error(rows.stderr);
-    text += rows.stdout;
+/** every row of every table of a DuckDB store, a JSON line each (values as `sonde query` reads them) */
+export async function storeAsText(db: string): Promise<string> {
+  // in this process, one open of the store: a `sonde query` per table took ~0.7 s each, ~130 tables
+  const { StoreReader } = await import('../storage/duckdb/reader.js');
+  const reader = await StoreReader.open(db);
+  try {
+    const tables = await reader.query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'");
+    let text = '';
+    for (const [name] of tables.rows) {
+      const { columns, rows } = await reader.query(`SELECT * FROM "${String(name).replace(/"/g, '""')}"`);
+      for (const r of rows) text += `${JSON.stringify(Object.fromEntries(columns.map((c, k) => [c, r[k]])))}\n`;
+    }
+    return text;
+  } finally {
+    reader.close();
   }
-  return text;
 }

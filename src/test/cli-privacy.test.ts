@@ -56,7 +56,7 @@ test('keygen writes a 32-byte key in hexadecimal with mode 0600, and never overw
   assert.equal(runSonde(['keygen']).status, 2);
 });
 
-test('analyze --pseudonymize: records are the plain ones with every address mapped, and no real address is left', () => {
+test('analyze --pseudonymize: records are the plain ones with every address mapped, and no real address is left', async () => {
   const plain = runSonde(['analyze', capture, '-f', 'jsonl']);
   assert.equal(plain.status, 0, plain.stderr);
   const db = join(dir, 'p.duckdb');
@@ -70,7 +70,7 @@ test('analyze --pseudonymize: records are the plain ones with every address mapp
   assert.deepEqual(lines(pseud.stdout), before.map((r) => mapped(p, r)));
   for (const real of REAL) assert.ok(!pseud.stdout.includes(real), `${real} in the records`);
   // the store, every table of it
-  const stored = storeAsText(db);
+  const stored = await storeAsText(db);
   assert.ok(stored.includes(p.address('192.0.2.10')), 'the store holds the pseudonyms');
   for (const real of REAL) assert.ok(!stored.includes(real), `${real} in the store`);
 });

@@ -49,7 +49,7 @@ test('the marker in payloads reaches no output: records, DuckDB, Zeek logs, CSV 
   assert.equal(records.length, 4);
   assert.deepEqual(records.map((x) => x['protocol']).sort(), ['DNS', 'HTTP', 'IRC', null].sort((a, b) => String(a).localeCompare(String(b))));
   assert.ok(!r.stdout.includes(MARKER) && !r.stderr.includes(MARKER), 'records and messages');
-  const stored = storeAsText(db);
+  const stored = await storeAsText(db);
   assert.ok(stored.includes('www.example.com'), 'the store was read');
   assert.ok(!stored.includes(MARKER), 'DuckDB');
   for (const format of ['zeek', 'zeek-json']) {

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chromium } from 'playwright-core';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildAttackMix } from '../test-support/attack-mix.js';
@@ -12,6 +13,7 @@ import { startServe } from '../test-support/serve-process.js';
 // serves it (--serve). An analyze reading a capture from a pipe that is still open shows the
 // flows that have ended so far and its run as running; once done, `sonde serve` shows them all.
 
+const CHROMIUM = process.env.SONDE_CHROMIUM ?? '/usr/bin/chromium';
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 test('analyze --serve: the dashboard shows flows as they land, while the run writes', async () => {
@@ -43,6 +45,22 @@ test('analyze --serve: the dashboard shows flows as they land, while the run wri
     assert.equal(page.total, flows);
     assert.equal((await fetch(`${base}/api/flows/${page.flows[0]!.id}`)).status, 200);
     assert.equal((await fetch(`${base}/api/flows?port=x`)).status, 400);
+    // the page marks a store being written (and redraws it every 15 s)
+    if (existsSync(CHROMIUM)) {
+      const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+      try {
+        const page = await browser.newPage();
+        await page.goto(`${base}/`);
+        await page.waitForFunction(() => document.body.dataset.state === 'ready', undefined, { timeout: 15_000 });
+        assert.equal(await page.locator('#writing').textContent(), 'live');
+      } finally {
+        await browser.close();
+      }
+    }
+    // another process cannot open the file meanwhile: it says how to see it
+    const other = runSonde(['serve', '--db', db, '--port', '0']);
+    assert.equal(other.status, 1);
+    assert.match(other.stderr, /being written .*start it with --serve/);
     child.stdin.end(pcap.subarray(Math.floor((pcap.length * 2) / 3)));
     assert.equal(await exited, 0, err);
     const after = await startServe(['--db', db]);

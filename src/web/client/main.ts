@@ -1,6 +1,6 @@
 import { drawPending, dropCharts, redrawCharts } from './charts.js';
 import { clear, h } from './dom.js';
-import { drawRange } from './range.js';
+import { drawRange, storeBounds } from './range.js';
 import { interceptLinks, navigate, setRenderer } from './state.js';
 import { flow } from './pages/flow.js';
 import { flows } from './pages/flows.js';
@@ -28,6 +28,9 @@ function toggleTheme(): void {
 }
 
 let drawing = 0;
+/** while a run writes the store, the summary views are redrawn this often (the flow table is left alone) */
+const REFRESH_MS = 15_000;
+let refresh = 0;
 
 async function render(): Promise<void> {
   const mine = ++drawing;
@@ -56,6 +59,17 @@ async function render(): Promise<void> {
   document.title = `sonde · ${section}`;
   drawPending();
   document.body.dataset.state = 'ready';
+  clearTimeout(refresh);
+  if (section !== 'flows' && (await storeBounds().catch(() => null))?.writing) {
+    const shown = location.href;
+    const tick = (): void => {
+      if (location.href !== shown || mine !== drawing) return;
+      // a hidden tab asks nothing of the store; it catches up once shown again
+      if (document.visibilityState === 'visible') void render();
+      else refresh = window.setTimeout(tick, REFRESH_MS);
+    };
+    refresh = window.setTimeout(tick, REFRESH_MS);
+  }
 }
 
 document.addEventListener('DOMContentLoaded', () => {

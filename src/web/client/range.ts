@@ -1,4 +1,4 @@
-import { get, type Summary } from './api.js';
+import { get, type RunRow, type Summary } from './api.js';
 import { clear, h } from './dom.js';
 import { time } from './format.js';
 import { params, update } from './state.js';
@@ -8,15 +8,24 @@ import { params, update } from './state.js';
 
 const SPANS: [string, number][] = [['1 h', 3600], ['6 h', 6 * 3600], ['24 h', 86400], ['7 d', 7 * 86400], ['30 d', 30 * 86400]];
 
-let bounds: { first: number; last: number } | null = null;
+export interface StoreBounds {
+  first: number;
+  last: number;
+  /** a run is writing the store now (sonde live --serve, analyze --serve) */
+  writing: boolean;
+}
 
-/** the store's first and last flow (read once per page load) */
-export async function storeBounds(): Promise<{ first: number; last: number } | null> {
-  if (bounds) return bounds;
-  const s = await get<Summary>('/api/summary');
-  if (s.first_seen === null || s.last_seen === null) return null;
-  bounds = { first: s.first_seen, last: s.last_seen };
-  return bounds;
+/** how long the store's bounds are reused: a store being written grows */
+const BOUNDS_TTL_MS = 15_000;
+let bounds: { at: number; value: StoreBounds | null } | null = null;
+
+/** the store's first and last flow, and whether a run is writing it */
+export async function storeBounds(): Promise<StoreBounds | null> {
+  if (bounds && performance.now() - bounds.at < BOUNDS_TTL_MS) return bounds.value;
+  const [s, runs] = await Promise.all([get<Summary>('/api/summary'), get<RunRow[]>('/api/runs', new URLSearchParams({ limit: '20' }))]);
+  const value = s.first_seen === null || s.last_seen === null ? null : { first: s.first_seen, last: s.last_seen, writing: runs.some((r) => r.status === 'running') };
+  bounds = { at: performance.now(), value };
+  return value;
 }
 
 const isoInput = (sec: number): string => new Date(sec * 1000).toISOString().slice(0, 16);
@@ -47,4 +56,5 @@ export async function drawRange(el: HTMLElement): Promise<void> {
   const shownFrom = from ? Number(from) : b?.first;
   const shownTo = to ? Number(to) : b?.last;
   if (shownFrom !== undefined && shownTo !== undefined) el.append(h('span', { class: 'shown' }, `${time(shownFrom)} – ${time(shownTo)} UTC · drag across a chart to zoom`));
+  if (b?.writing) el.append(h('span', { class: 'tag', id: 'writing', title: 'a run is writing this store: the view is redrawn every 15 s' }, 'live'));
 }
