@@ -2,27 +2,20 @@
 
 export const num = (n: number): string => Math.round(n).toLocaleString('en-US');
 
-export function bytes(n: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
+/** a number in steps of 1000 with the unit of its size: 1.2 MB, 345 kB, 12k */
+function scaled(n: number, units: readonly string[], gap: string): string {
   let v = n;
   let i = 0;
   while (Math.abs(v) >= 1000 && i < units.length - 1) {
     v /= 1000;
     i++;
   }
-  return `${i === 0 ? Math.round(v) : v.toFixed(v >= 100 ? 0 : 1)} ${units[i]}`;
+  return `${i === 0 ? Math.round(v) : v.toFixed(v >= 100 ? 0 : 1)}${gap}${units[i]}`;
 }
 
-export function compact(n: number): string {
-  const units = ['', 'k', 'M', 'G', 'T'];
-  let v = n;
-  let i = 0;
-  while (Math.abs(v) >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${i === 0 ? Math.round(v) : v.toFixed(v >= 100 ? 0 : 1)}${units[i]}`;
-}
+export const bytes = (n: number): string => scaled(n, ['B', 'kB', 'MB', 'GB', 'TB', 'PB'], ' ');
+
+export const compact = (n: number): string => scaled(n, ['', 'k', 'M', 'G', 'T'], '');
 
 /** seconds since the epoch as UTC 'YYYY-MM-DD HH:MM:SS' */
 export function time(sec: number | null | undefined): string {
