@@ -9,10 +9,11 @@ async function discover(): Promise<Dissector[]> {
   const dir = new URL('../protocols/', import.meta.url);
   // '_template' and other folders starting with '_' are not protocols
   const names = existsSync(dir) ? readdirSync(dir).filter((n) => !n.startsWith('_') && existsSync(new URL(`../protocols/${n}/index.js`, import.meta.url))).sort() : [];
+  // loaded side by side (one after the other, the loader waited on the disk ~130 times); kept in name order
+  const modules = await Promise.all(names.map((name) => import(`../protocols/${name}/index.js`) as Promise<{ default?: Dissector }>));
   const found: Dissector[] = [];
-  for (const name of names) {
-    const mod = (await import(`../protocols/${name}/index.js`)) as { default?: Dissector };
-    const d = mod.default;
+  for (const [i, name] of names.entries()) {
+    const d = modules[i]!.default;
     if (!d || typeof d.inspect !== 'function' || typeof d.probe !== 'function') {
       throw new Error(`dpi/protocols/${name}: index must export a dissector as default (see dpi/api/dissector.ts)`);
     }
