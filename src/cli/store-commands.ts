@@ -1,7 +1,7 @@
 import { ALERT_KINDS } from '../detect/alert.js';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { type DuckDBValue } from '@duckdb/node-api';
+import { type DuckDBValue } from '../storage/duckdb/duckdb-api.js';
 import { writeZeekLogs } from '../output/zeek.js';
 import { copyFlows } from '../storage/duckdb/export.js';
 import { type RowStream, StoreError, StoreReader } from '../storage/duckdb/reader.js';

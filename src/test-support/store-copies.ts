@@ -1,4 +1,4 @@
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance } from '../storage/duckdb/duckdb-api.js';
 import { quoteIdent } from '../storage/duckdb/store.js';
 
 // Large stores made fast for memory tests and benchmarks: analyze a capture once, then copy its

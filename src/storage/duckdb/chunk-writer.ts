@@ -1,5 +1,5 @@
 import duckdb from '@duckdb/node-bindings';
-import { DuckDBDataChunk, type DuckDBAppender, type DuckDBType } from '@duckdb/node-api';
+import { DuckDBDataChunk, type DuckDBAppender, type DuckDBType } from './duckdb-api.js';
 import { type ColumnData, type ListColumn, type TableBatch, type TextColumn } from '../column-batch.js';
 import { type ColumnKind } from '../tables.js';
 

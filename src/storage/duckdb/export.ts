@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { type DuckDBValue } from '@duckdb/node-api';
+import { type DuckDBValue } from './duckdb-api.js';
 import { recordQuery, StoreReader } from './reader.js';
 import { quoteLiteral } from './store.js';
 

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DuckDBConnection, DuckDBInstance, type DuckDBResult, type DuckDBValue, JSDuckDBValueConverter } from '@duckdb/node-api';
+import { DuckDBConnection, DuckDBInstance, type DuckDBResult, type DuckDBValue, JSDuckDBValueConverter } from './duckdb-api.js';
 import { type ColumnDef, KEY_COLUMNS, storedTables, type TableDef } from '../tables.js';
 import { processAlive, quoteIdent, quoteLiteral } from './store.js';
 

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import {
   BIGINT, BOOLEAN, DOUBLE, type DuckDBAppender, DuckDBConnection, DuckDBInstance, LIST, listValue, TIMESTAMP, VARCHAR, type DuckDBType,
-} from '@duckdb/node-api';
+} from './duckdb-api.js';
 import { type ColumnBatch } from '../column-batch.js';
 import { ALERTS_DDL, type AlertRecord, isoToMicros } from '../../detect/alert.js';
 import { type RunCounters, type RunInfo, type RunStatus } from '../sink.js';
