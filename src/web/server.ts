@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { registerApi } from './api.js';
 import { PAGE_PATHS, pageHtml } from './page.js';
 import { type DashboardQueries } from './queries.js';
@@ -78,6 +78,8 @@ function hostName(req: FastifyRequest): string {
 }
 
 export async function createServer(queries: DashboardQueries, options: ServeOptions): Promise<FastifyInstance> {
+  // loaded when a dashboard starts, not with every command (the CLI bundle leaves it out)
+  const { default: Fastify } = await import('fastify');
   const app = Fastify({ logger: false, routerOptions: { maxParamLength: 200 }, bodyLimit: 1024 });
   const modules = clientModules();
   const style = readFileSync(join(UPLOT_DIR, 'uPlot.min.css'), 'utf8') + STYLE;
