@@ -175,7 +175,10 @@ test('analyze --no-store never loads DuckDB (start-up time, memory); a command t
   // a module resolution hook that refuses DuckDB's packages
   const resolve = 'export async function resolve(s, c, next) { if (s.includes("@duckdb")) throw new Error("DuckDB loaded: " + s); return next(s, c); }';
   writeFileSync(hook, `import { register } from 'node:module';\nregister('data:text/javascript,' + encodeURIComponent(${JSON.stringify(resolve)}));\n`);
-  const run = (args: string[]): ReturnType<typeof spawnSync> => spawnSync(process.execPath, ['--import', hook, SONDE_BIN, ...args], { encoding: 'utf8' });
+  // and require(), which sonde loads DuckDB's CommonJS API with (storage/duckdb/duckdb-api.ts)
+  const requireHook = join(dir, 'refuse-duckdb.cjs');
+  writeFileSync(requireHook, 'const M = require("node:module"); const r = M._resolveFilename; M._resolveFilename = function (s, ...rest) { if (String(s).includes("@duckdb")) throw new Error("DuckDB loaded: " + s); return r.call(this, s, ...rest); };\n');
+  const run = (args: string[]): ReturnType<typeof spawnSync> => spawnSync(process.execPath, ['--import', hook, '--require', requireHook, SONDE_BIN, ...args], { encoding: 'utf8' });
   const analyzed = run(['analyze', '--no-store', '-q', sample]);
   assert.equal(analyzed.status, 0, String(analyzed.stderr));
   const queried = run(['query', '--db', join(dir, 'none.duckdb'), 'select 1']);

@@ -1,5 +1,4 @@
-import duckdb from '@duckdb/node-bindings';
-import { DuckDBDataChunk, type DuckDBAppender, type DuckDBType } from './duckdb-api.js';
+import { bindings as duckdb, DuckDBDataChunk, type DuckDBAppender, type DuckDBType, type Vector } from './duckdb-api.js';
 import { type ColumnData, type ListColumn, type TableBatch, type TextColumn } from '../column-batch.js';
 import { type ColumnKind } from '../tables.js';
 
@@ -85,7 +84,7 @@ export class ChunkWriter {
   }
 }
 
-function writeColumn(vector: duckdb.Vector, kind: ColumnKind, data: ColumnData, start: number, count: number): void {
+function writeColumn(vector: Vector, kind: ColumnKind, data: ColumnData, start: number, count: number): void {
   validity.fill(0xff);
   let nulls = 0;
   if (data.type === 'number') {
@@ -102,7 +101,7 @@ function writeColumn(vector: duckdb.Vector, kind: ColumnKind, data: ColumnData, 
  * Numbers [start, start + count) as the vector's physical type, laid out in `into`; nulls (NaN)
  * are cleared in `mask` when given. Returns how many were null.
  */
-function writeNumbers(vector: duckdb.Vector, kind: ColumnKind, src: Float64Array, start: number, count: number, into: ArrayBuffer, mask: Uint8Array | null): number {
+function writeNumbers(vector: Vector, kind: ColumnKind, src: Float64Array, start: number, count: number, into: ArrayBuffer, mask: Uint8Array | null): number {
   const u32 = new Uint32Array(into, 0, count * 2);
   const f64 = new Float64Array(into, 0, count);
   const u8 = new Uint8Array(into, 0, count);
@@ -147,7 +146,7 @@ let textScratch32 = new Uint32Array(textScratch.buffer);
  * values and copied in with the whole vector; only longer ones need a call each, because they
  * live in the vector's own string heap.
  */
-function writeTexts(vector: duckdb.Vector, data: TextColumn, start: number, count: number, mask: Uint8Array | null): number {
+function writeTexts(vector: Vector, data: TextColumn, start: number, count: number, mask: Uint8Array | null): number {
   if (textScratch.length < count * STRING_T) {
     textScratch = new Uint8Array(count * STRING_T * 2);
     textScratch32 = new Uint32Array(textScratch.buffer);
@@ -186,7 +185,7 @@ function writeTexts(vector: duckdb.Vector, data: TextColumn, start: number, coun
 }
 
 /** A list column: entries (offset, length as two uint64) in the parent, the items in its child vector. */
-function writeList(vector: duckdb.Vector, kind: ColumnKind, data: ListColumn, start: number, count: number): number {
+function writeList(vector: Vector, kind: ColumnKind, data: ListColumn, start: number, count: number): number {
   const { offsets, valid } = data;
   const first = offsets[start]!;
   const total = offsets[start + count]! - first;
@@ -217,7 +216,7 @@ function writeList(vector: duckdb.Vector, kind: ColumnKind, data: ListColumn, st
   duckdb.copy_data_to_vector(vector, 0, scratch, 0, count * 16);
   return nulls;
 }
-function writeValidity(vector: duckdb.Vector, count: number): void {
+function writeValidity(vector: Vector, count: number): void {
   duckdb.vector_ensure_validity_writable(vector);
   // the mask is uint64 words; whole words of the chunk's rows
   duckdb.copy_data_to_vector_validity(vector, 0, validity.buffer, 0, Math.ceil(count / 64) * 8);
