@@ -132,6 +132,7 @@ test('serve --clickhouse: one-line errors for a server that does not answer or h
     assert.equal(empty.status, 1);
     assert.match(empty.stderr, /has no table sonde\.flows: write flows with 'sonde analyze --clickhouse URL'/);
     assert.equal(runSonde(['serve', '--clickhouse', 'ftp://x']).status, 1);
+    assert.equal(runSonde(['serve', '--clickhouse', 'https://127.0.0.1:8443/']).status, 1, 'https is a proxy\'s, not the client\'s');
     assert.equal(runSonde(['serve', '--clickhouse', server.url, '--db', 'x.duckdb']).status, 2);
   } finally {
     await server.dispose();

@@ -1,5 +1,5 @@
 import { type FastifyInstance, type FastifyReply } from 'fastify';
-import { FilterError, type FlowFilter, PAGING_NAMES, parseFilter, parsePaging, parseTopLimit } from './filters.js';
+import { FilterError, type FlowFilter, integer, oneOf, PAGING_NAMES, parseFilter, parsePaging, parseTopLimit } from './filters.js';
 import { type DashboardQueries, METRICS, type Metric, TIMELINE_GROUPS, type TimelineGroup } from './queries.js';
 
 // The JSON API under /api/: every view of the dashboard, for scripts too. Each endpoint takes the
@@ -10,19 +10,7 @@ type Query = Record<string, unknown>;
 const TOP_LISTS = ['applications', 'categories', 'protocols', 'hosts', 'talkers', 'ports', 'risks', 'peers'] as const;
 type TopList = (typeof TOP_LISTS)[number];
 
-function oneOf<T extends string>(q: Query, key: string, allowed: readonly T[], fallback: T): T {
-  const v = q[key];
-  if (v === undefined || v === '') return fallback;
-  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) throw new FilterError(`'${key}' must be one of ${allowed.join(', ')}`);
-  return v as T;
-}
-
-function count(q: Query, key: string, min: number, max: number, fallback: number): number {
-  const v = q[key];
-  if (v === undefined || v === '') return fallback;
-  if (typeof v !== 'string' || !/^\d{1,4}$/.test(v) || Number(v) < min || Number(v) > max) throw new FilterError(`'${key}' must be a whole number from ${min} to ${max}`);
-  return Number(v);
-}
+const count = (q: Query, key: string, min: number, max: number, fallback: number): number => integer(q, key, min, max) ?? fallback;
 
 /** alerts have a target, not flow fields: only these filters apply to them */
 const ALERT_FILTERS = ['from', 'to', 'address', 'run'] as const;
@@ -50,8 +38,8 @@ export function registerApi(app: FastifyInstance, queries: DashboardQueries): vo
   app.get('/api/timeline', (req, reply) => answer(reply, () => {
     const q = req.query as Query;
     const f = parseFilter(q, ['by', 'metric', 'series']);
-    const by = oneOf<TimelineGroup>(q, 'by', Object.keys(TIMELINE_GROUPS) as TimelineGroup[], 'application');
-    const metric = oneOf<Metric>(q, 'metric', Object.keys(METRICS) as Metric[], 'bytes');
+    const by = oneOf<TimelineGroup>(q, 'by', Object.keys(TIMELINE_GROUPS) as TimelineGroup[]) ?? 'application';
+    const metric = oneOf<Metric>(q, 'metric', Object.keys(METRICS) as Metric[]) ?? 'bytes';
     return queries.timeline(f, by, metric, count(q, 'series', 1, 20, 8));
   }));
 

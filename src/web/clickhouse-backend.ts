@@ -25,7 +25,8 @@ export function clickHouseTarget(url: string, distributed: boolean): ClickHouseT
   } catch {
     throw new ServeError(`--clickhouse needs an http:// URL such as http://127.0.0.1:8123/?database=sonde, not '${url}'`);
   }
-  if (server.protocol !== 'http:' && server.protocol !== 'https:') throw new ServeError(`--clickhouse needs an http:// URL such as http://127.0.0.1:8123/?database=sonde, not '${url}'`);
+  // plain http, as the stores' ClickHouse client speaks it (TLS belongs to a proxy in front)
+  if (server.protocol !== 'http:') throw new ServeError(`--clickhouse needs an http:// URL such as http://127.0.0.1:8123/?database=sonde, not '${url}'`);
   const database = server.searchParams.get('database') ?? 'sonde';
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(database)) throw new ServeError(`the ClickHouse database name '${database}' is not a plain identifier`);
   server.searchParams.delete('database');

@@ -97,14 +97,16 @@ export function canonicalAddress(v: string, key = 'address'): string {
   throw new FilterError(`'${key}' must be an IPv4 or IPv6 address, not '${clip(v)}'`);
 }
 
-function integer(q: Query, key: string, min: number, max: number): number | null {
+/** a whole number parameter from min to max, null when absent */
+export function integer(q: Query, key: string, min: number, max: number): number | null {
   const v = text(q, key);
   if (v === null) return null;
   if (!/^\d{1,10}$/.test(v) || Number(v) < min || Number(v) > max) throw new FilterError(`'${key}' must be a whole number from ${min} to ${max}, not '${clip(v)}'`);
   return Number(v);
 }
 
-function oneOf<T extends string>(q: Query, key: string, allowed: readonly T[]): T | null {
+/** a parameter from a closed list, null when absent */
+export function oneOf<T extends string>(q: Query, key: string, allowed: readonly T[]): T | null {
   const v = text(q, key);
   if (v === null) return null;
   if (!(allowed as readonly string[]).includes(v)) throw new FilterError(`'${key}' must be one of ${allowed.join(', ')}, not '${clip(v)}'`);

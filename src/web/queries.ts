@@ -331,14 +331,15 @@ export class DashboardQueries {
     const rows = await this.select((b) => {
       const c: string[] = [];
       if (f.to !== null) c.push(d.timeBefore(b, 'started_at', f.to));
+      // a run still writing (no end) overlaps any later range
+      if (f.from !== null) c.push(`(ended_at IS NULL OR ${d.timeAtLeast(b, 'ended_at', f.from)})`);
       if (f.run !== null) c.push(`run_id = ${d.int64(b, f.run)}`);
       const stored = clickhouse ? 'flows - flows_spooled' : 'flows_stored';
       return `SELECT ${d.idText('run_id')} AS id, status, inputs, ${d.seconds('started_at')} AS started_at, ${d.seconds('ended_at')} AS ended_at,
         packets, bytes, flows, ${stored} AS flows_stored, sonde_version, probe
         FROM ${d.runsSource()} AS r WHERE ${c.length ? c.join(' AND ') : '1 = 1'} ORDER BY started_at DESC, id LIMIT ${limit}`;
     });
-    const from = f.from;
-    return rows.filter((r) => from === null || r.ended_at === null || Number(r.ended_at) >= from);
+    return rows;
   }
 
   /** names a filter can take, from the flows in the range: for the dashboard's pickers */
