@@ -185,7 +185,7 @@ test('alerts and runs', async () => {
   assert.ok(runs.every((r) => r.status === 'completed' && Array.isArray(r.inputs)));
   const lastEnd = Math.max(...runs.map((r) => num(r.ended_at)));
   assert.equal((await ok(`/api/runs?from=${lastEnd + 1}`)).length, 0, 'no run ended after the range began');
-  assert.equal((await ok(`/api/runs?from=${lastEnd - 0.001}`)).length, 1, 'the last run overlaps it');
+  assert.equal((await ok(`/api/runs?from=${(lastEnd - 0.001).toFixed(3)}`)).length, 1, 'the last run overlaps it');
   const run = String(runs[0]!.id);
   const [inRun] = await one('SELECT count(*) FROM flows WHERE run_id = CAST($1 AS BIGINT)', [run]);
   assert.equal((await ok(`/api/flows?run=${run}`)).total, num(inRun));
