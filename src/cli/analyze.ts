@@ -20,7 +20,7 @@ import { LineWriter } from './writer.js';
 import { type RunCounters, type RunStatus } from '../storage/sink.js';
 import { Interruption, yieldToEventLoop } from './interruption.js';
 import { checkServeOptions, LISTEN_OPTIONS, SERVE_WHILE_WRITING } from './serve-options.js';
-import { openStores, serveWhileWriting, type Stores } from './stores.js';
+import { openStores, STORE_FEATURES_OPTION, serveWhileWriting, type Stores } from './stores.js';
 import { outputPrivacyOption, PRIVACY_OPTIONS, privateHandlers } from './privacy.js';
 
 /** bytes needed to recognise pcap and pcapng */
@@ -40,6 +40,7 @@ export const ANALYZE_OPTIONS: OptionSpec[] = [
   { name: 'max-flows', value: true, valueName: 'N', help: `live flows at most; the least recently active is written beyond it (default ${DEFAULT_ENGINE_OPTIONS.maxFlows})` },
   { name: 'db', value: true, valueName: 'PATH', help: 'the DuckDB store to append to (default ./sonde.duckdb)' },
   { name: 'no-store', value: false, help: 'do not write flows to the DuckDB store' },
+  STORE_FEATURES_OPTION,
   { name: 'clickhouse', value: true, valueName: 'URL', help: 'also write flows to ClickHouse over HTTP (e.g. http://127.0.0.1:8123/?database=sonde)' },
   { name: 'spool', value: true, valueName: 'DIR', help: 'where ClickHouse batches wait while the server is down (default ./sonde-spool)' },
   { name: 'workers', value: true, valueName: 'N', help: 'analyse on N threads, each with a share of the flows (default 1; the records are the same)' },

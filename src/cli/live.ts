@@ -14,7 +14,7 @@ import { Interruption } from './interruption.js';
 import { LineWriter } from './writer.js';
 import { outputPrivacyOption, PRIVACY_OPTIONS, privateHandlers } from './privacy.js';
 import { checkServeOptions, LISTEN_OPTIONS, SERVE_WHILE_WRITING } from './serve-options.js';
-import { openStores, serveWhileWriting } from './stores.js';
+import { openStores, STORE_FEATURES_OPTION, serveWhileWriting } from './stores.js';
 
 // `sonde live`: a probe on an interface. Packets come from a capture tool run as a child
 // (tcpdump -U -w -, or dumpcap -w -): no native addon, and the capture privileges stay with that
@@ -36,6 +36,7 @@ export const LIVE_OPTIONS: OptionSpec[] = [
   { name: 'duration', value: true, valueName: 'S', help: 'stop after S seconds (default: run until SIGINT or SIGTERM)' },
   { name: 'db', value: true, valueName: 'PATH', help: 'the DuckDB store to append to (default ./sonde.duckdb)' },
   { name: 'no-store', value: false, help: 'do not write flows to the DuckDB store' },
+  STORE_FEATURES_OPTION,
   { name: 'clickhouse', value: true, valueName: 'URL', help: 'also write flows to ClickHouse over HTTP' },
   { name: 'spool', value: true, valueName: 'DIR', help: 'where ClickHouse batches wait while the server is down (default ./sonde-spool)' },
   { name: 'workers', value: true, valueName: 'N', help: 'analyse on N threads (default 1)' },

@@ -15,17 +15,24 @@ import { type ListenChoice } from './serve-options.js';
 
 export const DEFAULT_DB = 'sonde.duckdb';
 
+export const STORE_FEATURES_OPTION = {
+  name: 'store-features',
+  value: false,
+  help: 'also store each flow\'s statistical features (packet-length and gap distributions, the first packets\' sizes, directions and gaps) in the table flow_features',
+} as const;
+
 export const sondeVersion = (): string =>
   (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export class Stores {
   private flowNumber = 0;
-  private readonly rows = new FlowRowBuilder();
+  private readonly rows: FlowRowBuilder;
   private readonly sinks: RunSink[];
 
-  /** the DuckDB store takes flows column-wise; the others (ClickHouse) row by row */
-  constructor(private readonly duck: ThreadedDuckDbStore | null, private readonly rowSinks: FlowSink[]) {
+  /** the DuckDB store takes flows column-wise; the others (ClickHouse) row by row; storeFeatures: flow_features too */
+  constructor(private readonly duck: ThreadedDuckDbStore | null, private readonly rowSinks: FlowSink[], storeFeatures = false) {
     this.sinks = duck ? [duck, ...rowSinks] : rowSinks;
+    this.rows = new FlowRowBuilder(storeFeatures);
   }
 
   get active(): boolean {
@@ -163,9 +170,10 @@ export async function openStores(args: ParsedArgs, inputs: string[]): Promise<St
   let duck: ThreadedDuckDbStore | null = null;
   const startedAt = Date.now() / 1000;
   const run = { inputs, startedAt, sondeVersion: sondeVersion(), probe: hostname() };
+  const storeFeatures = args.options.has('store-features');
   if (!args.options.has('no-store')) {
     const path = typeof args.options.get('db') === 'string' ? (args.options.get('db') as string) : DEFAULT_DB;
-    duck = new ThreadedDuckDbStore(path, run);
+    duck = new ThreadedDuckDbStore(path, run, storeFeatures);
   }
   const clickhouse = args.options.get('clickhouse');
   if (typeof clickhouse === 'string') {
@@ -185,7 +193,7 @@ export async function openStores(args: ParsedArgs, inputs: string[]): Promise<St
     checkSpoolFolder(spool);
     rowSinks.push(new ClickHouseSink({ url: url.toString(), database, spoolDir: spool }));
   }
-  const stores = new Stores(duck, rowSinks);
+  const stores = new Stores(duck, rowSinks, storeFeatures);
   if (rowSinks.length > 0) {
     // the stores share one run id: DuckDB's when it is on
     let runId = Math.floor(startedAt);

@@ -30,6 +30,12 @@ export interface FieldSpec {
   nullable: boolean;
   description: string;
   get(v: FlowView): unknown;
+  /**
+   * 'features': a statistical feature (packet-length and gap distributions, the first packets'
+   * vectors), stored in its own table flow_features and only with --store-features; records
+   * (JSON, logs) always have it
+   */
+  stored?: 'features';
   /** for type 'object': the fields inside it */
   members?: readonly { name: string; type: FieldType; description: string }[];
 }
@@ -80,14 +86,14 @@ function perDirection(dir: 0 | 1, suffix: 'c2s' | 's2c'): FieldSpec[] {
     { name: `first_seen_${suffix}`, type: 'timestamp', nullable: true, description: `first packet ${who}, seconds since the epoch`, get: (v) => (v.table.packets[d(v)]! > 0 ? seconds(v.table.dirFirst[d(v)]!) : null) },
     { name: `last_seen_${suffix}`, type: 'timestamp', nullable: true, description: `last packet ${who}, seconds since the epoch`, get: (v) => (v.table.packets[d(v)]! > 0 ? seconds(v.table.dirLast[d(v)]!) : null) },
     { name: `tcp_flags_${suffix}`, type: 'string', nullable: true, description: `TCP flags seen ${who}, letters of FSRPAUEC (FIN SYN RST PSH ACK URG ECE CWR)`, get: (v) => (l4Of(v) === 6 ? flagLetters(v.table.tcpFlags[d(v)]!) : null) },
-    { name: `pktlen_min_${suffix}`, type: 'int', nullable: false, description: `smallest frame ${who} (wire length)`, get: (v) => v.table.lenMin[d(v)] },
-    { name: `pktlen_mean_${suffix}`, type: 'double', nullable: false, description: `mean frame length ${who}`, get: (v) => { const n = v.table.packets[d(v)]!; return n > 0 ? round3(v.table.lenSum[d(v)]! / n) : 0; } },
-    { name: `pktlen_max_${suffix}`, type: 'int', nullable: false, description: `largest frame ${who}`, get: (v) => v.table.lenMax[d(v)] },
-    { name: `pktlen_stddev_${suffix}`, type: 'double', nullable: false, description: `standard deviation of frame lengths ${who}`, get: (v) => round3(stddev(v.table.lenSum[d(v)]!, v.table.lenSumSq[d(v)]!, v.table.packets[d(v)]!)) },
-    { name: `iat_min_ms_${suffix}`, type: 'double', nullable: false, description: `smallest gap between packets ${who}, milliseconds`, get: (v) => ms(v.table.iatMin[d(v)]!) },
-    { name: `iat_mean_ms_${suffix}`, type: 'double', nullable: false, description: `mean gap between packets ${who}, milliseconds`, get: (v) => { const n = v.table.packets[d(v)]! - 1; return n > 0 ? round3(v.table.iatSum[d(v)]! / n / 1000) : 0; } },
-    { name: `iat_max_ms_${suffix}`, type: 'double', nullable: false, description: `largest gap between packets ${who}, milliseconds`, get: (v) => ms(v.table.iatMax[d(v)]!) },
-    { name: `iat_stddev_ms_${suffix}`, type: 'double', nullable: false, description: `standard deviation of gaps ${who}, milliseconds`, get: (v) => round3(stddev(v.table.iatSum[d(v)]!, v.table.iatSumSq[d(v)]!, v.table.packets[d(v)]! - 1) / 1000) },
+    { name: `pktlen_min_${suffix}`, type: 'int', nullable: false, description: `smallest frame ${who} (wire length)`, get: (v) => v.table.lenMin[d(v)] , stored: 'features' },
+    { name: `pktlen_mean_${suffix}`, type: 'double', nullable: false, description: `mean frame length ${who}`, get: (v) => { const n = v.table.packets[d(v)]!; return n > 0 ? round3(v.table.lenSum[d(v)]! / n) : 0; } , stored: 'features' },
+    { name: `pktlen_max_${suffix}`, type: 'int', nullable: false, description: `largest frame ${who}`, get: (v) => v.table.lenMax[d(v)] , stored: 'features' },
+    { name: `pktlen_stddev_${suffix}`, type: 'double', nullable: false, description: `standard deviation of frame lengths ${who}`, get: (v) => round3(stddev(v.table.lenSum[d(v)]!, v.table.lenSumSq[d(v)]!, v.table.packets[d(v)]!)) , stored: 'features' },
+    { name: `iat_min_ms_${suffix}`, type: 'double', nullable: false, description: `smallest gap between packets ${who}, milliseconds`, get: (v) => ms(v.table.iatMin[d(v)]!) , stored: 'features' },
+    { name: `iat_mean_ms_${suffix}`, type: 'double', nullable: false, description: `mean gap between packets ${who}, milliseconds`, get: (v) => { const n = v.table.packets[d(v)]! - 1; return n > 0 ? round3(v.table.iatSum[d(v)]! / n / 1000) : 0; } , stored: 'features' },
+    { name: `iat_max_ms_${suffix}`, type: 'double', nullable: false, description: `largest gap between packets ${who}, milliseconds`, get: (v) => ms(v.table.iatMax[d(v)]!) , stored: 'features' },
+    { name: `iat_stddev_ms_${suffix}`, type: 'double', nullable: false, description: `standard deviation of gaps ${who}, milliseconds`, get: (v) => round3(stddev(v.table.iatSum[d(v)]!, v.table.iatSumSq[d(v)]!, v.table.packets[d(v)]! - 1) / 1000) , stored: 'features' },
   ];
 }
 
@@ -109,9 +115,9 @@ export const FLOW_FIELDS: FieldSpec[] = [
   ...perDirection(1, 's2c'),
   { name: 'conn_state', type: 'string', nullable: false, description: "Zeek's conn_state (S0 S1 SF REJ S2 S3 RSTO RSTR RSTOS0 RSTRH SH SHR OTH); for non-TCP flows S0 (one-way) or SF", get: (v) => connState(l4Of(v) === 6, v.table.tcpEvents[v.id * 2]!, v.table.tcpEvents[v.id * 2 + 1]!, v.table.packets[v.id * 2 + 1]!) },
   { name: 'history', type: 'string', nullable: false, description: "Zeek-style history: S syn, H syn-ack, A pure ack, D data, F fin, R rst, each letter at its first occurrence; upper case client, lower case server", get: (v) => { let h = ''; const at = v.id * HISTORY_MAX; for (let i = 0; i < v.table.historyLen[v.id]!; i++) h += String.fromCharCode(v.table.history[at + i]!); return h; } },
-  { name: 'early_sizes', type: 'int[]', nullable: false, description: `transport payload bytes of the first ${EARLY_PACKETS} packets`, get: (v) => earlyList(v, earlySizeAt) },
-  { name: 'early_dirs', type: 'int[]', nullable: false, description: `direction of the first ${EARLY_PACKETS} packets: 0 client to server, 1 server to client`, get: (v) => earlyList(v, (t, i) => t.earlyDir[i]!) },
-  { name: 'early_iats_ms', type: 'double[]', nullable: false, description: `gap before each of the first ${EARLY_PACKETS} packets (either direction), milliseconds; 0 for the first; empty under --privacy strict`, get: (v) => (earlyIatsWithheld(v.table, v.id) ? [] : earlyList(v, (t, i) => earlyIatAt(t, i) / 1000)) },
+  { name: 'early_sizes', type: 'int[]', nullable: false, description: `transport payload bytes of the first ${EARLY_PACKETS} packets`, get: (v) => earlyList(v, earlySizeAt) , stored: 'features' },
+  { name: 'early_dirs', type: 'int[]', nullable: false, description: `direction of the first ${EARLY_PACKETS} packets: 0 client to server, 1 server to client`, get: (v) => earlyList(v, (t, i) => t.earlyDir[i]!) , stored: 'features' },
+  { name: 'early_iats_ms', type: 'double[]', nullable: false, description: `gap before each of the first ${EARLY_PACKETS} packets (either direction), milliseconds; 0 for the first; empty under --privacy strict`, get: (v) => (earlyIatsWithheld(v.table, v.id) ? [] : earlyList(v, (t, i) => earlyIatAt(t, i) / 1000)) , stored: 'features' },
   { name: 'anomalies', type: 'string[]', nullable: false, description: "names of the anomalies this flow's packets raised (see the Anomalies section below)", get: (v) => { const out: string[] = []; for (let i = 0; i < ANOMALY_NAMES.length; i++) if ((v.table.anomalyBits[v.id * 2 + (i >> 5)]! & (1 << (i & 31))) !== 0) out.push(ANOMALY_NAMES[i]!); return out; } },
   { name: 'end_reason', type: 'string', nullable: false, description: 'why the record was written: idle (idle timeout), active (active timeout; the flow goes on in a new record), end (end of input), evicted (flow table full)', get: (v) => v.endReason },
 ];

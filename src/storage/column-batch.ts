@@ -1,5 +1,5 @@
 import { type FlowView } from '../flow/schema.js';
-import { type ColumnKind, flowColumnGetters, storedTables, tableIndexBySource } from './tables.js';
+import { type ColumnKind, FEATURES_INDEX, featureColumnGetters, flowColumnGetters, storedTables, tableIndexBySource } from './tables.js';
 
 // Flows gathered column by column for a columnar store (DuckDB), straight from the flow table,
 // in typed arrays only: numbers in Float64Arrays, text as UTF-8 bytes with offsets, lists as
@@ -232,15 +232,21 @@ export class ColumnBatchBuilder {
   private readonly tables = storedTables();
   private readonly getters = flowColumnGetters();
   private readonly tableOf = tableIndexBySource();
+  /** flow_features' getters, with --store-features */
+  private readonly featureGetters: ((v: FlowView) => unknown)[] | null;
   private builders: (TableBuilder | null)[] = [];
   flows = 0;
 
-  constructor(private readonly batchFlows: number) {
+  /** storeFeatures: also the flow_features rows (--store-features) */
+  constructor(private readonly batchFlows: number, storeFeatures = false) {
+    this.featureGetters = storeFeatures ? featureColumnGetters() : null;
     this.reset();
   }
 
   private reset(): void {
-    this.builders = this.tables.map((t, i) => (i === 0 ? new TableBuilder(t.columns.map((c) => c.kind), this.batchFlows) : null));
+    this.builders = this.tables.map((t, i) =>
+      i === 0 || (i === FEATURES_INDEX && this.featureGetters) ? new TableBuilder(t.columns.map((c) => c.kind), this.batchFlows) : null,
+    );
     this.flows = 0;
   }
 
@@ -252,12 +258,17 @@ export class ColumnBatchBuilder {
     for (let c = 0; c < this.getters.length; c++) row[c] = this.getters[c]!(v);
     this.builders[0]!.push(flowNumber, row);
     this.flows++;
+    const features = this.featureGetters;
+    if (features) {
+      for (let c = 0; c < features.length; c++) row[c] = features[c]!(v);
+      this.builders[FEATURES_INDEX]!.push(flowNumber, row);
+    }
     // only the dissectors that wrote something for this flow (a handful of ~130)
     const fields = v.dpi?.meta[v.id]?.fields;
     if (!fields) return;
     for (const name in fields) {
       const i = this.tableOf.get(name);
-      if (i === undefined || i === 0) continue;
+      if (i === undefined) continue;
       const columns = this.tables[i]!.columns;
       const o = fields[name]!;
       for (let c = 0; c < columns.length; c++) row[c] = o[columns[c]!.name];

@@ -5,7 +5,7 @@ import { createDpiEngine } from '../dpi/index.js';
 import { DEFAULT_ENGINE_OPTIONS, Engine } from '../engine/engine.js';
 import { flowRecord, type FlowView } from '../flow/schema.js';
 import { type RunInfo } from '../storage/sink.js';
-import { type FlowRows, FlowRowBuilder, storedTables } from '../storage/tables.js';
+import { FEATURES_INDEX, type FlowRows, FlowRowBuilder, storedTables } from '../storage/tables.js';
 
 // For tests only: the stored rows of a capture's flows, made the way `sonde analyze` makes them
 // (engine with DPI, default timeouts), with their flow records to compare against.
@@ -15,9 +15,10 @@ export interface CaptureFlows {
   records: Record<string, unknown>[];
 }
 
-export async function captureFlows(path: string): Promise<CaptureFlows> {
+/** storeFeatures: the rows include flow_features' (as --store-features stores them) */
+export async function captureFlows(path: string, storeFeatures = false): Promise<CaptureFlows> {
   const dpi = createDpiEngine();
-  const builder = new FlowRowBuilder();
+  const builder = new FlowRowBuilder(storeFeatures);
   const out: CaptureFlows = { rows: [], records: [] };
   const view: FlowView = { table: null as never, id: 0, capture: basename(path), endReason: 'end', dpi: dpi.results };
   const engine = new Engine({ ...DEFAULT_ENGINE_OPTIONS, dpi }, (table, id, reason) => {
@@ -51,10 +52,24 @@ export function withFlowValues(rows: FlowRows, values: Record<string, unknown>):
   return { flow, protocols: rows.protocols.map((p) => ({ table: p.table, values: [...p.values] })) };
 }
 
+/** A flow_features row: the template's (rows made with storeFeatures) with some values changed, by column name. */
+export function featureRow(template: FlowRows, values: Record<string, unknown>): { table: number; values: unknown[] } {
+  const row = template.protocols.find((p) => p.table === FEATURES_INDEX);
+  if (!row) throw new Error('the template has no flow_features row: make it with storeFeatures');
+  const columns = storedTables()[FEATURES_INDEX]!.columns;
+  const out = [...row.values];
+  for (const [name, value] of Object.entries(values)) {
+    const i = columns.findIndex((c) => c.name === name);
+    if (i < 0) throw new Error(`no flow_features column '${name}'`);
+    out[i] = value;
+  }
+  return { table: FEATURES_INDEX, values: out };
+}
+
 /** The index of a protocol table in storedTables() (FlowRows' table numbers). */
 export const protocolTable = (name: string): number => {
   const i = storedTables().findIndex((t) => t.name === name);
-  if (i <= 0) throw new Error(`no protocol table '${name}'`);
+  if (i <= FEATURES_INDEX) throw new Error(`no protocol table '${name}'`);
   return i;
 };
 

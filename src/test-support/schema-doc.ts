@@ -7,7 +7,7 @@ import { RISKS } from '../dpi/api/risks.js';
 // fails when the committed document and the declarations drift apart.
 
 export function schemaMarkdown(): string {
-  const rows = FLOW_FIELDS.map((f) => `| \`${f.name}\` | ${f.type.replace('|', ' or ')}${f.nullable ? ' or null' : ''} | ${f.description.replace(/\|/g, '\\|')} |`);
+  const rows = FLOW_FIELDS.map((f) => `| \`${f.name}\` | ${f.type.replace('|', ' or ')}${f.nullable ? ' or null' : ''} | ${f.description.replace(/\|/g, '\\|')}${f.stored === 'features' ? ' (stored in flow_features, with --store-features)' : ''} |`);
   return `# Flow record schema
 
 Generated from \`src/flow/schema.ts\` by \`npm run schema-doc\`; do not edit by hand.
@@ -24,6 +24,11 @@ fragments are counted in \`fragments_*\` / \`fragment_bytes_*\`; the payload is 
 A frame whose IP header claims more bytes than the whole frame holds is malformed and kept out
 of flows (anomaly \`ip_length_exceeds_capture\`); frames cut by the capture's snap length are
 normal input and counted with their wire length.
+
+In the DuckDB and ClickHouse stores the scalar fields are the columns of \`flows\`, except those
+marked "stored in flow_features": the statistical features, stored only with \`--store-features\`,
+in the table \`flow_features\` (one row per flow, joined by \`flow_id\`). Each object field below
+is a table of its own.
 
 | field | type | meaning |
 |---|---|---|

@@ -53,7 +53,8 @@ export function startServe(args: string[], timeoutMs = 20_000): Promise<ServePro
 /**
  * The dashboard tests' store, from our own captures: an attack mix (web, DNS and pings among 20
  * clients, a SYN flood on 192.0.2.10 and a vertical scan by 203.0.113.66), then the sample and
- * tunnel fixtures, one run each; extraArgs go to each analyze (e.g. --clickhouse URL).
+ * tunnel fixtures, one run each (the mix's with --store-features); extraArgs go to each analyze
+ * (e.g. --clickhouse URL).
  */
 export function buildServeStore(db: string, extraArgs: string[] = []): void {
   const mix = join(dirname(db), 'mix.pcap');
@@ -65,7 +66,8 @@ export function buildServeStore(db: string, extraArgs: string[] = []): void {
     ],
   }).pcap);
   for (const capture of [mix, repoPath('test', 'fixtures', 'sample.pcap'), repoPath('test', 'fixtures', 'tunnels.pcap')]) {
-    const r = runSonde(['analyze', capture, '--db', db, '-q', ...extraArgs]);
+    // the mix's run stores the statistical features (flow_features), the others do not
+    const r = runSonde(['analyze', capture, '--db', db, '-q', ...(capture === mix ? ['--store-features'] : []), ...extraArgs]);
     if (r.status !== 0) throw new Error(`analyze ${capture}: ${r.stderr}`);
   }
 }

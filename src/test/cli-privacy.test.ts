@@ -108,7 +108,7 @@ test('a key file that is missing or malformed is one line and a non-zero exit', 
 
 test('analyze --privacy strict: registrable domains, no path or user agent, no early gaps, in the records and the store', () => {
   const db = join(dir, 'strict.duckdb');
-  const r = runSonde(['analyze', capture, '-f', 'jsonl', '--privacy', 'strict', '--db', db]);
+  const r = runSonde(['analyze', capture, '-f', 'jsonl', '--privacy', 'strict', '--db', db, '--store-features']);
   assert.equal(r.status, 0, r.stderr);
   const records = lines(r.stdout);
   const http = records.find((x) => x['protocol'] === 'HTTP')!;
@@ -122,6 +122,12 @@ test('analyze --privacy strict: registrable domains, no path or user agent, no e
   const stored = runSonde(['query', '--db', db, 'SELECT * FROM http', '--format', 'json']);
   assert.equal(stored.status, 0, stored.stderr);
   assert.ok(!stored.stdout.includes('/index.html') && !stored.stdout.includes('test/1.0'), stored.stdout);
+  const gaps = lines(runSonde(['query', '--db', db, 'SELECT early_iats_ms, early_sizes FROM flow_features', '--format', 'json']).stdout);
+  assert.equal(gaps.length, records.length, 'the features were stored');
+  for (const g of gaps) {
+    assert.deepEqual(g['early_iats_ms'], [], 'no early gaps in the store either');
+    assert.ok((g['early_sizes'] as unknown[]).length > 0);
+  }
   const bad = runSonde(['analyze', capture, '--privacy', 'paranoid']);
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /--privacy/);

@@ -167,6 +167,12 @@ test('a flow: every stored field, its protocol tables, risks with reasons, relat
   const risk = (r.risks as Json[]).find((x) => x.name === 'unidirectional_traffic')!;
   assert.equal(risk.severity, 'low');
   assert.ok(typeof risk.description === 'string' && String(risk.description).length > 0);
+  // the statistical features: in the record when the flow's run stored them (the mix's), absent otherwise
+  const [withFeatures] = await one('SELECT CAST(flow_id AS VARCHAR) FROM flow_features ORDER BY flow_id LIMIT 1');
+  const featured = (await ok(`/api/flows/${String(withFeatures)}`)).flow as Json;
+  assert.ok(Array.isArray(featured.early_sizes) && (featured.early_sizes as unknown[]).length > 0, JSON.stringify(featured.early_sizes));
+  assert.equal(typeof featured.pktlen_mean_c2s, 'number');
+  assert.ok(!('early_sizes' in flow) && !('pktlen_mean_c2s' in flow), 'the sample run stored no features');
   assert.equal((await api('/api/flows/12345')).status, 404);
   assert.equal((await api('/api/flows/abc')).status, 400);
 });

@@ -1,6 +1,6 @@
 import { clickHouseRequest, ClickHouseError } from '../storage/clickhouse/http.js';
 import { DISTRIBUTED_SUFFIX } from '../storage/clickhouse/schema.js';
-import { storedTables } from '../storage/tables.js';
+import { protocolTables } from '../storage/tables.js';
 import { clickHouseDialect, clickHouseString, type ClickHouseTables } from './dialect.js';
 import { type QueryBackend, type Row } from './queries.js';
 
@@ -46,7 +46,7 @@ function plainValue(v: unknown, int64: boolean): unknown {
 export class ClickHouseBackend implements QueryBackend {
   readonly dialect;
   private tables: { at: number; names: string[] } | null = null;
-  private readonly protocolNames = new Set(storedTables().slice(1).map((t) => t.name));
+  private readonly protocolNames = new Set(protocolTables().map((t) => t.name));
 
   private constructor(private readonly target: ClickHouseTarget) {
     this.dialect = clickHouseDialect(target);

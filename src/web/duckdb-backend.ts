@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { StoreReader } from '../storage/duckdb/reader.js';
 import { type ThreadedDuckDbStore } from '../storage/duckdb/threaded-store.js';
-import { storedTables } from '../storage/tables.js';
+import { protocolTables } from '../storage/tables.js';
 import { duckDbDialect } from './dialect.js';
 import { type QueryBackend, type Row } from './queries.js';
 
@@ -16,7 +16,7 @@ const SERVE_MEMORY_LIMIT = '400MB';
 export class DuckDbBackend implements QueryBackend {
   readonly dialect = duckDbDialect;
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly protocolNames = new Set(storedTables().slice(1).map((t) => t.name));
+  private readonly protocolNames = new Set(protocolTables().map((t) => t.name));
 
   private constructor(
     private readonly query: (sql: string, values: (string | number | bigint)[]) => Promise<{ columns: string[]; rows: unknown[][] }>,

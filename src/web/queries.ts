@@ -1,3 +1,4 @@
+import { FEATURES_TABLE } from '../storage/tables.js';
 import { type Binder, type Dialect } from './dialect.js';
 import { type FlowFilter, type Paging, type Severity, type SortKey } from './filters.js';
 
@@ -273,6 +274,12 @@ export class DashboardQueries {
     for (const [k, v] of Object.entries(flow)) if (!HOUSEKEEPING.has(k)) record[k] = v === null && lists.has(k) ? [] : v;
     record.flow_id = id;
     record.run_id = String(flow.run_id);
+    // the statistical features: in flow_features when the run stored them (--store-features)
+    const features = (await this.backend.columns(FEATURES_TABLE)).filter((c) => c.name !== 'run_id' && c.name !== 'flow_id' && !HOUSEKEEPING.has(c.name));
+    if (features.length > 0) {
+      const [row] = await this.select(async (b) => `SELECT ${await this.columnList(FEATURES_TABLE)} FROM ${d.table(FEATURES_TABLE)} WHERE flow_id = ${d.int64(b, id)} LIMIT 1`);
+      if (row) for (const c of features) record[c.name] = row[c.name];
+    }
     const protocols: Row = {};
     const tables = await this.backend.protocolTables();
     if (tables.length) {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { repoPath } from '../../test-support/paths.js';
 import { storedTables } from '../tables.js';
-import { captureFlows, manyFlows, protocolTable, testRun, withFlowValues } from '../../test-support/clickhouse-flows.js';
+import { captureFlows, featureRow, manyFlows, protocolTable, testRun, withFlowValues } from '../../test-support/clickhouse-flows.js';
 import { type AlertRecord } from '../../detect/alert.js';
 import { ClickHouseSink, type ClickHouseSinkOptions } from './sink.js';
 import { clickHouseMissing, type ClickHouseTestServer, withServer } from '../../test-support/clickhouse-server.js';
@@ -28,22 +28,24 @@ const HOSTILE = [
 ];
 
 test('hostile strings, numbers and lists round-trip through ClickHouse unchanged', { skip }, async () => {
-  const [template] = (await captureFlows(repoPath('test', 'fixtures', 'sample.pcap'))).rows;
+  const [template] = (await captureFlows(repoPath('test', 'fixtures', 'sample.pcap'), true)).rows;
   await withServer(async (server) => {
     const sink = sinkFor(server, { database: "db-with'quote" });
     const probe = "probe\t'one'\\";
     await sink.begin(testRun(7, probe, HOSTILE));
     const dns = protocolTable('dns');
     HOSTILE.forEach((s, i) => {
-      const rows = withFlowValues(template!, { capture: s, tunnel: i % 2 === 0 ? null : s, anomalies: HOSTILE, vlan: 2n ** 62n + BigInt(i), pktlen_mean_c2s: i === 0 ? NaN : -Infinity, early_sizes: [i, -(i + 1)] });
-      rows.protocols = [{ table: dns, values: [s, null, 'NOERROR', [s, ...HOSTILE]] }];
+      const rows = withFlowValues(template!, { capture: s, tunnel: i % 2 === 0 ? null : s, anomalies: HOSTILE, vlan: 2n ** 62n + BigInt(i) });
+      rows.protocols = [featureRow(template!, { pktlen_mean_c2s: i === 0 ? NaN : -Infinity, early_sizes: [i, -(i + 1)] }), { table: dns, values: [s, null, 'NOERROR', [s, ...HOSTILE]] }];
       sink.add(i, rows);
     });
     await sink.end('completed', counters);
-    assert.deepEqual(sink.report, { flowsWritten: HOSTILE.length, rowsWritten: 2 * HOSTILE.length, flowsSpooled: 0, rowsSpooled: 0, lastError: null });
+    assert.deepEqual(sink.report, { flowsWritten: HOSTILE.length, rowsWritten: 3 * HOSTILE.length, flowsSpooled: 0, rowsSpooled: 0, lastError: null });
 
     const db = '`db-with\\\'quote`';
-    const flows = await jsonRows(server, `SELECT probe, capture, tunnel, anomalies, toString(vlan) AS vlan, isNaN(pktlen_mean_c2s) AS nan, early_sizes, run_id, flow_id FROM ${db}.flows ORDER BY flow_id`);
+    const flows = await jsonRows(server, `SELECT probe, capture, tunnel, anomalies, toString(vlan) AS vlan, run_id, flow_id FROM ${db}.flows ORDER BY flow_id`);
+    const features = await jsonRows(server, `SELECT isNaN(pktlen_mean_c2s) AS nan, early_sizes, flow_id FROM ${db}.flow_features ORDER BY flow_id`);
+    assert.deepEqual(features.map((r) => r.flow_id), flows.map((r) => r.flow_id));
     assert.equal(flows.length, HOSTILE.length);
     flows.forEach((r, i) => {
       assert.equal(r.probe, probe);
@@ -51,8 +53,8 @@ test('hostile strings, numbers and lists round-trip through ClickHouse unchanged
       assert.equal(r.tunnel, i % 2 === 0 ? null : HOSTILE[i]);
       assert.deepEqual(r.anomalies, HOSTILE);
       assert.equal(r.vlan, String(2n ** 62n + BigInt(i)));
-      assert.equal(Number(r.nan), i === 0 ? 1 : 0);
-      assert.deepEqual((r.early_sizes as unknown[]).map(Number), [i, -(i + 1)]);
+      assert.equal(Number(features[i]!.nan), i === 0 ? 1 : 0);
+      assert.deepEqual((features[i]!.early_sizes as unknown[]).map(Number), [i, -(i + 1)]);
       assert.equal(BigInt(r.flow_id as string), (7n << 32n) + BigInt(i));
     });
     const answers = await jsonRows(server, `SELECT query, qtype, answers FROM ${db}.dns ORDER BY flow_id`);
@@ -77,7 +79,10 @@ test('schema on first use: every stored table, the mapped types, days and DateTi
     assert.equal(types.get('capture'), 'Nullable(String)');
     assert.equal(types.get('sport'), 'Nullable(Int64)');
     assert.equal(types.get('first_seen'), 'Nullable(Float64)');
-    assert.equal(types.get('early_iats_ms'), 'Array(Float64)');
+    assert.equal(types.get('early_iats_ms'), undefined, 'in flow_features');
+    const featureTypes = new Map((await server.query("SELECT name, type FROM system.columns WHERE database = 'sonde' AND table = 'flow_features' FORMAT TabSeparated")).trim().split('\n').map((l) => l.split('\t') as [string, string]));
+    assert.equal(featureTypes.get('early_iats_ms'), 'Array(Float64)');
+    assert.equal(featureTypes.get('pktlen_mean_c2s'), 'Nullable(Float64)');
     assert.equal(types.get('anomalies'), 'Array(String)');
     assert.equal(types.get('ts'), 'DateTime');
     assert.equal(types.get('day'), 'Date');

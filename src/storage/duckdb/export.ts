@@ -36,8 +36,9 @@ export async function copyFlows(db: string, format: 'csv' | 'parquet', where: st
   const reader = await StoreReader.openForExport(db, { files, directories: [scratch] });
   try {
     const pages = await reader.flowPages(where, values, PARQUET_PAGE_FLOWS);
+    const withFeatures = await reader.hasFeatures();
     if (pages.length <= 1) {
-      const r = await reader.query(`COPY (${recordQuery(where)}) TO ${quoteLiteral(target)} (${PARQUET_OPTIONS})`, values);
+      const r = await reader.query(`COPY (${recordQuery(where, null, withFeatures)}) TO ${quoteLiteral(target)} (${PARQUET_OPTIONS})`, values);
       return Number(r.rows[0]?.[0] ?? 0);
     }
     // one query over the whole store holds every protocol table's rows at once: a page at a time
@@ -46,7 +47,7 @@ export async function copyFlows(db: string, format: 'csv' | 'parquet', where: st
     const pageFiles: string[] = [];
     for (const [i, [first, last]] of pages.entries()) {
       const file = join(scratch, `page-${String(i).padStart(6, '0')}.parquet`);
-      await reader.query(`COPY (${recordQuery(where, range)}) TO ${quoteLiteral(file)} (${PARQUET_OPTIONS})`, [...values, first, last]);
+      await reader.query(`COPY (${recordQuery(where, range, withFeatures)}) TO ${quoteLiteral(file)} (${PARQUET_OPTIONS})`, [...values, first, last]);
       pageFiles.push(file);
     }
     const r = await reader.query(`COPY (SELECT * FROM read_parquet([${pageFiles.map(quoteLiteral).join(', ')}])) TO ${quoteLiteral(target)} (${PARQUET_OPTIONS})`);

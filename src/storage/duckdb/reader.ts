@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBResult, type DuckDBValue, JSDuckDBValueConverter } from './duckdb-api.js';
-import { type ColumnDef, KEY_COLUMNS, storedTables, type TableDef } from '../tables.js';
+import { type ColumnDef, FEATURES_INDEX, KEY_COLUMNS, protocolTables, recordFieldOrder, storedTables, type TableDef } from '../tables.js';
 import { processAlive, quoteIdent, quoteLiteral } from './store.js';
 
 // Reading the store: SQL from the user, built-in reports, and flow records rebuilt in the shape
@@ -182,9 +182,14 @@ export class StoreReader {
    * a reader has, however few flows it returns.
    */
   async *records(where = 'TRUE', values: DuckDBValue[] = []): AsyncGenerator<Record<string, unknown>> {
-    const [flows, ...protocols] = storedTables();
+    const flows = storedTables()[0]!;
+    const features = storedTables()[FEATURES_INDEX]!;
+    const protocols = protocolTables();
     const pages = await this.flowPages(where, values, RECORD_PAGE_FLOWS);
     const present = await this.tablesWithRows(protocols);
+    // the statistical features are in the records when some run stored them (--store-features)
+    const order = (await this.hasFeatures()) ? [...KEY_COLUMNS.map((c) => c.name), ...recordFieldOrder()] : null;
+    const featureSql = `SELECT f.flow_id, ${selectList('f', features.columns, true)} FROM ${quoteIdent(features.name)} f WHERE f.flow_id BETWEEN $1 AND $2`;
     const lo = `$${values.length + 1}`;
     const hi = `$${values.length + 2}`;
     const flowSql = `SELECT ${selectList('f', [...KEY_COLUMNS, ...flows!.columns], true)} FROM flows f WHERE (${where}) AND f.flow_id BETWEEN ${lo} AND ${hi} ORDER BY f.flow_id`;
@@ -193,12 +198,20 @@ export class StoreReader {
       // one after the other: a connection's next query ends the stream of the one before
       const byTable: [string, Map<unknown, Record<string, unknown>>][] = [];
       for (const [i, t] of present.entries()) byTable.push([t.name, await this.objectsByFlow(protocolSql[i]!, range, t.columns)]);
+      const featureRows = order ? await this.objectsByFlow(featureSql, range, features.columns) : null;
       const page = await this.stream(flowSql, [...values, ...range]);
       for await (const chunk of page.chunks) {
         for (let r = 0; r < chunk.rowCount; r++) {
           const row = chunk.row(r);
-          const record: Record<string, unknown> = {};
+          let record: Record<string, unknown> = {};
           page.columns.forEach((c, i) => (record[c] = row[i]));
+          if (order) {
+            // in the records' own field order, null where the flow's run stored no features
+            const f = featureRows!.get(record['flow_id']);
+            const ordered: Record<string, unknown> = {};
+            for (const name of order) ordered[name] = name in record ? record[name] : (f?.[name] ?? null);
+            record = ordered;
+          }
           for (const t of protocols) record[t.name] = null;
           for (const [name, objects] of byTable) record[name] = objects.get(record['flow_id']) ?? null;
           yield record;
@@ -217,6 +230,14 @@ export class StoreReader {
   }
 
   /** the protocol tables that have any rows (most of a store's are empty) */
+  /** whether the store has flow_features rows (a run with --store-features) */
+  async hasFeatures(): Promise<boolean> {
+    const name = storedTables()[FEATURES_INDEX]!.name;
+    const r = await this.query("SELECT count(*) FROM duckdb_tables() WHERE table_name = $1 AND schema_name = 'main' AND database_name = current_database()", [name]);
+    if (Number(r.rows[0]?.[0] ?? 0) === 0) return false;
+    return (await this.tablesWithRows([storedTables()[FEATURES_INDEX]!])).length > 0;
+  }
+
   private async tablesWithRows(tables: TableDef[]): Promise<TableDef[]> {
     if (tables.length === 0) return [];
     const r = await this.query(tables.map((t) => `SELECT ${quoteLiteral(t.name)} FROM (SELECT 1 FROM ${quoteIdent(t.name)} LIMIT 1)`).join(' UNION ALL '));
@@ -261,17 +282,23 @@ function column(alias: string, c: ColumnDef, epochSeconds: boolean): string {
  * to one row per flow (a UNION ALL of all of them, grouped): DuckDB then holds one hash table
  * instead of one per protocol table.
  */
-export function recordQuery(where: string, range: { lo: string; hi: string } | null = null): string {
-  const [flows, ...protocols] = storedTables();
+export function recordQuery(where: string, range: { lo: string; hi: string } | null = null, withFeatures = false): string {
+  const flows = storedTables()[0]!;
+  const features = storedTables()[FEATURES_INDEX]!;
+  const protocols = protocolTables();
   const inRange = (alias: string): string => (range ? `${alias}.flow_id BETWEEN ${range.lo} AND ${range.hi}` : 'TRUE');
-  const select = [...KEY_COLUMNS, ...flows!.columns].map((c) => `f.${quoteIdent(c.name)}`);
-  if (protocols.length === 0) return `SELECT ${select.join(', ')} FROM flows f WHERE (${where}) AND ${inRange('f')} ORDER BY f.flow_id`;
+  // with features (flow_features, LEFT JOINed as ff), the columns in the records' field order
+  const featureNames = new Set(features.columns.map((c) => c.name));
+  const scalars = withFeatures ? recordFieldOrder() : flows.columns.map((c) => c.name);
+  const select = [...KEY_COLUMNS.map((c) => c.name), ...scalars].map((n) => `${featureNames.has(n) ? 'ff' : 'f'}.${quoteIdent(n)}`);
+  const from = withFeatures ? `flows f LEFT JOIN ${quoteIdent(features.name)} ff ON ff.flow_id = f.flow_id` : 'flows f';
+  if (protocols.length === 0) return `SELECT ${select.join(', ')} FROM ${from} WHERE (${where}) AND ${inRange('f')} ORDER BY f.flow_id`;
   const branches = protocols.map(
     (t) => `SELECT t.flow_id, struct_pack(${t.columns.map((c) => `${quoteIdent(c.name)} := t.${quoteIdent(c.name)}`).join(', ')}) AS ${quoteIdent(t.name)} FROM ${quoteIdent(t.name)} t WHERE ${inRange('t')}`,
   );
   const folded = `SELECT flow_id, ${protocols.map((t) => `any_value(${quoteIdent(t.name)}) AS ${quoteIdent(t.name)}`).join(', ')} FROM (${branches.join(' UNION ALL BY NAME ')}) GROUP BY flow_id`;
   select.push(...protocols.map((t) => `p.${quoteIdent(t.name)}`));
-  return `SELECT ${select.join(', ')} FROM flows f LEFT JOIN (${folded}) p ON p.flow_id = f.flow_id WHERE (${where}) AND ${inRange('f')} ORDER BY f.flow_id`;
+  return `SELECT ${select.join(', ')} FROM ${from} LEFT JOIN (${folded}) p ON p.flow_id = f.flow_id WHERE (${where}) AND ${inRange('f')} ORDER BY f.flow_id`;
 }
 
 /** a DuckDB error as one line: refused (what a reader may not do) or failed (anything else) */

@@ -13,6 +13,8 @@ import { type WorkerReply, type WorkerRequest } from './worker-protocol.js';
 // after each batch of it.
 
 let store: DuckDbStore | null = null;
+/** whether flow_features is written (--store-features) */
+let storeFeatures = false;
 const port = parentPort!;
 
 const reply = (m: WorkerReply): void => port.postMessage(m);
@@ -79,6 +81,7 @@ async function handle(m: WorkerRequest): Promise<void> {
   switch (m.kind) {
     case 'start': {
       adoptCatalog(m.catalog);
+      storeFeatures = m.storeFeatures;
       store = await DuckDbStore.open(m.path, storedTables());
       const runId = await store.nextRunId(m.run.startedAt);
       await store.begin({ ...m.run, runId });
@@ -87,7 +90,7 @@ async function handle(m: WorkerRequest): Promise<void> {
       return;
     }
     case 'flows': {
-      const columns = new ColumnBatchBuilder(m.batch.table.count);
+      const columns = new ColumnBatchBuilder(m.batch.table.count, storeFeatures);
       for (const [n, view] of batchViews(m.batch)) columns.add(n, view);
       await store!.write(columns.take()!);
       scheduleCommit();

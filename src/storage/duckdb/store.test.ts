@@ -24,7 +24,8 @@ const sql = (db: string, q: string): Record<string, unknown>[] => {
 
 test('analyze appends every flow and protocol row to the store, one run per command; export gives back the analyze records', () => {
   const db = join(dir, 'a.duckdb');
-  assert.equal(runSonde(['analyze', sample, '--db', db, '-q']).status, 0);
+  // the first run stores the statistical features too, the second does not
+  assert.equal(runSonde(['analyze', sample, '--db', db, '-q', '--store-features']).status, 0);
   const a2 = runSonde(['analyze', http, '--db', db, '-q']);
   assert.equal(a2.status, 0, a2.stderr);
   const runs = sql(db, 'SELECT run_id, status, inputs, flows, flows_stored, packets FROM runs ORDER BY run_id');
@@ -39,8 +40,16 @@ test('analyze appends every flow and protocol row to the store, one run per comm
   const types = Object.fromEntries(sql(db, "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'flows'").map((r) => [r['column_name'], r['data_type']]));
   assert.equal(types['first_seen'], 'TIMESTAMP');
   assert.equal(types['bytes_c2s'], 'BIGINT');
-  assert.equal(types['early_sizes'], 'BIGINT[]');
   assert.equal(types['risks'], 'VARCHAR[]');
+  // the features have a table of their own, with rows for the run that asked for them only
+  assert.equal(types['early_sizes'], undefined);
+  assert.equal(types['pktlen_mean_c2s'], undefined);
+  const featureTypes = Object.fromEntries(sql(db, "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'flow_features'").map((r) => [r['column_name'], r['data_type']]));
+  assert.equal(featureTypes['early_sizes'], 'BIGINT[]');
+  assert.equal(featureTypes['early_iats_ms'], 'DOUBLE[]');
+  assert.equal(featureTypes['pktlen_mean_c2s'], 'DOUBLE');
+  const featureRuns = sql(db, 'SELECT run_id, count(*) AS n FROM flow_features GROUP BY run_id');
+  assert.deepEqual(featureRuns, [{ run_id: runs[0]!['run_id'], n: Number(runs[0]!['flows']) }]);
   // the http table joins its flows
   const httpRows = sql(db, 'SELECT h.method, f.hostname FROM http h JOIN flows f USING (flow_id)');
   assert.equal(httpRows.length, expected.filter((r) => r['http']).length);
@@ -49,10 +58,18 @@ test('analyze appends every flow and protocol row to the store, one run per comm
   assert.equal(runSonde(['export', '--db', db, '--format', 'jsonl', '-o', out]).status, 0);
   const exported = rowsOf(readFileSync(out, 'utf8'));
   assert.equal(exported.length, expected.length);
+  const featureNames = new Set(Object.keys(featureTypes));
   for (let i = 0; i < expected.length; i++) {
     const e = expected[i]!;
     const x = exported[i]!;
+    // the same fields in the same order
+    assert.deepEqual(Object.keys(x).slice(2), Object.keys(e), `${i}: fields`);
+    const withFeatures = x['run_id'] === runs[0]!['run_id'];
     for (const [k, v] of Object.entries(e)) {
+      if (featureNames.has(k) && !withFeatures) {
+        assert.equal(x[k], null, `${i}.${k}: not stored by the second run`);
+        continue;
+      }
       if (v !== null && typeof v === 'object' && !Array.isArray(v)) assert.deepEqual(Object.fromEntries(Object.entries(x[k] as object).filter(([, y]) => y !== null)), Object.fromEntries(Object.entries(v).filter(([, y]) => y !== null)), `${i}.${k}`);
       else if (v !== null && typeof v === 'object' && x[k] !== null) assert.deepEqual(x[k], v, `${i}.${k}`);
       else assert.equal(x[k], v, `${i}.${k}`);

@@ -355,7 +355,7 @@ export class DuckDbStore {
     try {
       const flows = await count(`SELECT count(*) FROM flows WHERE last_seen < make_timestamp($1::BIGINT)`);
       for (const t of this.definitions) {
-        if (t.source === null) continue;
+        if (t.name === 'flows') continue;
         await this.connection.run(`DELETE FROM ${quoteIdent(t.name)} WHERE flow_id IN (${old})`, [cutoff]);
       }
       await this.connection.run('DELETE FROM flows WHERE last_seen < make_timestamp($1::BIGINT)', [cutoff]);

@@ -48,7 +48,8 @@ export class ThreadedDuckDbStore implements RunSink {
   runId = 0;
 
   /** Starts opening the store on its own thread and beginning a run there; does not wait for it. */
-  constructor(readonly path: string, run: Omit<RunInfo, 'runId'>) {
+  /** storeFeatures: flow_features is written too (--store-features) */
+  constructor(readonly path: string, run: Omit<RunInfo, 'runId'>, storeFeatures = false) {
     this.worker = new Worker(new URL('./store-worker.js', import.meta.url));
     this.worker.on('message', (m: WorkerReply) => {
       const r = this.reading.get(m.id);
@@ -69,7 +70,7 @@ export class ThreadedDuckDbStore implements RunSink {
       this.exited = true;
       this.failAll(new Error(`the database thread stopped (exit code ${code})`));
     });
-    this.started = this.call({ kind: 'start', path, run, catalog: catalogSpecs() }).then(
+    this.started = this.call({ kind: 'start', path, run, catalog: catalogSpecs(), storeFeatures }).then(
       (id) => (this.runId = id),
       (e: Error) => {
         this.failure ??= new StoreOpenError(e.message);

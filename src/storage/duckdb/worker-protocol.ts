@@ -8,7 +8,8 @@ import { type RunCounters, type RunInfo, type RunStatus } from '../sink.js';
 export type WorkerRequest =
   /** opens the store, brings it to the tables' schema, and begins a run; replies with its run id */
   /** catalog: the analysis thread's protocol catalog (catalogSpecs()), so that protocol ids name the same */
-  | { kind: 'start'; id: number; path: string; run: Omit<RunInfo, 'runId'>; catalog: ProtocolSpec[] }
+  /** storeFeatures: flow_features is written too (--store-features) */
+  | { kind: 'start'; id: number; path: string; run: Omit<RunInfo, 'runId'>; catalog: ProtocolSpec[]; storeFeatures: boolean }
   | { kind: 'flows'; id: number; batch: FlowBatch }
   /** an alert as it starts or ends (its row replaced): number is its number in the run */
   | { kind: 'alert'; id: number; number: number; alert: AlertRecord }

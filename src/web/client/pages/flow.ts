@@ -46,7 +46,9 @@ export async function flow(view: HTMLElement, id: string): Promise<void> {
     h('div', { class: 'grid' },
       panel('Risks', risks),
       panel('Related flows', related),
-      h('section', { class: 'panel wide' }, h('h2', {}, 'First packets'), packetChart(sizes, dirs, gaps)),
+      h('section', { class: 'panel wide' }, h('h2', {}, 'First packets'),
+        // the vectors are stored only when the run was asked to (they cost a third of a flow's row)
+        f.early_sizes === undefined ? h('p', { class: 'muted' }, 'Not stored: the run that wrote this flow had no --store-features.') : packetChart(sizes, dirs, gaps)),
       panel('Every field', fieldsTable(f)),
       ...Object.entries(d.protocols).map(([p, o]) => panel(`${p} fields`, fieldsTable(o))),
     ),
