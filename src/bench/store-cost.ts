@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, openSync, readSync, closeSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDpiEngine } from '../dpi/index.js';
@@ -9,6 +9,7 @@ import { ColumnBatchBuilder, type ColumnBatch } from '../storage/column-batch.js
 import { DuckDbStore } from '../storage/duckdb/store.js';
 import { FEATURES_INDEX, FEATURES_TABLE, storedTables, type TableDef } from '../storage/tables.js';
 import { ROOT } from './bench-store.js';
+import { openInput } from '../cli/input.js';
 
 // `npm run bench:store-cost [-- CAPTURE]`: what the DuckDB store costs per flow, and which column
 // groups it goes to. The capture's flows are gathered once as the analysis hands them to the
@@ -23,7 +24,7 @@ if (!existsSync(capture)) {
   process.exit(2);
 }
 
-function gatherBatches(path: string): FlowBatch[] {
+async function gatherBatches(path: string): Promise<FlowBatch[]> {
   const batches: FlowBatch[] = [];
   const builder = new FlowBatchBuilder(4096);
   let n = 0;
@@ -31,18 +32,13 @@ function gatherBatches(path: string): FlowBatch[] {
     builder.add(n++, view);
     if (builder.full) batches.push(builder.take()!);
   });
-  const fd = openSync(path, 'r');
-  const chunk = Buffer.alloc(1 << 20);
-  let first = true;
-  for (;;) {
-    const got = readSync(fd, chunk, 0, chunk.length, null);
-    if (got === 0) break;
-    const bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, got).slice();
-    if (first) run.begin('bench', bytes);
-    first = false;
-    run.push(bytes);
+  const input = openInput(path);
+  let begun = false;
+  for await (const chunk of input.chunks()) {
+    if (!begun) run.begin(input.name, chunk);
+    begun = true;
+    run.push(chunk);
   }
-  closeSync(fd);
   run.end();
   const last = builder.take();
   if (last) batches.push(last);
@@ -84,7 +80,6 @@ async function timeStore(dir: string, name: string, defs: TableDef[], batches: C
   await store.end('completed', { packets: 0, bytes: 0, flows: 0 });
   store.close();
   const r = { cpu: cpuMs() - cpu0, wall: performance.now() - wall0, bytes: 0 };
-  const { statSync } = await import('node:fs');
   r.bytes = statSync(path).size;
   rmSync(path, { force: true });
   return r;
@@ -101,7 +96,7 @@ const GROUPS: { name: string; features: boolean; drop: (table: string, column: s
 ];
 
 const gatherStart = performance.now();
-const batches = gatherBatches(capture);
+const batches = await gatherBatches(capture);
 const flows = batches.reduce((n, b) => n + b.table.count, 0);
 process.stdout.write(`${flows} flows from ${capture} (${((performance.now() - gatherStart) / 1000).toFixed(1)} s to analyze)\n`);
 

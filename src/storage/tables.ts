@@ -25,10 +25,9 @@ export interface TableDef {
   columns: ColumnDef[];
   /** protocol tables: the flow record field (an object) the rows come from */
   source: string | null;
-  /** flow_features: one row per flow, written only with --store-features */
-  features?: true;
 }
 
+/** one row per flow, written only with --store-features */
 export const FEATURES_TABLE = 'flow_features';
 /** flow_features' index in storedTables() */
 export const FEATURES_INDEX = 1;
@@ -69,7 +68,7 @@ let cached: TableDef[] | null = null;
 export function storedTables(): TableDef[] {
   if (cached) return cached;
   const flows: TableDef = { name: 'flows', columns: [], source: null };
-  const features: TableDef = { name: FEATURES_TABLE, columns: [], source: null, features: true };
+  const features: TableDef = { name: FEATURES_TABLE, columns: [], source: null };
   const protocols: TableDef[] = [];
   for (const f of FLOW_FIELDS) {
     if (f.type !== 'object') {
