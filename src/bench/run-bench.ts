@@ -30,6 +30,7 @@ const CONFIGS: Config[] = [
   { name: 'sonde-no-statistical', what: 'sonde analyze --no-store --no-statistical, pinned to one core (the statistical stage\'s cost)', sonde: true, command: (p) => ['taskset', '-c', '0', SONDE, 'analyze', p, '--no-store', '--no-statistical', '-q'] },
   { name: 'sonde-no-detect', what: 'sonde analyze --no-store --no-detect, pinned to one core (flood and scan detection\'s cost)', sonde: true, command: (p) => ['taskset', '-c', '0', SONDE, 'analyze', p, '--no-store', '--no-detect', '-q'] },
   { name: 'sonde-nostore', what: 'sonde analyze --no-store (not pinned)', sonde: true, command: (p) => [SONDE, 'analyze', p, '--no-store', '-q'] },
+  { name: 'sonde-worker-path', what: 'sonde analyze --no-store, one worker through the workers\' path (SONDE_WORKER_PATH=1, not pinned)', sonde: true, command: (p) => ['env', 'SONDE_WORKER_PATH=1', SONDE, 'analyze', p, '--no-store', '-q'] },
   { name: 'sonde-workers-2', what: 'sonde analyze --no-store --workers 2 (not pinned)', sonde: true, command: (p) => [SONDE, 'analyze', p, '--no-store', '--workers', '2', '-q'] },
   { name: 'sonde-store', what: 'sonde analyze with the DuckDB store (a fresh file each run)', sonde: true, command: (p, s) => [SONDE, 'analyze', p, '--db', join(s, 'bench.duckdb'), '-q'] },
   { name: 'ndpiReader', what: 'ndpiReader -i FILE -q, pinned to the same core', sonde: false, command: (p) => ['taskset', '-c', '0', 'ndpiReader', '-i', p, '-q'] },

@@ -158,8 +158,10 @@ export async function analyze(argv: string[]): Promise<AnalyzeResult> {
     stores.add(view);
   };
   const { onFlow, onAlert } = privateHandlers(privacy, writeFlow, writeAlert);
-  const detector = thresholds && workers === 1 ? new FloodScanDetector(thresholds, onAlert) : null;
-  const capture: CaptureRun = workers > 1 ? new ShardedCaptureRun(workers, CHUNK_BYTES, engineOptions, dpi, onFlow, undefined, statistical, thresholds ? { thresholds, onAlert } : null)
+  // SONDE_WORKER_PATH=1: one worker through the workers' path, to measure what that path costs
+  const sharded = workers > 1 || process.env['SONDE_WORKER_PATH'] === '1';
+  const detector = thresholds && !sharded ? new FloodScanDetector(thresholds, onAlert) : null;
+  const capture: CaptureRun = sharded ? new ShardedCaptureRun(workers, CHUNK_BYTES, engineOptions, dpi, onFlow, undefined, statistical, thresholds ? { thresholds, onAlert } : null)
       : new LocalCaptureRun({ ...engineOptions, statistical, detector }, dpi, onFlow);
   run = capture;
 

@@ -64,7 +64,7 @@ LAYER_DECODERS[Layer.Capwap] = decodeCapwap;
 LAYER_DECODERS[Layer.Teredo] = decodeTeredo;
 
 /** Upper bound on layers per packet: a loop guard against hostile nesting. */
-const MAX_LAYERS = 48;
+export const MAX_LAYERS = 48;
 
 /** Decodes one capture record into a reused DecodedPacket. Never throws on packet bytes. */
 export class PacketDecoder {

@@ -113,6 +113,11 @@ export function setUdpTunnelDecapsulation(name: UdpTunnelName, on: boolean): voi
   for (const port of t.ports) udpPortLayer[port] = on ? t.layer : Layer.End;
 }
 
+/** Decapsulates exactly the UDP tunnels named, each on its ports. */
+export function useUdpTunnels(names: readonly UdpTunnelName[]): void {
+  for (const name of Object.keys(UDP_TUNNELS) as UdpTunnelName[]) setUdpTunnelDecapsulation(name, names.includes(name));
+}
+
 /** whether `name` is decapsulated on its ports now */
 export function udpTunnelDecapsulated(name: UdpTunnelName): boolean {
   const t = UDP_TUNNELS[name];

@@ -1,12 +1,12 @@
 import { Anomaly, AnomalyCounters } from '../decode/anomaly.js';
 import { PacketDecoder } from '../decode/decoder.js';
-import { setUdpTunnelDecapsulation, UDP_TUNNELS, type UdpTunnelName } from '../decode/dispatch.js';
+import { type UdpTunnelName, useUdpTunnels } from '../decode/dispatch.js';
 import { FlowKeyBuilder } from '../flow/key.js';
 import { type EndReason } from '../flow/schema.js';
 import { FlowTable } from '../flow/table.js';
 import { DpiEngine } from '../dpi/runtime/inspector.js';
 import { Confidence } from '../dpi/runtime/results.js';
-import { type Shard, shardOf } from './shard.js';
+import { type Shard } from './shard.js';
 import { type StatisticalStage } from '../classify/stage.js';
 import { type FloodScanDetector } from '../detect/detector.js';
 
@@ -26,7 +26,10 @@ export interface EngineOptions {
   statistical?: StatisticalStage | null;
   /** flood and scan detection over every IP packet; with workers, the first worker's only */
   detector?: FloodScanDetector | null;
-  /** one of several workers that each read every packet and keep the flows of their share (shard.ts) */
+  /**
+   * one of several workers: each is given every capture record, decodes the packets dispatched
+   * to it (onPacket) and only counts the others (passPacket) (shard.ts)
+   */
   shard?: Shard;
   /**
    * the UDP tunnels decoded to their inner flows on their ports; absent: dispatch.ts's defaults
@@ -64,7 +67,7 @@ export class Engine {
   /** anomalies of this engine's flows (their dissectors, a full table), and of packets as below */
   readonly anomalies = new AnomalyCounters();
   /**
-   * anomalies of capture records and packets, before any flow: the same counters, except in a
+   * anomalies of capture records, which the capture parser counts: the same counters, except in a
    * worker other than the first, where they are counted (by the first) but not reported
    */
   readonly packetAnomalies: AnomalyCounters;
@@ -77,7 +80,8 @@ export class Engine {
   private readonly keyBuilder = new FlowKeyBuilder();
   private readonly idleMicros: number;
   private readonly activeMicros: number;
-  private readonly shard: Shard | null;
+  /** the first worker's, for the packets of other workers' flows that detection still observes */
+  private detectionDecoder: PacketDecoder | null = null;
   /** the latest capture time seen (µs) */
   private clock = Number.NEGATIVE_INFINITY;
 
@@ -93,28 +97,20 @@ export class Engine {
     this.statistical = options.statistical ?? null;
     this.detector = options.detector ?? null;
     if (this.dpi) this.dpi.anomalies = this.anomalies;
-    this.shard = options.shard && options.shard.count > 1 ? options.shard : null;
-    this.packetAnomalies = this.shard && this.shard.index > 0 ? new AnomalyCounters() : this.anomalies;
-    this.decoder = new PacketDecoder(this.packetAnomalies);
-    if (options.udpTunnels) {
-      for (const name of Object.keys(UDP_TUNNELS) as UdpTunnelName[]) setUdpTunnelDecapsulation(name, options.udpTunnels.includes(name));
-    }
+    const shard = options.shard && options.shard.count > 1 ? options.shard : null;
+    this.packetAnomalies = shard && shard.index > 0 ? new AnomalyCounters() : this.anomalies;
+    this.decoder = new PacketDecoder(this.anomalies);
+    // their anomalies are the other workers' to count
+    if (shard && this.detector) this.detectionDecoder = new PacketDecoder(new AnomalyCounters());
+    if (options.udpTunnels) useUdpTunnels(options.udpTunnels);
   }
 
   /** One capture record (the PacketSink of the capture parsers). */
   readonly onPacket = (buf: Uint8Array, offset: number, capLen: number, wireLen: number, tsMicros: number, linkType: number): void => {
+    this.countRecord(capLen, wireLen, tsMicros);
     const stats = this.stats;
-    stats.records++;
-    stats.wireBytes += wireLen;
-    stats.capturedBytes += capLen;
-    if (stats.records === 1) stats.firstTsMicros = tsMicros;
-    stats.lastTsMicros = tsMicros;
-
-    // the clock never goes back: a capture out of time order does not undo timeouts
-    if (tsMicros > this.clock) this.clock = tsMicros;
-    this.expire(this.clock);
     const p = this.decoder.decode(buf, offset, capLen, wireLen, tsMicros, linkType);
-    // every IP frame, fragments and all, before a worker keeps only its share of the flows
+    // every IP frame, fragments and all
     if (this.detector !== null && p.ipVersion !== 0) this.detector.observe(p);
     if (p.heldFragment) {
       stats.fragmentsHeld++;
@@ -129,7 +125,6 @@ export class Engine {
     if (p.reassembled) stats.datagramsReassembled++;
     const kb = this.keyBuilder;
     kb.build(p);
-    if (this.shard !== null && shardOf(kb.hash, this.shard.count) !== this.shard.index) return;
     const table = this.flows;
     const id = table.lookupOrCreate(kb, tsMicros, this.clock);
     if (table.created) {
@@ -150,9 +145,34 @@ export class Engine {
     }
   };
 
+  /**
+   * A worker's capture record whose packet another worker decodes: it still moves the clock (so
+   * that flows time out as in one engine), and the first worker's detection still observes it.
+   */
+  readonly passPacket = (buf: Uint8Array, offset: number, capLen: number, wireLen: number, tsMicros: number, linkType: number): void => {
+    this.countRecord(capLen, wireLen, tsMicros);
+    if (this.detectionDecoder !== null) {
+      const p = this.detectionDecoder.decode(buf, offset, capLen, wireLen, tsMicros, linkType);
+      if (p.ipVersion !== 0) this.detector!.observe(p);
+    }
+  };
+
+  private countRecord(capLen: number, wireLen: number, tsMicros: number): void {
+    const stats = this.stats;
+    stats.records++;
+    stats.wireBytes += wireLen;
+    stats.capturedBytes += capLen;
+    if (stats.records === 1) stats.firstTsMicros = tsMicros;
+    stats.lastTsMicros = tsMicros;
+    // the clock never goes back: a capture out of time order does not undo timeouts
+    if (tsMicros > this.clock) this.clock = tsMicros;
+    this.expire(this.clock);
+  }
+
   /** Writes the flows whose timeouts passed at capture time `now` (the engine's clock: it never goes back). */
   expire(now: number): void {
     this.decoder.fragments.expire(now);
+    this.detectionDecoder?.fragments.expire(now);
     const table = this.flows;
     if (this.idleMicros > 0) {
       while (table.lruHead !== -1 && now - table.idleSince[table.lruHead]! > this.idleMicros) this.end(table.lruHead, 'idle');

@@ -7,8 +7,9 @@ import { type EngineOptions, type EngineStats } from './engine.js';
 
 // Messages between the main thread and the workers of `--workers N` (sharded.ts, shard-worker.ts).
 //
-// Every worker reads every capture record from a ring of shared buffers and keeps its share of
-// the flows. What it sends back carries an order key, so that the main thread can put the flows
+// Every worker reads every capture record from a ring of shared buffers, and decodes those the
+// main thread gave it (by their flow's addresses, shard.ts). What it sends back carries an order
+// key, so that the main thread can put the flows
 // and what they taught back into capture order: key = record number × 4 + phase, where phase 0 is
 // a flow ended before that record was inspected (timeouts, eviction), 1 something learned while
 // it was, and 2 a flow ended at the end of the capture.
@@ -23,6 +24,9 @@ export interface WorkerSetup {
   /** the ring: `slots` buffers of `slotBytes` each, one after another */
   ring: SharedArrayBuffer;
   slotBytes: number;
+  /** per slot, `ownersPerSlot` bytes: the worker of each record completed in the slot's chunk */
+  owners: SharedArrayBuffer;
+  ownersPerSlot: number;
   engine: Omit<EngineOptions, 'dpi' | 'shard'>;
   dpi: boolean;
   /** the statistical stage's model and mode, when it runs (each worker predicts for its flows; the main thread adopts) */
@@ -32,7 +36,7 @@ export interface WorkerSetup {
    * main thread keeps the other workers' later flows until then, to put them in order
    */
   holdChunks: number;
-  /** flood and scan detection's thresholds, when it runs: in the first worker, which reads every packet */
+  /** flood and scan detection's thresholds, when it runs: in the first worker, which also decodes the others' packets for it */
   detect: Thresholds | null;
   /** one Int32: set to 1 when the run is interrupted; the chunks that still wait are then skipped */
   abandon: SharedArrayBuffer;
@@ -40,8 +44,10 @@ export interface WorkerSetup {
 
 export type ToWorker =
   | { kind: 'capture'; name: string }
-  | { kind: 'chunk'; slot: number; length: number }
-  | { kind: 'end-capture' };
+  /** `records`: how many records end in the chunk (the owners written beside its slot) */
+  | { kind: 'chunk'; slot: number; length: number; records: number }
+  /** `owners`: of the records that only the end of the input completes */
+  | { kind: 'end-capture'; owners: Uint8Array };
 
 /** what flows taught, in the order learned (naming.ts's CrossFlowLearner calls) */
 export interface LearnedLog {
@@ -60,7 +66,7 @@ export interface EndedFlows {
 
 export interface WorkerCounters {
   stats: EngineStats;
-  /** AnomalyCounters.counts of the worker's flows (and, for worker 0, of every packet) */
+  /** AnomalyCounters.counts of the packets and flows the worker decoded (and, for worker 0, of the capture records) */
   anomalies: Float64Array;
 }
 

@@ -8,9 +8,10 @@ import { StatisticalStage } from '../classify/stage.js';
 import { FloodScanDetector } from '../detect/detector.js';
 import { type AlertEvent, type EndedFlows, type FromWorker, type LearnedLog, orderKey, Phase, type ToWorker, type WorkerSetup } from './shard-protocol.js';
 
-// One worker of `--workers N`: parses every record of the ring's chunks, keeps the flows of its
-// shard, inspects them, and sends them back when they end, in batches, with what they taught
-// other flows (the main thread names every flow, sharded.ts).
+// One worker of `--workers N`: walks every record of the ring's chunks, decodes and inspects the
+// packets the main thread gave it (the owners beside each slot), only counts the others, and
+// sends its flows back when they end, in batches, with what they taught other flows (the main
+// thread names every flow, sharded.ts).
 
 const BATCH_FLOWS = 4096;
 
@@ -63,6 +64,19 @@ const engine = new Engine(
 
 let parser: CaptureParser | null = null;
 const abandoned = new Int32Array(setup.abandon);
+/** the worker of each record the current chunk completes, and how many of them were walked */
+let owners: Uint8Array = new Uint8Array(0);
+let walked = 0;
+const self = setup.index;
+const dispatch = (buf: Uint8Array, offset: number, capLen: number, wireLen: number, tsMicros: number, linkType: number): void => {
+  if (owners[walked++] === self) engine.onPacket(buf, offset, capLen, wireLen, tsMicros, linkType);
+  else engine.passPacket(buf, offset, capLen, wireLen, tsMicros, linkType);
+};
+
+/** the main thread's walk and this one's must agree record for record, or flows would be lost */
+function checkWalked(expected: number): void {
+  if (walked !== expected) throw new Error(`worker ${self} walked ${walked} capture records where the main thread gave ${expected} owners`);
+}
 
 function log(kind: number, name: string, app: number): void {
   learned.keys.push(orderKey(engine.stats.records, Phase.Learned));
@@ -116,8 +130,13 @@ function handle(m: ToWorker): void {
     case 'chunk': {
       const chunk = new Uint8Array(setup.ring, m.slot * setup.slotBytes, m.length);
       // the main thread checked the format on these first bytes already
-      parser ??= createCaptureParser(chunk, engine.onPacket, engine.packetAnomalies);
-      if (Atomics.load(abandoned, 0) === 0) parser.push(chunk);
+      parser ??= createCaptureParser(chunk, dispatch, engine.packetAnomalies);
+      if (Atomics.load(abandoned, 0) === 0) {
+        owners = new Uint8Array(setup.owners, m.slot * setup.ownersPerSlot, m.records);
+        walked = 0;
+        parser.push(chunk);
+        checkWalked(m.records);
+      }
       chunks++;
       // a quiet shard must not make the main thread hold everyone else's flows for long
       const flows = builder.count > 0 && chunks - heldSince >= setup.holdChunks ? takeFlows() : null;
@@ -125,7 +144,10 @@ function handle(m: ToWorker): void {
       return;
     }
     case 'end-capture': {
+      owners = m.owners;
+      walked = 0;
       parser?.finish();
+      if (parser && Atomics.load(abandoned, 0) === 0) checkWalked(m.owners.length);
       flushing = true;
       engine.flush();
       flushing = false;

@@ -1,7 +1,7 @@
-// Sharding flows between workers: every worker reads every packet (decoding is cheap next to
-// dissection) and keeps the flows whose key hashes to it. The key is the same whichever way a
-// packet goes, so both directions of a flow, and every fragment of a datagram once reassembled,
-// land in one worker.
+// Sharding flows between workers: the main thread hashes the addresses each capture record's
+// flow is keyed by (FlowAddressHasher, the same both ways) and gives the record to one worker,
+// which alone decodes it; the others only count it. Both directions of a flow and every fragment
+// of a datagram land in one worker.
 
 export interface Shard {
   /** this worker's number, 0 … count-1 */
@@ -9,10 +9,7 @@ export interface Shard {
   count: number;
 }
 
-/**
- * The worker of a flow key's hash. From the hash's high bits: the flow table indexes by its low
- * bits, and a shard of flows that all share their low bits would fill only part of each table.
- */
+/** The worker of an address hash (32 bits), from its high bits. */
 export function shardOf(hash: number, count: number): number {
   return Math.floor(((hash >>> 16) * count) / 65536);
 }

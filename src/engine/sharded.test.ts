@@ -3,9 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AnomalyCounters } from '../decode/anomaly.js';
-import { PacketDecoder } from '../decode/decoder.js';
-import { FlowKeyBuilder, hashKey } from '../flow/key.js';
+import { FlowAddressHasher } from '../decode/address-hash.js';
 import { writePcap, type PcapRecord } from '../test-support/capture-writer.js';
 import { conversationFrames, hexBytes as hex } from '../test-support/dpi-test-kit.js';
 import { FIXTURES_DIR, runSonde } from '../test-support/golden.js';
@@ -17,8 +15,8 @@ import { OrderedMerge } from './ordered-merge.js';
 import { ShardedCaptureRun } from './sharded.js';
 import { shardOf } from './shard.js';
 
-// --workers N: the flows are shared out by a symmetric hash, and the records are those of one
-// worker (order aside), cross-flow naming (DNS answers, call sockets) and timeouts included.
+// --workers N: the packets are shared out by a symmetric hash of their flow's addresses, and the
+// records are those of one worker (order aside), cross-flow naming (DNS answers, call sockets) and timeouts included.
 
 test('OrderedMerge emits in key order across streams, and only below every watermark', () => {
   const m = new OrderedMerge<string>(3);
@@ -63,16 +61,21 @@ test('OrderedMerge keeps its order over many items (compaction included)', () =>
   assert.deepEqual(out, Array.from({ length: 5000 }, (_, k) => k));
 });
 
-test('shardOf spreads hashes evenly by their high bits, so each worker keeps its whole flow table usable', () => {
+test('shardOf spreads address hashes evenly over the workers', () => {
   const counts = [0, 0, 0];
+  const hasher = new FlowAddressHasher();
+  const frame = hex('02 00 00 00 00 0b 02 00 00 00 00 0a 08 00 45 00 00 14 00 01 00 00 40 11 00 00 0a 00 00 00 c6 33 64 00');
+  const view = new DataView(frame.buffer, frame.byteOffset);
   for (let i = 0; i < 30000; i++) {
-    const s = shardOf(hashKey(Uint32Array.of(i, i * 7, 3, 0, 0, 0, 0, 0, 0, 0)), 3);
+    // neighbouring clients of a few servers, as on a site's network
+    view.setUint32(26, 0x0a000000 + i);
+    view.setUint32(30, 0xc6336400 + (i % 5));
+    const s = shardOf(hasher.hash(frame, 0, frame.length, frame.length, 1), 3);
     assert.ok(s >= 0 && s < 3);
     counts[s]!++;
   }
   for (const c of counts) assert.ok(Math.abs(c - 10000) < 600, `shares ${counts.join(', ')}`);
-  // hashes that differ only in their low bits (neighbouring flow-table slots) may share a worker
-  assert.equal(shardOf(0x12340000, 2), shardOf(0x1234ffff, 2));
+  assert.equal(shardOf(0x12340000, 2), shardOf(0x1234ffff, 2), 'from the high bits');
   assert.equal(shardOf(0xffffffff, 7), 6);
   assert.equal(shardOf(0, 7), 0);
 });
@@ -89,10 +92,7 @@ function googleAnswer(id: number, address: string): [Uint8Array, Uint8Array] {
 
 /** the worker (of `count`) that keeps the flow of a frame */
 function shardOfFrame(frame: Uint8Array, count: number): number {
-  const p = new PacketDecoder(new AnomalyCounters()).decode(frame, 0, frame.length, frame.length, 0, 1);
-  const kb = new FlowKeyBuilder();
-  kb.build(p);
-  return shardOf(kb.hash, count);
+  return shardOf(new FlowAddressHasher().hash(frame, 0, frame.length, frame.length, 1), count);
 }
 
 /**
@@ -100,7 +100,7 @@ function shardOfFrame(frame: Uint8Array, count: number): number {
  * DNS flow), a flow that ended before its address was answered, and packets out of time order
  * around idle timeouts.
  */
-function crossFlowCapture(): { pcap: Uint8Array; splitPairs: number } {
+function crossFlowCapture(): { pcap: Uint8Array; splitPairs: number; serverB: string } {
   const records: PcapRecord[] = [];
   let ts = 1_700_000_000_000_000;
   const at = (frames: Uint8Array[], step = 1000): void => {
@@ -125,14 +125,16 @@ function crossFlowCapture(): { pcap: Uint8Array; splitPairs: number } {
   ts += 60_000_000;
   const udpFrame = (server: string, clientPort: number): Uint8Array => conversationFrames([{ dir: 0, payload: 'x' }], { transport: 'udp', serverPort: 9999, client: CLIENT, server, clientPort })[0]!;
   const a = udpFrame('203.0.113.7', 30000);
-  let port = 30001;
-  while (shardOfFrame(udpFrame('203.0.113.8', port), 2) === shardOfFrame(a, 2)) port++;
-  const b = udpFrame('203.0.113.8', port);
+  // workers share out address pairs: B's server is the first after .7 that another worker keeps
+  let host = 8;
+  while (shardOfFrame(udpFrame(`203.0.113.${host}`, 30001), 2) === shardOfFrame(a, 2)) host++;
+  const serverB = `203.0.113.${host}`;
+  const b = udpFrame(serverB, 30001);
   records.push({ ts: ts + 50_000_000, data: a });
   records.push({ ts: ts + 10_000_000, data: b });
-  records.push({ ts: ts + 70_000_000, data: udpFrame('203.0.113.9', 30000) });
+  records.push({ ts: ts + 70_000_000, data: udpFrame('203.0.113.250', 30000) });
   records.push({ ts: ts + 75_000_000, data: b });
-  return { pcap: writePcap(records, { linkType: 1 }), splitPairs };
+  return { pcap: writePcap(records, { linkType: 1 }), splitPairs, serverB };
 }
 
 const sortedRecords = (stdout: string): string[] => stdout.split('\n').filter((l) => l).sort();
@@ -140,7 +142,7 @@ const summaryOf = (stdout: string): string => stdout.split('\n').slice(1).join('
 
 test('--workers 2 and 3 give the records and summary of one worker: DNS answers name flows kept by another worker, in capture order', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sonde-workers-'));
-  const { pcap, splitPairs } = crossFlowCapture();
+  const { pcap, splitPairs, serverB } = crossFlowCapture();
   assert.ok(splitPairs > 0, 'some answered address should have its flow in another worker than its DNS flow');
   const path = join(dir, 'cross-flow.pcap');
   writeFileSync(path, pcap);
@@ -154,7 +156,7 @@ test('--workers 2 and 3 give the records and summary of one worker: DNS answers 
   assert.equal(named.length, 8, 'every flow after its answer is named by it');
   const early = to5222.find((r) => r['sport'] === 39999)!;
   assert.notEqual(early['confidence'], 'dns-cache', 'a flow that ended before the answer is not named by it');
-  const flowB = records.filter((r) => r['dst'] === '203.0.113.8');
+  const flowB = records.filter((r) => r['dst'] === serverB);
   assert.equal(flowB.length, 1, 'a packet from the past does not make its flow idle sooner');
   assert.equal(flowB[0]!['packets_c2s'], 2);
   for (const workers of ['2', '3']) {
@@ -175,6 +177,10 @@ test('--workers 2 on every fixture (tunnels, fragments, pcapng, malformed, trunc
   assert.ok(sortedRecords(one.stdout).length > 30);
   assert.deepEqual(sortedRecords(two.stdout), sortedRecords(one.stdout));
   assert.equal(two.stderr, one.stderr);
+  // one worker through the workers' path (what `npm run bench` measures as sonde-worker-path)
+  const workerPath = runSonde(['analyze', '--format', 'jsonl', ...fixtures], undefined, { SONDE_WORKER_PATH: '1' });
+  assert.deepEqual(sortedRecords(workerPath.stdout), sortedRecords(one.stdout));
+  assert.equal(workerPath.stderr, one.stderr);
   const table1 = runSonde(['analyze', ...fixtures]);
   const table2 = runSonde(['analyze', '--workers', '2', ...fixtures]);
   assert.equal(summaryOf(table2.stdout), summaryOf(table1.stdout));

@@ -1,6 +1,10 @@
+import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { createCaptureParser } from '../capture/parser.js';
+import { type CaptureParser, createCaptureParser, type PacketSink } from '../capture/parser.js';
+import { FlowAddressHasher } from '../decode/address-hash.js';
+import { useUdpTunnels } from '../decode/dispatch.js';
 import { ANOMALY_COUNT, AnomalyCounters } from '../decode/anomaly.js';
+import { shardOf } from './shard.js';
 import { type DpiEngine } from '../dpi/runtime/inspector.js';
 import { type FlowNaming } from '../dpi/naming/naming.js';
 import { type StatisticalStage } from '../classify/stage.js';
@@ -13,8 +17,10 @@ import { type EngineOptions, EngineStats } from './engine.js';
 import { OrderedMerge } from './ordered-merge.js';
 import { type FromWorker, type LearnedLog, type ToWorker, type WorkerCounters, type WorkerSetup } from './shard-protocol.js';
 
-// `--workers N`: the capture is read once, into a ring of shared buffers, and every worker
-// (shard-worker.ts) parses all of it and keeps the flows whose key hashes to it. Flows come back
+// `--workers N`: the capture is read once, into a ring of shared buffers. The main thread walks
+// its records and writes, beside each slot, which worker each record's packet belongs to (by its
+// flow's addresses, shard.ts); every worker (shard-worker.ts) walks the records too, decodes its
+// own and counts the rest, so that its clock and timeouts are one engine's. Flows come back
 // when they end, with what they taught other flows (DNS answers, call sockets), each with its
 // place in the capture; the main thread puts them back in that order and names each flow with
 // what had been learned by then, as one engine would have. The records are the same as with one
@@ -24,11 +30,39 @@ const SLOTS = 8;
 /** chunks (4 MB each from files) a worker may keep ended flows before sending them */
 const HOLD_CHUNKS = 16;
 
+/** the EngineStats each worker counts of its own packets and flows only */
+const PER_WORKER_STATS = ['ipPackets', 'nonIpPackets', 'malformedPackets', 'fragmentsHeld', 'datagramsReassembled', 'flowsCreated', 'flowsEnded', 'flowsContinued'] as const;
+
+/** the worker's bundle (tools/bundle-cli.ts) when it is at least as new as what tsc wrote */
+function workerEntry(): URL {
+  const bundle = new URL('./shard-worker.bundle.js', import.meta.url);
+  const modules = new URL('./shard-worker.js', import.meta.url);
+  const mtime = (url: URL): number => {
+    try {
+      return statSync(url).mtimeMs;
+    } catch {
+      return -1;
+    }
+  };
+  const built = mtime(bundle);
+  return built >= 0 && built >= mtime(modules) ? bundle : modules;
+}
+
 type Merged = { batch: FlowBatch; at: number } | { kind: number; name: string; app: number };
 
 export class ShardedCaptureRun implements CaptureRun {
   private readonly workers: Worker[] = [];
   private readonly ring: SharedArrayBuffer;
+  /** per slot, `ownersPerSlot` bytes: the worker of each record completed in that slot's chunk */
+  private readonly owners: Uint8Array;
+  private readonly ownersPerSlot: number;
+  private ownerCount = 0;
+  /** what fills `owners`: the main thread's own walk of the capture's records */
+  private parser: CaptureParser | null = null;
+  /** where the next owner goes: a slot's place in `owners`, or -1 for `pendingOwners` */
+  private ownerSlot = 0;
+  private pendingOwners: number[] = [];
+  private readonly hasher = new FlowAddressHasher();
   /** per slot: how many workers still read it */
   private readonly readers = new Int32Array(SLOTS);
   private readonly freeSlots: number[] = [];
@@ -58,15 +92,21 @@ export class ShardedCaptureRun implements CaptureRun {
     private readonly statistical: StatisticalStage | null = null,
     private readonly detection: { thresholds: Thresholds; onAlert: AlertHandler } | null = null,
   ) {
+    // the main thread's hasher must decapsulate what the workers' decoders do
+    if (engine.udpTunnels) useUdpTunnels(engine.udpTunnels);
     this.ring = new SharedArrayBuffer(SLOTS * slotBytes);
+    // the smallest record (a pcap header, or a pcapng simple packet block) is 16 bytes; one more
+    // may end in a chunk that it began in the one before
+    this.ownersPerSlot = Math.floor(slotBytes / 16) + 2;
+    this.owners = new Uint8Array(new SharedArrayBuffer(SLOTS * this.ownersPerSlot));
     for (let s = SLOTS - 1; s >= 0; s--) this.freeSlots.push(s);
     this.merge = new OrderedMerge<Merged>(count * 2);
     // the workers build theirs the same way: the same catalog, so names mean the same ids
     this.naming = dpi?.naming ?? null;
     this.counters = new Array<WorkerCounters | null>(count).fill(null);
     for (let i = 0; i < count; i++) {
-      const setup: WorkerSetup = { index: i, count, ring: this.ring, slotBytes, engine, dpi: dpi !== null, statistical: statistical?.model ? { model: statistical.model, mode: statistical.mode } : null, holdChunks, detect: detection?.thresholds ?? null, abandon: this.abandoned.buffer as SharedArrayBuffer };
-      const w = new Worker(new URL('./shard-worker.js', import.meta.url), { workerData: setup });
+      const setup: WorkerSetup = { index: i, count, ring: this.ring, slotBytes, owners: this.owners.buffer as SharedArrayBuffer, ownersPerSlot: this.ownersPerSlot, engine, dpi: dpi !== null, statistical: statistical?.model ? { model: statistical.model, mode: statistical.mode } : null, holdChunks, detect: detection?.thresholds ?? null, abandon: this.abandoned.buffer as SharedArrayBuffer };
+      const w = new Worker(workerEntry(), { workerData: setup });
       w.on('message', (m: FromWorker) => this.onMessage(i, m));
       w.on('error', (e) => this.fail(e));
       w.on('exit', (code) => {
@@ -78,7 +118,7 @@ export class ShardedCaptureRun implements CaptureRun {
 
   begin(name: string, head: Uint8Array): void {
     // throws NotACaptureError here, where the caller reports it, rather than in every worker
-    createCaptureParser(head, () => undefined);
+    this.parser = createCaptureParser(head, this.assign);
     this.stopped = false;
     Atomics.store(this.abandoned, 0, 0);
     this.post({ kind: 'capture', name });
@@ -93,9 +133,13 @@ export class ShardedCaptureRun implements CaptureRun {
         return;
       }
       const n = Math.min(this.slotBytes, chunk.length - off);
-      new Uint8Array(this.ring, slot * this.slotBytes, n).set(chunk.subarray(off, off + n));
+      const piece = new Uint8Array(this.ring, slot * this.slotBytes, n);
+      piece.set(chunk.subarray(off, off + n));
+      this.ownerSlot = slot * this.ownersPerSlot;
+      this.ownerCount = 0;
+      this.parser!.push(piece);
       this.readers[slot] = this.count;
-      this.post({ kind: 'chunk', slot, length: n });
+      this.post({ kind: 'chunk', slot, length: n, records: this.ownerCount });
       off += n;
     }
   }
@@ -109,20 +153,23 @@ export class ShardedCaptureRun implements CaptureRun {
     this.doneCount = 0;
     this.firstEnd = null;
     const ended = new Promise<CaptureEnd>((resolve) => this.captureEnds.push(resolve));
-    this.post({ kind: 'end-capture' });
+    // records that resume after a corruption may come only at the end: their owners go along
+    const atEnd: number[] = [];
+    this.ownerCount = 0;
+    this.ownerSlot = -1;
+    this.pendingOwners = atEnd;
+    this.parser?.finish();
+    this.parser = null;
+    this.post({ kind: 'end-capture', owners: Uint8Array.from(atEnd) });
     return this.orFailure(ended);
   }
 
   stats(): EngineStats {
     const stats = Object.assign(new EngineStats(), this.counters[0]?.stats ?? {});
-    // the first worker counted every packet; flows are each worker's own
-    stats.flowsCreated = 0;
-    stats.flowsEnded = 0;
-    stats.flowsContinued = 0;
-    for (const c of this.counters) {
-      stats.flowsCreated += c?.stats.flowsCreated ?? 0;
-      stats.flowsEnded += c?.stats.flowsEnded ?? 0;
-      stats.flowsContinued += c?.stats.flowsContinued ?? 0;
+    // every worker counted every record; packets and flows are each worker's own
+    for (const name of PER_WORKER_STATS) {
+      stats[name] = 0;
+      for (const c of this.counters) stats[name] += c?.stats[name] ?? 0;
     }
     return stats;
   }
@@ -137,6 +184,15 @@ export class ShardedCaptureRun implements CaptureRun {
     for (const w of this.workers) w.removeAllListeners('exit');
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
+
+  private readonly assign: PacketSink = (buf, offset, capLen, wireLen, _ts, linkType) => {
+    const hash = this.hasher.hash(buf, offset, capLen, wireLen, linkType);
+    // not IP: no flow, and the first worker counts it
+    const owner = hash < 0 ? 0 : shardOf(hash, this.count);
+    if (this.ownerSlot < 0) this.pendingOwners.push(owner);
+    else if (this.ownerCount < this.ownersPerSlot) this.owners[this.ownerSlot + this.ownerCount++] = owner;
+    else this.fail(new Error(`more than ${this.ownersPerSlot} capture records in one chunk`));
+  };
 
   private post(m: ToWorker): void {
     if (this.failure) throw this.failure;

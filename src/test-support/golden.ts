@@ -39,10 +39,10 @@ export interface CliRun {
  * Runs the CLI. `analyze` gets --no-store unless the test chooses a store (--db): tests never
  * write ./sonde.duckdb into the working tree, and parallel test files never share one database.
  */
-export function runSonde(args: string[], input?: Uint8Array): CliRun {
+export function runSonde(args: string[], input?: Uint8Array, env?: Record<string, string>): CliRun {
   const storeChosen = args.some((a) => a === '--db' || a.startsWith('--db=') || a === '--no-store');
   const full = args[0] === 'analyze' && !storeChosen ? [...args, '--no-store'] : args;
-  const r = spawnSync(process.execPath, [SONDE_BIN, ...full], { input, encoding: 'utf8', maxBuffer: 256 << 20 });
+  const r = spawnSync(process.execPath, [SONDE_BIN, ...full], { input, encoding: 'utf8', maxBuffer: 256 << 20, env: env ? { ...process.env, ...env } : process.env });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -8,6 +8,8 @@ import { build } from 'esbuild';
 // sooner. bin/sonde runs it when it is newer than dist/cli/main.js, and dist/ as tsc wrote it
 // otherwise. What stays out of the bundle, loaded from node_modules or dist/ when used: fastify
 // (imported only when a dashboard starts), DuckDB's API, and the worker threads' own entry files.
+// The worker of `--workers N` gets a bundle of its own (dist/engine/shard-worker.bundle.js, used
+// by sharded.ts on the same rule): each worker starts ~0.2 s sooner.
 // Every sonde module a command uses is inside: a module loaded from dist/ beside the bundle
 // would be a second copy, with classes of its own (an error of one copy is not an instance of
 // the other's class).
@@ -17,7 +19,6 @@ import { build } from 'esbuild';
 // dissectors, which the registry finds by listing dpi/protocols/: here they become static imports.
 
 const DIST = join(dirname(fileURLToPath(import.meta.url)), '..');
-const OUT = join(DIST, 'cli', 'sonde.bundle.js');
 const REGISTRY = join(DIST, 'dpi', 'runtime', 'registry.js');
 
 const protocols = readdirSync(join(DIST, 'dpi', 'protocols'))
@@ -43,27 +44,32 @@ function staticRegistry(source: string): string {
   return `${imports}\n${source.replace(discover, body)}`;
 }
 
-await build({
-  entryPoints: [join(DIST, 'cli', 'main.js')],
-  outfile: OUT,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  // loaded from dist/ or node_modules when a command needs them
-  external: ['@duckdb/*', 'fastify', 'playwright-core', 'uplot', 'esbuild'],
-  logLevel: 'warning',
-  plugins: [{
-    name: 'sonde-modules',
-    setup(b) {
-      b.onLoad({ filter: /\.js$/ }, (args) => {
-        if (!args.path.startsWith(DIST)) return undefined;
-        let text = readFileSync(args.path, 'utf8');
-        if (args.path === REGISTRY) text = staticRegistry(text);
-        const own = relative(dirname(OUT), args.path);
-        text = text.replace(/\bimport\.meta\.url\b/g, `new URL(${JSON.stringify(own)}, import.meta.url).href`);
-        return { contents: text, loader: 'js', resolveDir: dirname(args.path) };
-      });
-    },
-  }],
-});
+async function bundle(entry: string, out: string): Promise<void> {
+  await build({
+    entryPoints: [entry],
+    outfile: out,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    // loaded from dist/ or node_modules when a command needs them
+    external: ['@duckdb/*', 'fastify', 'playwright-core', 'uplot', 'esbuild'],
+    logLevel: 'warning',
+    plugins: [{
+      name: 'sonde-modules',
+      setup(b) {
+        b.onLoad({ filter: /\.js$/ }, (args) => {
+          if (!args.path.startsWith(DIST)) return undefined;
+          let text = readFileSync(args.path, 'utf8');
+          if (args.path === REGISTRY) text = staticRegistry(text);
+          const own = relative(dirname(out), args.path);
+          text = text.replace(/\bimport\.meta\.url\b/g, `new URL(${JSON.stringify(own)}, import.meta.url).href`);
+          return { contents: text, loader: 'js', resolveDir: dirname(args.path) };
+        });
+      },
+    }],
+  });
+}
+
+await bundle(join(DIST, 'cli', 'main.js'), join(DIST, 'cli', 'sonde.bundle.js'));
+await bundle(join(DIST, 'engine', 'shard-worker.js'), join(DIST, 'engine', 'shard-worker.bundle.js'));
