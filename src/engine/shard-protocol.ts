@@ -3,6 +3,7 @@ import { type StatisticalModel } from '../classify/model.js';
 import { type FlowBatch } from '../flow/flow-batch.js';
 import { type AlertPhase, type AlertRecord } from '../detect/alert.js';
 import { type Thresholds } from '../detect/thresholds.js';
+import { type LearnedKey } from '../dpi/naming/naming.js';
 import { type EngineOptions, type EngineStats } from './engine.js';
 
 // Messages between the main thread and the workers of `--workers N` (sharded.ts, shard-worker.ts).
@@ -52,9 +53,9 @@ export type ToWorker =
 /** what flows taught, in the order learned (naming.ts's CrossFlowLearner calls) */
 export interface LearnedLog {
   keys: number[];
-  /** 0 a DNS answer (name: address), 1 a call's socket (name: "address port") */
+  /** 0 a DNS answer (name: its address), 1 a call's socket (name: the client's socket) */
   kinds: number[];
-  names: string[];
+  names: LearnedKey[];
   apps: number[];
 }
 

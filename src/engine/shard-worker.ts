@@ -6,6 +6,7 @@ import { FlowBatchBuilder, transferList } from '../flow/flow-batch.js';
 import { Engine } from './engine.js';
 import { StatisticalStage } from '../classify/stage.js';
 import { FloodScanDetector } from '../detect/detector.js';
+import { type LearnedKey } from '../dpi/naming/naming.js';
 import { type AlertEvent, type EndedFlows, type FromWorker, type LearnedLog, orderKey, Phase, type ToWorker, type WorkerSetup } from './shard-protocol.js';
 
 // One worker of `--workers N`: walks every record of the ring's chunks, decodes and inspects the
@@ -78,7 +79,7 @@ function checkWalked(expected: number): void {
   if (walked !== expected) throw new Error(`worker ${self} walked ${walked} capture records where the main thread gave ${expected} owners`);
 }
 
-function log(kind: number, name: string, app: number): void {
+function log(kind: number, name: LearnedKey, app: number): void {
   learned.keys.push(orderKey(engine.stats.records, Phase.Learned));
   learned.kinds.push(kind);
   learned.names.push(name);

@@ -6,7 +6,7 @@ import { useUdpTunnels } from '../decode/dispatch.js';
 import { ANOMALY_COUNT, AnomalyCounters } from '../decode/anomaly.js';
 import { shardOf } from './shard.js';
 import { type DpiEngine } from '../dpi/runtime/inspector.js';
-import { type FlowNaming } from '../dpi/naming/naming.js';
+import { type FlowNaming, type LearnedKey } from '../dpi/naming/naming.js';
 import { type StatisticalStage } from '../classify/stage.js';
 import { type FlowView } from '../flow/schema.js';
 import { type AlertHandler } from '../detect/alert.js';
@@ -48,7 +48,7 @@ function workerEntry(): URL {
   return built >= 0 && built >= mtime(modules) ? bundle : modules;
 }
 
-type Merged = { batch: FlowBatch; at: number } | { kind: number; name: string; app: number };
+type Merged = { batch: FlowBatch; at: number } | { kind: number; name: LearnedKey; app: number };
 
 export class ShardedCaptureRun implements CaptureRun {
   private readonly workers: Worker[] = [];

@@ -1,4 +1,4 @@
-import { formatAddress } from '../../flow/address.js';
+import { parseIpv4, parseIpv6 } from '../../flow/address.js';
 import { KEY_WORDS } from '../../flow/key.js';
 import { type FlowRecordArrays } from '../../flow/table.js';
 import { type ApplicationDatabase } from './applications.js';
@@ -15,26 +15,54 @@ import { riskIndex } from '../api/risks.js';
 
 const LEARNED_NAMES_MAX = 65536;
 
+/**
+ * A learned address or socket, as a key built without formatting text: an IPv4 address is its
+ * 32-bit value (a socket: value × 65536 + port), an IPv6 address its four words as 8 UTF-16 code
+ * units (a socket: one more for the port).
+ */
+export type LearnedKey = number | string;
+
 /** What a flow teaches about others; applied at once with one worker, carried in order with several. */
 export interface CrossFlowLearner {
-  /** a DNS answer: `address` belongs to application `app` */
-  dnsAnswer(address: string, app: number): void;
-  /** a call's media socket ("address port" of the client) carries application `app` */
-  socketApplication(socket: string, app: number): void;
+  /** a DNS answer: the address belongs to application `app` */
+  dnsAnswer(address: LearnedKey, app: number): void;
+  /** a call's media socket (the client's address and port) carries application `app` */
+  socketApplication(socket: LearnedKey, app: number): void;
 }
 
-/** "address port" of the flow's client */
-export function clientSocket(t: FlowRecordArrays, id: number): string {
+/** the key of the address at `words[offset]` (4: one word, 6: four) */
+export function addressKey(version: number, words: ArrayLike<number>, offset: number): LearnedKey {
+  if (version === 4) return words[offset]!;
+  const a = words[offset]!;
+  const b = words[offset + 1]!;
+  const c = words[offset + 2]!;
+  const d = words[offset + 3]!;
+  return String.fromCharCode(a >>> 16, a & 0xffff, b >>> 16, b & 0xffff, c >>> 16, c & 0xffff, d >>> 16, d & 0xffff);
+}
+
+/** the key of an address written as text (a DNS answer's), or null when it is none */
+export function addressKeyOfText(text: string): LearnedKey | null {
+  if (!text.includes(':')) return parseIpv4(text);
+  const bytes = parseIpv6(text);
+  if (bytes === null) return null;
+  const v = new DataView(bytes.buffer, bytes.byteOffset, 16);
+  return addressKey(6, [v.getUint32(0), v.getUint32(4), v.getUint32(8), v.getUint32(12)], 0);
+}
+
+/** the key of the flow's client socket (address and port) */
+export function clientSocketKey(t: FlowRecordArrays, id: number): LearnedKey {
   const version = (t.keys[id * KEY_WORDS]! >>> 8) & 0xff;
   const clientIsA = t.clientIsA[id] !== 0;
   const ports = t.keys[id * KEY_WORDS + 9]!;
-  return `${formatAddress(version, t.keys, id * KEY_WORDS + (clientIsA ? 1 : 5))} ${clientIsA ? ports >>> 16 : ports & 0xffff}`;
+  const port = clientIsA ? ports >>> 16 : ports & 0xffff;
+  const address = addressKey(version, t.keys, id * KEY_WORDS + (clientIsA ? 1 : 5));
+  return typeof address === 'number' ? address * 65536 + port : address + String.fromCharCode(port);
 }
 
 export class FlowNaming implements CrossFlowLearner {
-  private readonly dnsCache = new Map<string, number>();
-  /** client "address port" → application, from media flows that named one (a call's ICE socket) */
-  private readonly socketApplications = new Map<string, number>();
+  private readonly dnsCache = new Map<LearnedKey, number>();
+  /** client socket → application, from media flows that named one (a call's ICE socket) */
+  private readonly socketApplications = new Map<LearnedKey, number>();
   /** protocol id × 65536 + address owner id → application (ProtocolSpec.byAddress) */
   private readonly byAddress = new Map<number, number>();
   /** protocols that declare byAddress: real-time media, whose flows a call's socket names */
@@ -59,11 +87,11 @@ export class FlowNaming implements CrossFlowLearner {
     return this.apps.domains.match(name);
   }
 
-  dnsAnswer(address: string, app: number): void {
+  dnsAnswer(address: LearnedKey, app: number): void {
     setBounded(this.dnsCache, address, app);
   }
 
-  socketApplication(socket: string, app: number): void {
+  socketApplication(socket: LearnedKey, app: number): void {
     setBounded(this.socketApplications, socket, app);
   }
 
@@ -113,7 +141,7 @@ export class FlowNaming implements CrossFlowLearner {
       // owner's servers is (STUN to Google: a Google Meet call)
       const owner = r.addressOwner[id]!;
       if (r.application[id] === 0 && this.socketApplications.size > 0 && this.mediaProtocols.has(r.protocol[id]!)) {
-        const app = this.socketApplications.get(clientSocket(t, id));
+        const app = this.socketApplications.get(clientSocketKey(t, id));
         if (app !== undefined) {
           r.application[id] = app;
           r.confidence[id] = Confidence.SocketCache;
@@ -170,7 +198,7 @@ export class FlowNaming implements CrossFlowLearner {
   private addressOwner(t: FlowRecordArrays, r: DpiResults, id: number): number {
     const version = (t.keys[id * KEY_WORDS]! >>> 8) & 0xff;
     const serverAt = id * KEY_WORDS + (t.clientIsA[id] === 0 ? 1 : 5);
-    const cached = this.dnsCache.size > 0 ? this.dnsCache.get(formatAddress(version, t.keys, serverAt)) : undefined;
+    const cached = this.dnsCache.size > 0 ? this.dnsCache.get(addressKey(version, t.keys, serverAt)) : undefined;
     if (cached !== undefined) {
       r.addressOwner[id] = cached;
       return Confidence.DnsCache;
@@ -201,7 +229,7 @@ export class FlowNaming implements CrossFlowLearner {
 }
 
 /** Sets a learned name, forgetting the oldest once LEARNED_NAMES_MAX names are kept. */
-function setBounded(cache: Map<string, number>, key: string, app: number): void {
+function setBounded(cache: Map<LearnedKey, number>, key: LearnedKey, app: number): void {
   if (cache.size >= LEARNED_NAMES_MAX) cache.delete(cache.keys().next().value!);
   cache.set(key, app);
 }

@@ -8,7 +8,7 @@ import { DISSECTOR_PROTOCOL_IDS, DISSECTORS } from './registry.js';
 
 /** each dissector's declared field names: setField takes no other */
 const DECLARED_FIELDS: ReadonlyMap<string, ReadonlySet<string>> = new Map(DISSECTORS.map((d) => [d.name, new Set((d.fields ?? []).map((f) => f.name))]));
-import { clientSocket, type CrossFlowLearner, FlowNaming } from '../naming/naming.js';
+import { addressKeyOfText, clientSocketKey, type CrossFlowLearner, FlowNaming } from '../naming/naming.js';
 import { Confidence, DpiResults, DpiStatus } from './results.js';
 import { riskIndex } from '../api/risks.js';
 import { TcpStream } from './stream.js';
@@ -401,14 +401,15 @@ export class DpiEngine {
   shareApplicationWithClientSocket(table: FlowTable, id: number): void {
     const app = this.results.application[id]!;
     if (app === 0) return;
-    this.learner.socketApplication(clientSocket(table, id), app);
+    this.learner.socketApplication(clientSocketKey(table, id), app);
   }
 
   learnDnsAnswer(name: string, address: string): void {
     if (this.hideNames) return;
     const app = this.naming.applicationOfName(name);
     if (app === 0) return;
-    this.learner.dnsAnswer(address, app);
+    const key = addressKeyOfText(address);
+    if (key !== null) this.learner.dnsAnswer(key, app);
   }
 }
 

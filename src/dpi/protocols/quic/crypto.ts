@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto';
+import { type Cipher, createCipheriv, createDecipheriv, createHmac, hkdfSync } from 'node:crypto';
 
 // QUIC Initial packet protection (RFC 9001 §5; RFC 9369 §3.3 for v2): keys derived from the
 // client's Destination Connection ID with a per-version salt, header protection with AES-ECB over
@@ -8,6 +8,8 @@ export interface InitialKeys {
   key: Buffer;
   iv: Buffer;
   hp: Buffer;
+  /** AES-ECB under `hp`, made once: ECB keeps no state between blocks, so every packet's mask reuses it */
+  mask: Cipher | null;
 }
 
 /** How a version protects its Initial packets, or null when we cannot decrypt them. */
@@ -106,32 +108,35 @@ export function versionName(v: number): string {
   return `0x${(v >>> 0).toString(16).padStart(8, '0')}`;
 }
 
-/** HKDF-Extract (RFC 5869) with SHA-256 */
-export function hkdfExtract(salt: Uint8Array, ikm: Uint8Array): Buffer {
-  return createHmac('sha256', salt).update(ikm).digest();
-}
-
-/** HKDF-Expand-Label (RFC 8446 §7.1) with an empty context, SHA-256, length ≤ 255 × 32 */
-export function hkdfExpandLabel(secret: Uint8Array, label: string, length: number): Buffer {
-  const full = Buffer.from(`tls13 ${label}`, 'latin1');
-  const info = Buffer.alloc(2 + 1 + full.length + 1);
-  info.writeUInt16BE(length, 0);
-  info[2] = full.length;
-  full.copy(info, 3);
-  info[3 + full.length] = 0; // context length
-  const out = Buffer.alloc(length);
-  let t: Buffer = Buffer.alloc(0);
-  for (let done = 0, i = 1; done < length; i++) {
-    t = createHmac('sha256', secret).update(t).update(info).update(Buffer.of(i)).digest();
-    t.copy(out, done, 0, Math.min(t.length, length - done));
-    done += t.length;
+/** HkdfLabel (RFC 8446 §7.1) with an empty context, then the counter byte 1: made once per label */
+const labelInfos = new Map<string, Buffer>();
+function labelInfo(label: string, length: number): Buffer {
+  const key = `${length} ${label}`;
+  let info = labelInfos.get(key);
+  if (info === undefined) {
+    const full = Buffer.from(`tls13 ${label}`, 'latin1');
+    info = Buffer.alloc(2 + 1 + full.length + 1 + 1);
+    info.writeUInt16BE(length, 0);
+    info[2] = full.length;
+    full.copy(info, 3);
+    info[3 + full.length] = 0; // context length
+    info[4 + full.length] = 1; // T(1)'s counter
+    labelInfos.set(key, info);
   }
-  return out;
+  return info;
 }
 
-/** client_initial_secret (RFC 9001 §5.2) */
+/** HKDF-Expand-Label (RFC 8446 §7.1) with an empty context, SHA-256, length ≤ 32: one HMAC */
+export function hkdfExpandLabel(secret: Uint8Array, label: string, length: number): Buffer {
+  if (length > 32) throw new RangeError('hkdfExpandLabel: QUIC Initial keys need at most 32 bytes');
+  const t = createHmac('sha256', secret).update(labelInfo(label, length)).digest();
+  return length === 32 ? t : t.subarray(0, length);
+}
+
+/** client_initial_secret (RFC 9001 §5.2): HKDF-Extract and -Expand-Label in one native call */
 export function clientInitialSecret(dcid: Uint8Array, vc: VersionCrypto): Buffer {
-  return hkdfExpandLabel(hkdfExtract(vc.salt, dcid), 'client in', 32);
+  const info = labelInfo('client in', 32);
+  return Buffer.from(hkdfSync('sha256', dcid, vc.salt, info.subarray(0, info.length - 1), 32));
 }
 
 export function packetKeys(secret: Uint8Array, vc: VersionCrypto): InitialKeys {
@@ -139,6 +144,7 @@ export function packetKeys(secret: Uint8Array, vc: VersionCrypto): InitialKeys {
     key: hkdfExpandLabel(secret, `${vc.labelPrefix}key`, 16),
     iv: hkdfExpandLabel(secret, `${vc.labelPrefix}iv`, 12),
     hp: hkdfExpandLabel(secret, `${vc.labelPrefix}hp`, 16),
+    mask: null,
   };
 }
 
@@ -171,7 +177,11 @@ export function unprotectLongHeader(data: Uint8Array, off: number, pnOffset: num
   // the sample starts 4 bytes after the start of the packet number (RFC 9001 §5.4.2)
   if (length < 4 + 16 || off + pnOffset + length > Math.min(end, data.length)) return null;
   const sampleAt = off + pnOffset + 4;
-  const mask = headerMask(keys.hp, data.subarray(sampleAt, sampleAt + 16));
+  if (keys.mask === null) {
+    keys.mask = createCipheriv('aes-128-ecb', keys.hp, null);
+    keys.mask.setAutoPadding(false);
+  }
+  const mask = keys.mask.update(data.subarray(sampleAt, sampleAt + 16));
   const first = data[off]! ^ (mask[0]! & 0x0f);
   const pnLen = (first & 0x03) + 1;
   const header = Buffer.from(data.subarray(off, off + pnOffset + pnLen));

@@ -24,14 +24,14 @@ interface State {
   named: boolean;
   /** client CRYPTO stream (TLS handshake, or the gQUIC crypto stream's CHLO) */
   crypto: CryptoReassembler | null;
-  /** the DCID the current keys were derived from, and the keys */
-  dcid: string;
+  /** the DCID the current keys were derived from (a copy), and the keys */
+  dcid: Uint8Array | null;
   keys: InitialKeys | null;
   /** the version whose handshake `crypto` holds */
   cryptoVersion: number;
   finished: boolean;
-  /** short header packets: per direction, the first bytes of the DCID and how often seen */
-  shortCid: [string, string];
+  /** short header packets: per direction, the DCID's first 8 bytes (as two words each) and how often seen */
+  shortCid: [number, number, number, number];
   shortSeen: [number, number];
 }
 
@@ -40,7 +40,11 @@ const SHORT_MIN = 1 + 8 + 1 + 16;
 /** short header packets with the same DCID, in one direction, that name a flow QUIC */
 const SHORT_REPEATS = 3;
 
-const dcidKey = (d: Uint8Array): string => Buffer.from(d).toString('hex');
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 export default defineDissector<State>({
   name: 'quic',
@@ -73,7 +77,7 @@ export default defineDissector<State>({
     return isGquicPublicHeader(data, off, len);
   },
   createState() {
-    return { version: 0, named: false, crypto: null, dcid: '', keys: null, cryptoVersion: -1, finished: false, shortCid: ['', ''], shortSeen: [0, 0] };
+    return { version: 0, named: false, crypto: null, dcid: null, keys: null, cryptoVersion: -1, finished: false, shortCid: [-1, -1, -1, -1], shortSeen: [0, 0] };
   },
   inspect(st, data, off, len, ctx) {
     if (st.finished) return Verdict.Done;
@@ -107,11 +111,12 @@ export default defineDissector<State>({
 function shortHeader(st: State, data: Uint8Array, off: number, len: number, ctx: InspectContext): VerdictValue {
   if (len < SHORT_MIN) return Verdict.Continue;
   const d = ctx.dir;
-  let cid = '';
-  for (let i = 1; i <= 8; i++) cid += String.fromCharCode(data[off + i]!);
-  if (st.shortCid[d] === cid) st.shortSeen[d]++;
+  const high = ((data[off + 1]! << 24) | (data[off + 2]! << 16) | (data[off + 3]! << 8) | data[off + 4]!) >>> 0;
+  const low = ((data[off + 5]! << 24) | (data[off + 6]! << 16) | (data[off + 7]! << 8) | data[off + 8]!) >>> 0;
+  if (st.shortCid[d * 2] === high && st.shortCid[d * 2 + 1] === low) st.shortSeen[d]++;
   else {
-    st.shortCid[d] = cid;
+    st.shortCid[d * 2] = high;
+    st.shortCid[d * 2 + 1] = low;
     st.shortSeen[d] = 1;
   }
   if (st.shortSeen[d] < SHORT_REPEATS) return Verdict.Continue;
@@ -160,10 +165,9 @@ function ietfDatagram(st: State, data: Uint8Array, off: number, len: number, ctx
         st.crypto = null;
         st.cryptoVersion = v;
       }
-      const k = dcidKey(h.dcid);
-      if (st.keys === null || st.dcid !== k) {
+      if (st.keys === null || st.dcid === null || !sameBytes(st.dcid, h.dcid)) {
         st.keys = clientInitialKeys(h.dcid, vc);
-        st.dcid = k;
+        st.dcid = Uint8Array.from(h.dcid);
       }
       const u = unprotectLongHeader(data, p, h.pnOffset, h.length, st.keys, end);
       if (u) {
