@@ -204,6 +204,8 @@ function comparisonTable(m: Measured, configs: Config[], runs: number): string[]
     const ratio = ndpi && c.sonde ? `${(ndpi / wall).toFixed(2)}×` : '';
     lines.push(`| ${c.name} | ${wall.toFixed(2)} | ${median(ss.map((s) => s.cpu)).toFixed(2)} | ${Math.round(packets / wall).toLocaleString('en-US')} | ${((bytes * 8) / wall / 1e9).toFixed(2)} | ${Math.round(flows / wall).toLocaleString('en-US')} | ${(median(ss.map((s) => s.rssKb)) / 1024).toFixed(0)} | ${ratio} |`);
   }
+  const workerPath = wallOf('sonde-worker-path');
+  if (workerPath && noStore) lines.push('', `One worker through the workers' path: ${(workerPath / noStore).toFixed(2)}× the plain path's wall time (medians, neither pinned).`);
   const workers = wallOf('sonde-workers-2');
   if (workers && noStore) lines.push('', `--workers 2: ${(noStore / workers).toFixed(2)}× one worker (medians, neither pinned).`);
   const probes = probeCost([pcap]);
@@ -211,6 +213,38 @@ function comparisonTable(m: Measured, configs: Config[], runs: number): string[]
   const store = wallOf('sonde-store');
   if (store && noStore) lines.push('', `DuckDB store: ${(((store - noStore) / noStore) * 100).toFixed(1)}% over --no-store (medians, neither pinned).`);
   return lines;
+}
+
+const STARTUP_RUNS = 10;
+
+/** start-up: a tiny capture, `top` on a small store, and an empty Node, run in turn */
+function startupLines(): string[] {
+  const sample = join(ROOT, 'test', 'fixtures', 'sample.pcap');
+  const scratch = join(tmpdir(), `sonde-bench-start-${process.pid}`);
+  rmSync(scratch, { recursive: true, force: true });
+  mkdirSync(scratch, { recursive: true });
+  try {
+    const db = join(scratch, 'small.duckdb');
+    const made = spawnSync(SONDE, ['analyze', sample, '--db', db, '-q'], { encoding: 'utf8' });
+    if (made.status !== 0) fail(`could not make the small store: ${(made.stderr ?? '').trim().split('\n')[0]}`);
+    const commands: [string, string[]][] = [
+      ['`sonde analyze test/fixtures/sample.pcap --no-store`', [SONDE, 'analyze', sample, '--no-store', '-q']],
+      ['`sonde top applications` on a one-capture store', [SONDE, 'top', 'applications', '--db', db]],
+      ['`node -e 0`', [process.execPath, '-e', '0']],
+    ];
+    const walls = commands.map((): number[] => []);
+    for (let i = 0; i < STARTUP_RUNS; i++) {
+      commands.forEach(([name, cmd], k) => {
+        const t0 = process.hrtime.bigint();
+        const r = spawnSync(cmd[0]!, cmd.slice(1), { encoding: 'utf8' });
+        if (r.status !== 0) fail(`${name} failed: ${(r.stderr ?? '').trim().split('\n')[0]}`);
+        walls[k]!.push(Number(process.hrtime.bigint() - t0) / 1e9);
+      });
+    }
+    return ['', `Start-up (medians of ${STARTUP_RUNS} runs in turn): ${commands.map(([name], k) => `${name} ${median(walls[k]!).toFixed(3)} s`).join('; ')}.`];
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 /** one row per capture size and configuration, then how far the smallest is from the largest */
@@ -245,7 +279,7 @@ function main(): void {
   if (configs.some((c) => !c.sonde) && spawnSync('ndpiReader', ['-h']).error) fail('ndpiReader is missing: apt-get install -y libndpi-bin (or --only without it)');
   const lines = copies
     ? flatnessTable(copies.map((n) => measure(builtCapture(n), configs, runs)), configs, runs, copies)
-    : comparisonTable(measure(benchCapture(given), configs, runs), configs, runs);
+    : [...comparisonTable(measure(benchCapture(given), configs, runs), configs, runs), ...(only ? [] : startupLines())];
   lines.push('', ...configs.map((c) => `- ${c.name}: ${c.what}`));
   process.stdout.write(lines.join('\n') + '\n');
 }
